@@ -1,0 +1,96 @@
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Petitions;
+using CommandCenter.Core.Teams;
+
+namespace CommandCenter.Core.Feed;
+
+/// <summary>
+/// A domain change on the live feed. Each message carries the change itself (new and previous state, node codes),
+/// so a receiver never has to query back. <see cref="Scope"/> says which node subtrees see it.
+/// </summary>
+public abstract record FeedMessage(NodePath Scope, DateTimeOffset At);
+
+/// <summary>Why an alert message was sent.</summary>
+public enum AlertChange
+{
+    Raised,
+    RepeatMerged,
+    StateChanged,
+    Flagged,
+}
+
+public sealed record AlertChanged(
+    NodePath Scope,
+    DateTimeOffset At,
+    AlertChange Change,
+    Guid AlertId,
+    AlertState State,
+    AlertState? PreviousState,
+    string CategoryCode,
+    Severity Severity,
+    string Title,
+    AlertSource Source,
+    double? Latitude,
+    double? Longitude,
+    int RepeatCount,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset ReportedAt,
+    bool IsLateReport,
+    long Version) : FeedMessage(Scope, At)
+{
+    public static AlertChanged From(Alert alert, string cityCode, AlertChange change, AlertState? previous, DateTimeOffset at) => new(
+        alert.Path(cityCode), at, change, alert.Id, alert.State, previous, alert.CategoryCode, alert.Severity, alert.Title,
+        alert.Source, alert.Latitude, alert.Longitude, alert.RepeatCount, alert.OccurredAt, alert.ReportedAt, alert.IsLateReport, alert.Version);
+}
+
+public sealed record PetitionWarningChanged(
+    NodePath Scope,
+    DateTimeOffset At,
+    Guid WarningId,
+    PetitionStage Stage,
+    PetitionStage? PreviousStage,
+    string OriginCode,
+    string Destination,
+    string Subject,
+    int EstimatedHeadcount,
+    AttentionLevel Attention,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset LastFollowUpAt,
+    string? LatestFollowUp,
+    long Version) : FeedMessage(Scope, At)
+{
+    public static PetitionWarningChanged From(PetitionWarning warning, string cityCode, PetitionStage? previous, DateTimeOffset at) => new(
+        warning.Path(cityCode), at, warning.Id, warning.Stage, previous, warning.OriginCode, warning.Destination, warning.Subject,
+        warning.EstimatedHeadcount, warning.Attention, warning.ReportedAt, warning.LastFollowUpAt,
+        warning.FollowUps.Count > 0 ? warning.FollowUps[^1].Text : null, warning.Version);
+}
+
+public sealed record TeamStatusChanged(
+    NodePath Scope,
+    DateTimeOffset At,
+    string TeamCode,
+    string TeamName,
+    TeamType Type,
+    NodeLevel Level,
+    TeamStatus Status,
+    TeamStatus? PreviousStatus,
+    DateTimeOffset StatusSince,
+    Guid? AlertId,
+    double? Latitude,
+    double? Longitude) : FeedMessage(Scope, At)
+{
+    public static TeamStatusChanged From(Team team, NodePath scope, TeamStatus? previous, DateTimeOffset at) => new(
+        scope, at, team.Code, team.Name, team.Type, team.Level, team.Status, previous, team.StatusSince, team.CurrentAlertId, team.Latitude, team.Longitude);
+}
+
+public sealed record DeploymentChanged(
+    NodePath Scope,
+    DateTimeOffset At,
+    Guid DeploymentId,
+    string TeamCode,
+    Guid AlertId,
+    TeamStatus Status,
+    TeamStatus? PreviousStatus,
+    DateTimeOffset DispatchedAt,
+    DateTimeOffset? EndedAt) : FeedMessage(Scope, At);

@@ -1,0 +1,55 @@
+using CommandCenter.Core.Feed;
+using CommandCenter.Infrastructure.Alerts;
+using CommandCenter.Infrastructure.Feed;
+using CommandCenter.Infrastructure.Persistence;
+using CommandCenter.Infrastructure.Petitions;
+using CommandCenter.Infrastructure.Seeding;
+using CommandCenter.Infrastructure.Simulation;
+using CommandCenter.Infrastructure.Teams;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CommandCenter.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// The store, reference data, live feed, application services and simulator. <paramref name="contentRoot"/>
+    /// anchors a relative <c>DataDir</c> (default <c>App_Data</c>) and the seeds folder.
+    /// </summary>
+    public static IServiceCollection AddCommandCenterInfrastructure(this IServiceCollection services, IConfiguration configuration, string contentRoot, string appBase)
+    {
+        services.TryAddTimeProvider();
+        services.AddOptions<StoreOptions>().Configure(store =>
+        {
+            store.DataDir = Path.GetFullPath(configuration["DataDir"] is { Length: > 0 } dir ? dir : "App_Data", contentRoot);
+            store.SeedDir = Path.GetFullPath(configuration["SeedDir"] is { Length: > 0 } seeds ? seeds : Path.Combine(appBase, "seeds"), contentRoot);
+        });
+        services.AddOptions<AlertOptions>().Bind(configuration.GetSection("Alerts"));
+        services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection("Simulator"));
+
+        services.AddDbContextFactory<CommandCenterDbContext>((provider, db) =>
+            db.UseSqlite(provider.GetRequiredService<IOptions<StoreOptions>>().Value.ConnectionString));
+
+        services.AddSingleton<ReferenceData>();
+        services.AddSingleton<StoreInitializer>();
+        services.AddHostedService<StoreInitializerHostedService>();
+        services.AddSingleton<InProcessLiveFeed>();
+        services.AddSingleton<ILiveFeed>(provider => provider.GetRequiredService<InProcessLiveFeed>());
+        services.AddSingleton<AlertIngestionService>();
+        services.AddSingleton<PetitionService>();
+        services.AddSingleton<TeamService>();
+        services.AddHostedService<DemoCitySimulator>();
+        return services;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}

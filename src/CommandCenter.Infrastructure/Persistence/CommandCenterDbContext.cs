@@ -1,0 +1,141 @@
+using System.Text.Json;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Petitions;
+using CommandCenter.Core.Teams;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace CommandCenter.Infrastructure.Persistence;
+
+/// <summary>The operational store. No repository layer over it: services use it directly.</summary>
+public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbContext> options) : DbContext(options)
+{
+    public DbSet<NodeRecord> Nodes => Set<NodeRecord>();
+
+    public DbSet<CategoryRecord> Categories => Set<CategoryRecord>();
+
+    public DbSet<PolicyRecord> Policies => Set<PolicyRecord>();
+
+    public DbSet<Alert> Alerts => Set<Alert>();
+
+    public DbSet<AlertReport> AlertReports => Set<AlertReport>();
+
+    public DbSet<PetitionWarning> PetitionWarnings => Set<PetitionWarning>();
+
+    public DbSet<PetitionFollowUp> PetitionFollowUps => Set<PetitionFollowUp>();
+
+    public DbSet<Team> Teams => Set<Team>();
+
+    public DbSet<Deployment> Deployments => Set<Deployment>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // SQLite cannot compare DateTimeOffset text; Unix milliseconds sort and compare correctly.
+        builder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+        builder.Properties<DateTimeOffset?>().HaveConversion<UnixMillisecondsConverter>();
+        builder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<NodeRecord>(node =>
+        {
+            node.ToTable("Nodes");
+            node.HasKey(n => n.Code);
+            node.HasIndex(n => n.ParentCode);
+            node.Property(n => n.Workers).HasConversion(new JsonConverter<List<Person>>(), new JsonComparer<List<Person>>());
+        });
+
+        model.Entity<CategoryRecord>(category =>
+        {
+            category.ToTable("Categories");
+            category.HasKey(c => c.Code);
+        });
+
+        model.Entity<PolicyRecord>(policy =>
+        {
+            policy.ToTable("Policies");
+            policy.HasKey(p => p.Version);
+            policy.Property(p => p.Version).ValueGeneratedNever();
+        });
+
+        model.Entity<Alert>(alert =>
+        {
+            alert.HasKey(a => a.Id);
+            alert.Property(a => a.Version).IsConcurrencyToken();
+            alert.Property(a => a.Title).HasMaxLength(IngestionLimits.TitleMaxLength);
+            alert.Property(a => a.Description).HasMaxLength(IngestionLimits.DescriptionMaxLength);
+            alert.Ignore(a => a.IsOpen);
+
+            // The merge check: same grid + category, recent.
+            alert.HasIndex(a => new { a.GridCode, a.CategoryCode, a.LastReportedAt });
+            alert.HasIndex(a => new { a.TownCode, a.ReportedAt });
+            alert.HasIndex(a => new { a.State, a.ReportedAt });
+            alert.HasIndex(a => a.ReportedAt);
+        });
+
+        model.Entity<AlertReport>(report =>
+        {
+            report.HasKey(r => r.Id);
+
+            // The idempotency check, and the guarantee behind it.
+            report.HasIndex(r => new { r.Source, r.ExternalId }).IsUnique();
+            report.HasIndex(r => r.AlertId);
+            report.HasOne<Alert>().WithMany().HasForeignKey(r => r.AlertId);
+        });
+
+        model.Entity<PetitionWarning>(warning =>
+        {
+            warning.HasKey(w => w.Id);
+            warning.Property(w => w.Version).IsConcurrencyToken();
+            warning.HasIndex(w => new { w.Source, w.ExternalId }).IsUnique();
+            warning.HasIndex(w => new { w.TownCode, w.ReportedAt });
+            warning.Ignore(w => w.IsActive);
+            warning.HasMany(w => w.FollowUps).WithOne().HasForeignKey(f => f.PetitionWarningId);
+            warning.Navigation(w => w.FollowUps).HasField("_followUps").UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+
+        model.Entity<PetitionFollowUp>(followUp => followUp.HasKey(f => f.Id));
+
+        model.Entity<Team>(team =>
+        {
+            team.HasKey(t => t.Code);
+            team.Property(t => t.Version).IsConcurrencyToken();
+            team.Property(t => t.Members).HasConversion(new JsonConverter<List<TeamMember>>(), new JsonComparer<List<TeamMember>>());
+            team.HasIndex(t => t.NodeCode);
+        });
+
+        model.Entity<Deployment>(deployment =>
+        {
+            deployment.HasKey(d => d.Id);
+            deployment.HasIndex(d => new { d.TeamCode, d.EndedAt });
+            deployment.HasIndex(d => d.AlertId);
+            deployment.Ignore(d => d.IsActive);
+        });
+
+        model.Entity<AuditEntry>(audit =>
+        {
+            audit.HasKey(a => a.Id);
+            audit.HasIndex(a => new { a.Subject, a.SubjectId, a.At });
+            audit.HasIndex(a => a.At);
+        });
+    }
+
+    private sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
+        value => value.ToUnixTimeMilliseconds(),
+        value => DateTimeOffset.FromUnixTimeMilliseconds(value));
+
+    private sealed class JsonConverter<T>() : ValueConverter<T, string>(
+        value => JsonSerializer.Serialize(value, JsonSerializerOptions.Web),
+        json => JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Web)!);
+
+    private sealed class JsonComparer<T>() : ValueComparer<T>(
+        (a, b) => JsonSerializer.Serialize(a, JsonSerializerOptions.Web) == JsonSerializer.Serialize(b, JsonSerializerOptions.Web),
+        value => JsonSerializer.Serialize(value, JsonSerializerOptions.Web).GetHashCode(StringComparison.Ordinal),
+        value => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, JsonSerializerOptions.Web), JsonSerializerOptions.Web)!);
+}

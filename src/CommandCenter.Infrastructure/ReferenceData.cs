@@ -1,0 +1,43 @@
+using CommandCenter.Core;
+using CommandCenter.Core.Catalog;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Policies;
+
+namespace CommandCenter.Infrastructure;
+
+/// <summary>
+/// The read-mostly data every request needs — the city map, the category tree and the policy versions — loaded
+/// from the store once at start-up and shared. Reading it never touches the database.
+/// </summary>
+public sealed class ReferenceData
+{
+    private volatile Snapshot? _snapshot;
+
+    public CityMap Map => Current.Map;
+
+    public CategoryTree Categories => Current.Categories;
+
+    /// <summary>The policy new alerts start with: the newest version.</summary>
+    public EscalationPolicy CurrentPolicy => Current.Policies[^1];
+
+    public bool IsLoaded => _snapshot is not null;
+
+    private Snapshot Current => _snapshot ?? throw new InvalidOperationException("Reference data is not loaded yet; the store initialiser runs at start-up.");
+
+    public EscalationPolicy Policy(int version) =>
+        Current.Policies.FirstOrDefault(p => p.Version == version)
+        ?? throw new DomainRuleException($"Escalation policy version {version} does not exist.");
+
+    public void Load(CityMap map, CategoryTree categories, IEnumerable<EscalationPolicy> policies)
+    {
+        var ordered = policies.OrderBy(p => p.Version).ToArray();
+        if (ordered.Length == 0)
+        {
+            throw new DomainRuleException("No escalation policy is stored.");
+        }
+
+        _snapshot = new Snapshot(map, categories, ordered);
+    }
+
+    private sealed record Snapshot(CityMap Map, CategoryTree Categories, EscalationPolicy[] Policies);
+}

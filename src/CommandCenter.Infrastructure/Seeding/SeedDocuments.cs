@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+
+namespace CommandCenter.Infrastructure.Seeding;
+
+// The shapes of the files in seeds/. Kept apart from the domain so a seed's format can change without touching it.
+
+internal sealed record CitySeed(SeedNode City);
+
+internal sealed record SeedPerson(string Name, string? Phone);
+
+internal sealed record SeedNode(
+    string Code,
+    string Name,
+    string? Kind,
+    SeedPerson Responsible,
+    double[][] Boundary,
+    List<SeedNode>? Towns,
+    List<SeedNode>? Communities,
+    List<SeedNode>? Grids,
+    List<SeedPerson>? Workers)
+{
+    [JsonIgnore]
+    public IEnumerable<SeedNode> Children => Towns ?? Communities ?? Grids ?? [];
+}
+
+internal sealed record TeamsSeed(List<SeedTeam> Teams);
+
+internal sealed record SeedTeam(string Code, string Name, string Type, string Level, string NodeCode, double[]? Position, List<SeedMember> Members);
+
+internal sealed record SeedMember(string Name, string Role, string? Phone);
+
+internal sealed record CategoriesSeed(List<SeedCategory> Categories);
+
+internal sealed record SeedCategory(string Code, string Name, List<SeedCategory>? Children);
+
+internal sealed record PoliciesSeed(SeedPolicy EscalationPolicy);
+
+internal sealed record SeedPolicy(
+    int Version,
+    string Name,
+    DateTimeOffset EffectiveFrom,
+    List<string> Ladder,
+    Dictionary<string, int> LateReportLimitMinutes,
+    List<SeedDeadline> Deadlines,
+    SeedPetitionPolicy Petition);
+
+internal sealed record SeedDeadline(string Category, string Severity, int AcknowledgeMinutes, int DispatchMinutes, int HandleMinutes, int VerifyMinutes);
+
+internal sealed record SeedPetitionPolicy(Dictionary<string, int> FollowUpCadenceMinutes);

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using CommandCenter.Core;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Catalog;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Petitions;
+using CommandCenter.Core.Policies;
+using CommandCenter.Core.Teams;
+using NetTopologySuite.Geometries;
+
+namespace CommandCenter.Infrastructure.Seeding;
+
+/// <summary>A team as seeded, before it exists in the store.</summary>
+public sealed record TeamSeed(string Code, string Name, TeamType Type, NodeLevel Level, string NodeCode, GeoPoint? Position, IReadOnlyList<TeamMember> Members);
+
+/// <summary>Everything in seeds/, read and converted to the domain's types.</summary>
+public sealed record DemoSeed(
+    IReadOnlyList<AdminNode> Nodes,
+    IReadOnlyList<Category> Categories,
+    IReadOnlyList<TeamSeed> Teams,
+    EscalationPolicy Policy,
+    string PolicyDocument);
+
+/// <summary>Reads the seed files (city.json, categories.json, teams.json, policies.json) from a folder.</summary>
+public static class SeedReader
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly GeometryFactory Geometry = new(new PrecisionModel(), 4326);
+
+    public static async Task<DemoSeed> ReadAsync(string folder, CancellationToken ct = default)
+    {
+        var city = await ReadFileAsync<CitySeed>(folder, "city.json", ct);
+        var categories = await ReadFileAsync<CategoriesSeed>(folder, "categories.json", ct);
+        var teams = await ReadFileAsync<TeamsSeed>(folder, "teams.json", ct);
+        var policies = await ReadFileAsync<PoliciesSeed>(folder, "policies.json", ct);
+
+        var nodes = new List<AdminNode>();
+        Flatten(city.City, null, NodeLevel.City, nodes);
+        var categoryList = new List<Category>();
+        foreach (var root in categories.Categories)
+        {
+            FlattenCategory(root, null, categoryList);
+        }
+
+        return new DemoSeed(
+            nodes,
+            categoryList,
+            [.. teams.Teams.Select(ToTeam)],
+            ToPolicy(policies.EscalationPolicy),
+            JsonSerializer.Serialize(policies.EscalationPolicy, Json));
+    }
+
+    /// <summary>Builds the domain policy from its stored JSON document (the same shape as in policies.json).</summary>
+    public static EscalationPolicy PolicyFromDocument(string document) =>
+        ToPolicy(JsonSerializer.Deserialize<SeedPolicy>(document, Json) ?? throw new DomainRuleException("Empty policy document."));
+
+    private static async Task<T> ReadFileAsync<T>(string folder, string name, CancellationToken ct)
+    {
+        var path = Path.Combine(folder, name);
+        if (!File.Exists(path))
+        {
+            throw new DomainRuleException($"Seed file {path} is missing.");
+        }
+
+        await using var stream = File.OpenRead(path);
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(stream, Json, ct)
+                ?? throw new DomainRuleException($"Seed file {path} is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new DomainRuleException($"Seed file {path} is not valid: {ex.Message}");
+        }
+    }
+
+    private static void Flatten(SeedNode seed, string? parentCode, NodeLevel level, List<AdminNode> into)
+    {
+        into.Add(new AdminNode(
+            seed.Code,
+            seed.Name,
+            level,
+            ParseEnum<NodeKind>(seed.Kind ?? nameof(NodeKind.City), $"kind of node {seed.Code}"),
+            parentCode,
+            new Person(seed.Responsible.Name, seed.Responsible.Phone),
+            [.. (seed.Workers ?? []).Select(w => new Person(w.Name, w.Phone))],
+            ToPolygon(seed.Boundary, seed.Code)));
+        foreach (var child in seed.Children)
+        {
+            if (level == NodeLevel.Grid)
+            {
+                throw new DomainRuleException($"Grid {seed.Code} cannot have children.");
+            }
+
+            Flatten(child, seed.Code, level + 1, into);
+        }
+    }
+
+    private static void FlattenCategory(SeedCategory seed, string? parentCode, List<Category> into)
+    {
+        into.Add(new Category(seed.Code, seed.Name, parentCode));
+        foreach (var child in seed.Children ?? [])
+        {
+            FlattenCategory(child, seed.Code, into);
+        }
+    }
+
+    private static TeamSeed ToTeam(SeedTeam seed) => new(
+        seed.Code,
+        seed.Name,
+        ParseEnum<TeamType>(seed.Type, $"type of team {seed.Code}"),
+        ParseEnum<NodeLevel>(seed.Level, $"level of team {seed.Code}"),
+        seed.NodeCode,
+        seed.Position is [var lon, var lat] ? new GeoPoint(lat, lon) : null,
+        [.. seed.Members.Select(m => new TeamMember(m.Name, ParseEnum<MemberRole>(m.Role, $"role of {m.Name} in team {seed.Code}"), m.Phone))]);
+
+    private static EscalationPolicy ToPolicy(SeedPolicy seed) => new(
+        seed.Version,
+        seed.Name,
+        seed.EffectiveFrom,
+        [.. seed.Ladder.Select(l => ParseEnum<NodeLevel>(l, "escalation ladder"))],
+        seed.LateReportLimitMinutes.ToDictionary(kv => ParseEnum<Severity>(kv.Key, "late-report limit"), kv => TimeSpan.FromMinutes(kv.Value)),
+        seed.Deadlines.Select(d => new DeadlineRule(
+            d.Category,
+            ParseEnum<Severity>(d.Severity, $"deadline for category {d.Category}"),
+            new StageDeadlines(
+                TimeSpan.FromMinutes(d.AcknowledgeMinutes),
+                TimeSpan.FromMinutes(d.DispatchMinutes),
+                TimeSpan.FromMinutes(d.HandleMinutes),
+                TimeSpan.FromMinutes(d.VerifyMinutes)))),
+        seed.Petition.FollowUpCadenceMinutes.ToDictionary(kv => ParseEnum<PetitionStage>(kv.Key, "petition follow-up cadence"), kv => TimeSpan.FromMinutes(kv.Value)));
+
+    private static Polygon ToPolygon(double[][] ring, string code)
+    {
+        if (ring.Length < 4 || ring.Any(p => p.Length != 2))
+        {
+            throw new DomainRuleException($"Node {code}: boundary needs at least 4 [lon, lat] points (a closed ring).");
+        }
+
+        var coordinates = ring.Select(p => new Coordinate(p[0], p[1])).ToArray();
+        if (!coordinates[0].Equals2D(coordinates[^1]))
+        {
+            throw new DomainRuleException($"Node {code}: boundary ring is not closed (first point must equal last).");
+        }
+
+        return Geometry.CreatePolygon(coordinates);
+    }
+
+    private static T ParseEnum<T>(string value, string what) where T : struct, Enum =>
+        Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new DomainRuleException($"Unknown {what}: '{value}'. Expected one of {string.Join(", ", Enum.GetNames<T>())}.");
+}

@@ -1,0 +1,22 @@
+namespace CommandCenter.Infrastructure;
+
+/// <summary>Where state lives. <see cref="DataDir"/> holds everything that must survive a restart.</summary>
+public sealed class StoreOptions
+{
+    /// <summary>The data directory: the SQLite store and, later, the job store and metric outbox.</summary>
+    public required string DataDir { get; set; }
+
+    /// <summary>The folder holding city.json, teams.json, categories.json and policies.json.</summary>
+    public required string SeedDir { get; set; }
+
+    public string DatabasePath => Path.Combine(DataDir, "commandcenter.db");
+
+    public string ConnectionString => $"Data Source={DatabasePath};Cache=Private;Pooling=True;Default Timeout=30";
+}
+
+/// <summary>Rules for merging repeated reports (setting <c>Alerts:MergeWindow</c>).</summary>
+public sealed class AlertOptions
+{
+    /// <summary>A report of the same category in the same grid this soon after an open alert's latest report merges into it.</summary>
+    public TimeSpan MergeWindow { get; set; } = TimeSpan.FromMinutes(30);
+}

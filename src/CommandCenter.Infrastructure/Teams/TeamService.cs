@@ -1,0 +1,94 @@
+using CommandCenter.Core;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
+using CommandCenter.Core.Feed;
+using CommandCenter.Core.Teams;
+using CommandCenter.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace CommandCenter.Infrastructure.Teams;
+
+/// <summary>A status report from a team: its new status, the alert when dispatched, and where it is.</summary>
+public sealed record TeamStatusReport(TeamStatus Status, Guid? AlertId = null, GeoPoint? Position = null, string? Comment = null);
+
+/// <summary>Moves teams through their statuses and keeps their deployments (team ↔ alert) stamped.</summary>
+public sealed class TeamService(
+    IDbContextFactory<CommandCenterDbContext> contexts,
+    ReferenceData reference,
+    ILiveFeed feed,
+    TimeProvider time,
+    ILogger<TeamService> logger)
+{
+    /// <summary>Applies a status report; returns null when the team does not exist.</summary>
+    public async Task<Team?> ChangeStatusAsync(string teamCode, TeamStatusReport report, Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var team = await db.Teams.FirstOrDefaultAsync(t => t.Code == teamCode, ct);
+        if (team is null)
+        {
+            return null;
+        }
+
+        var now = time.Now();
+        Alert? alert = null;
+        if (report.Status == TeamStatus.Dispatched)
+        {
+            alert = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == report.AlertId, ct)
+                ?? throw new DomainRuleException($"Alert {report.AlertId} does not exist; team {teamCode} cannot be dispatched to it.");
+            if (!alert.IsOpen)
+            {
+                throw new DomainRuleException($"Alert {alert.Id} is {alert.State}; a team cannot be dispatched to a final alert.");
+            }
+        }
+
+        var previous = team.ChangeStatus(report.Status, report.AlertId, now);
+        if (report.Position is { } position)
+        {
+            team.MoveTo(position, now);
+        }
+
+        Deployment? deployment;
+        TeamStatus? deploymentPrevious = null;
+        if (report.Status == TeamStatus.Dispatched)
+        {
+            deployment = new Deployment(Guid.CreateVersion7(now), team.Code, alert!.Id, now);
+            db.Deployments.Add(deployment);
+        }
+        else
+        {
+            deployment = await db.Deployments
+                .Where(d => d.TeamCode == team.Code && d.EndedAt == null)
+                .OrderByDescending(d => d.DispatchedAt)
+                .FirstOrDefaultAsync(ct);
+            deploymentPrevious = deployment?.Status;
+            deployment?.Record(report.Status, now);
+        }
+
+        db.AuditEntries.Add(new AuditEntry
+        {
+            Subject = AuditSubject.Team,
+            SubjectId = team.Code,
+            Action = "StatusChanged",
+            Actor = actor.Name,
+            Seat = actor.Seat,
+            At = now,
+            FromState = previous.ToString(),
+            ToState = team.Status.ToString(),
+            Comment = deployment is null ? report.Comment : $"alert {deployment.AlertId}{(report.Comment is null ? "" : "; " + report.Comment)}",
+        });
+        await db.SaveChangesAsync(ct);
+
+        var map = reference.Map;
+        feed.Publish(TeamStatusChanged.From(team, map.PathOf(team.NodeCode), previous, now));
+        if (deployment is not null)
+        {
+            alert ??= await db.Alerts.AsNoTracking().FirstAsync(a => a.Id == deployment.AlertId, ct);
+            feed.Publish(new DeploymentChanged(alert.Path(map.City.Code), now, deployment.Id, team.Code, deployment.AlertId,
+                deployment.Status, deploymentPrevious, deployment.DispatchedAt, deployment.EndedAt));
+        }
+
+        logger.LogInformation("Team {TeamCode} {PreviousStatus} → {Status}", team.Code, previous, team.Status);
+        return team;
+    }
+}

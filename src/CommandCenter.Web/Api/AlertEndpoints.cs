@@ -1,0 +1,186 @@
+using CommandCenter.Core;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Alerts;
+using CommandCenter.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommandCenter.Web.Api;
+
+public static class AlertEndpoints
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    private static readonly Dictionary<string, Severity> ChineseSeverities = new(StringComparer.Ordinal)
+    {
+        ["一般"] = Severity.General,
+        ["较大"] = Severity.Major,
+        ["重大"] = Severity.Serious,
+        ["特别重大"] = Severity.Critical,
+    };
+
+    public static RouteGroupBuilder MapAlertEndpoints(this RouteGroupBuilder api)
+    {
+        var alerts = api.MapGroup("/alerts").WithTags("Alerts");
+        alerts.MapPost("/", PostAsync)
+            .Accepts<AlertReportRequest>("application/json")
+            .Produces<AlertDto>(StatusCodes.Status201Created)
+            .Produces<AlertDto>(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithSummary("Report a grid event. Idempotent on (source, externalId); repeats in the same grid and category merge.");
+        alerts.MapGet("/{id:guid}", GetAsync).WithName("GetAlert");
+        alerts.MapGet("/", ListAsync);
+        return api;
+    }
+
+    private static async Task<IResult> PostAsync(
+        HttpRequest request, AlertIngestionService ingestion, ReferenceData reference, TimeProvider time, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<AlertReportRequest>(request, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new FieldErrors();
+        var report = Validate(body!, errors, reference, time.GetUtcNow());
+        if (report is null)
+        {
+            return JsonBody.Invalid(errors);
+        }
+
+        var result = await ingestion.IngestAsync(report, new Actor($"api:{report.Source.ToString().ToLowerInvariant()}", "api"), ct);
+        var dto = AlertDto.From(result.Alert, reference);
+        request.HttpContext.Response.Headers["X-Ingest-Outcome"] = result.Outcome.ToString();
+        return result.Outcome == IngestOutcome.Created
+            ? TypedResults.Created($"/api/v1/alerts/{dto.Id}", dto)
+            : TypedResults.Ok(dto);
+    }
+
+    private static async Task<Results<Ok<AlertDto>, ProblemHttpResult>> GetAsync(
+        Guid id, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var alert = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        return alert is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such alert.", detail: $"Alert {id} does not exist.")
+            : TypedResults.Ok(AlertDto.From(alert, reference));
+    }
+
+    private static async Task<IResult> ListAsync(
+        string? townCode, string? state, string? since, int? limit,
+        IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        if (townCode is not null && reference.Map.Find(townCode) is not { Level: NodeLevel.Town })
+        {
+            errors.Add("townCode", $"'{townCode}' is not a town code.");
+        }
+
+        var stateFilter = errors.Enum<AlertState>("state", state, required: false);
+        var sinceFilter = errors.Time("since", since, required: false);
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors.Add("limit", $"limit must be between 1 and {MaxLimit}.");
+        }
+
+        if (errors.Any)
+        {
+            return JsonBody.Invalid(errors);
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = db.Alerts.AsNoTracking();
+        if (townCode is not null)
+        {
+            query = query.Where(a => a.TownCode == townCode);
+        }
+
+        if (stateFilter is { } s)
+        {
+            query = query.Where(a => a.State == s);
+        }
+
+        if (sinceFilter is { } from)
+        {
+            query = query.Where(a => a.ReportedAt >= from);
+        }
+
+        var page = await query.OrderByDescending(a => a.ReportedAt).Take(limit ?? DefaultLimit).ToListAsync(ct);
+        return TypedResults.Ok(page.Select(a => AlertDto.From(a, reference)).ToList());
+    }
+
+    /// <summary>Every check of an incoming report, each failure named by its field. Null when anything is wrong.</summary>
+    internal static NewAlertReport? Validate(AlertReportRequest body, FieldErrors errors, ReferenceData reference, DateTimeOffset now)
+    {
+        var source = errors.Enum<AlertSource>("source", body.Source, required: true);
+        var externalId = errors.Required("externalId", body.ExternalId, IngestionLimits.ExternalIdMaxLength);
+        var category = errors.Required("category", body.Category, 20);
+        if (category is not null && reference.Categories.Find(category) is null)
+        {
+            errors.Add("category", $"'{category}' is not a known category code; GET /api/v1/categories lists them.");
+        }
+
+        var severity = errors.Enum("severity", body.Severity, required: true, ChineseSeverities);
+        var gridCode = errors.Optional("gridCode", body.GridCode, 15);
+        if (gridCode is not null && reference.Map.Find(gridCode) is not { Level: NodeLevel.Grid })
+        {
+            errors.Add("gridCode", $"'{gridCode}' is not a known grid code.");
+        }
+
+        GeoPoint? location = null;
+        if (body.Location is { } l)
+        {
+            if (l.Lat is not { } lat || lat is < -90 or > 90 || !double.IsFinite(lat))
+            {
+                errors.Add("location.lat", "location.lat is required, between -90 and 90.");
+            }
+            else if (l.Lon is not { } lon || lon is < -180 or > 180 || !double.IsFinite(lon))
+            {
+                errors.Add("location.lon", "location.lon is required, between -180 and 180.");
+            }
+            else if (!reference.Map.IsInsideCity(lat, lon))
+            {
+                errors.Add("location", $"The point ({lat}, {lon}) is outside {reference.Map.City.Name}.");
+            }
+            else
+            {
+                location = new GeoPoint(lat, lon);
+            }
+        }
+
+        if (body.GridCode is null && body.Location is null)
+        {
+            errors.Add("gridCode", "Give gridCode or location.");
+        }
+
+        var occurredAt = errors.Time("occurredAt", body.OccurredAt, required: true);
+        if (occurredAt > now + IngestionLimits.ClockSkew)
+        {
+            errors.Add("occurredAt", $"occurredAt is in the future ({occurredAt:O}; now {now:O}).");
+        }
+        else if (occurredAt < now - IngestionLimits.MaxAge)
+        {
+            errors.Add("occurredAt", $"occurredAt is more than {IngestionLimits.MaxAge.TotalDays:F0} days ago.");
+        }
+
+        var title = errors.Required("title", body.Title, IngestionLimits.TitleMaxLength);
+        var description = errors.Optional("description", body.Description, IngestionLimits.DescriptionMaxLength);
+        Person? reporter = null;
+        if (body.Reporter is { } r)
+        {
+            var name = errors.Required("reporter.name", r.Name, IngestionLimits.NameMaxLength);
+            var phone = errors.Optional("reporter.phone", r.Phone, IngestionLimits.PhoneMaxLength);
+            reporter = name is null ? null : new Person(name, phone);
+        }
+
+        return errors.Any
+            ? null
+            : new NewAlertReport(source!.Value, externalId!, category!, severity!.Value, gridCode, location, occurredAt!.Value.TruncateToMilliseconds(), title!, description, reporter);
+    }
+}

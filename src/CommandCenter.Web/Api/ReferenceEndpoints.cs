@@ -1,0 +1,42 @@
+using CommandCenter.Core.Catalog;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Infrastructure;
+
+namespace CommandCenter.Web.Api;
+
+public static class ReferenceEndpoints
+{
+    public static RouteGroupBuilder MapReferenceEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/hierarchy", (ReferenceData reference, bool? boundaries) =>
+                TypedResults.Ok(ToTree(reference.Map, reference.Map.City, boundaries ?? false)))
+            .WithTags("Reference")
+            .WithSummary("The city → town → community → grid tree; ?boundaries=true adds every polygon.");
+        api.MapGet("/grids/{code}", (string code, ReferenceData reference) =>
+                reference.Map.Find(code) is { Level: NodeLevel.Grid } grid
+                    ? Results.Ok(ToNode(grid, withBoundary: true, children: null))
+                    : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such grid.", detail: $"'{code}' is not a grid code."))
+            .WithTags("Reference");
+        api.MapGet("/categories", (ReferenceData reference) =>
+                TypedResults.Ok(reference.Categories.Roots.Select(c => ToCategory(reference.Categories, c)).ToList()))
+            .WithTags("Reference");
+        return api;
+    }
+
+    private static NodeDto ToTree(CityMap map, AdminNode node, bool withBoundaries) =>
+        ToNode(node, withBoundaries, [.. map.Children(node.Code).Select(child => ToTree(map, child, withBoundaries))]);
+
+    private static NodeDto ToNode(AdminNode node, bool withBoundary, IReadOnlyList<NodeDto>? children) => new(
+        node.Code,
+        node.Name,
+        node.Level,
+        node.Kind,
+        node.ParentCode,
+        new PersonDto(node.Responsible.Name, node.Responsible.Phone),
+        node.Level == NodeLevel.Grid ? [.. node.Workers.Select(w => new PersonDto(w.Name, w.Phone))] : null,
+        withBoundary ? [.. node.Boundary.ExteriorRing.Coordinates.Select(c => new[] { c.X, c.Y })] : null,
+        children is { Count: > 0 } ? children : null);
+
+    private static CategoryDto ToCategory(CategoryTree tree, Category category) =>
+        new(category.Code, category.Name, [.. tree.ChildrenOf(category.Code).Select(child => ToCategory(tree, child))]);
+}

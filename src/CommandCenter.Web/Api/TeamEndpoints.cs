@@ -1,0 +1,95 @@
+using CommandCenter.Core;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
+using CommandCenter.Core.Teams;
+using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Persistence;
+using CommandCenter.Infrastructure.Teams;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommandCenter.Web.Api;
+
+public static class TeamEndpoints
+{
+    public static RouteGroupBuilder MapTeamEndpoints(this RouteGroupBuilder api)
+    {
+        var teams = api.MapGroup("/teams").WithTags("Teams");
+        teams.MapGet("/", ListAsync);
+        teams.MapGet("/{code}", GetAsync);
+        teams.MapPost("/{code}/status", PostStatusAsync)
+            .Accepts<TeamStatusRequest>("application/json")
+            .Produces<TeamDto>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Report a team's new status (dispatching needs alertId), optionally with its position.");
+        return api;
+    }
+
+    private static async Task<IResult> PostStatusAsync(string code, HttpRequest request, TeamService service, ReferenceData reference, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<TeamStatusRequest>(request, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new FieldErrors();
+        var status = errors.Enum<TeamStatus>("status", body!.Status, required: true);
+        if (status == TeamStatus.Dispatched && body.AlertId is null)
+        {
+            errors.Add("alertId", "alertId is required to dispatch a team.");
+        }
+
+        GeoPoint? position = null;
+        if (body.Location is { Lat: { } lat, Lon: { } lon })
+        {
+            if (!reference.Map.IsInsideCity(lat, lon))
+            {
+                errors.Add("location", $"The point ({lat}, {lon}) is outside {reference.Map.City.Name}.");
+            }
+
+            position = new GeoPoint(lat, lon);
+        }
+        else if (body.Location is not null)
+        {
+            errors.Add("location", "location needs both lat and lon.");
+        }
+
+        var comment = errors.Optional("comment", body.Comment, 500);
+        if (errors.Any)
+        {
+            return JsonBody.Invalid(errors);
+        }
+
+        try
+        {
+            var team = await service.ChangeStatusAsync(code, new TeamStatusReport(status!.Value, body.AlertId, position, comment), new Actor($"api:team:{code}", "api"), ct);
+            return team is null ? NotFound(code) : TypedResults.Ok(TeamDto.From(team));
+        }
+        catch (DomainRuleException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The status change breaks a rule.", detail: ex.Message);
+        }
+    }
+
+    private static async Task<IResult> GetAsync(string code, IDbContextFactory<CommandCenterDbContext> contexts, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var team = await db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Code == code, ct);
+        return team is null ? NotFound(code) : TypedResults.Ok(TeamDto.From(team));
+    }
+
+    private static async Task<IResult> ListAsync(string? nodeCode, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Code).ToListAsync(ct);
+        return TypedResults.Ok(teams
+            .Where(t => nodeCode is null || reference.Map.IsWithin(t.NodeCode, nodeCode))
+            .Select(TeamDto.From)
+            .ToList());
+    }
+
+    private static IResult NotFound(string code) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such team.", detail: $"Team '{code}' does not exist.");
+}

@@ -1,0 +1,44 @@
+using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Simulation;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace CommandCenter.Web.Hosting;
+
+/// <summary>Once the server listens, says where, with what data, and whether the simulator is feeding it.</summary>
+internal sealed class StartupBanner(
+    IServer server,
+    IOptions<StoreOptions> store,
+    IOptions<SimulatorOptions> simulator,
+    ReferenceData reference,
+    ILogger<StartupBanner> logger) : IHostedLifecycleService
+{
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var url = addresses.FirstOrDefault() ?? "(no address)";
+        logger.LogInformation(
+            """
+            CommandCenter is running at {Url}
+              city:      {City} ({Towns} towns, {Grids} grids)
+              data dir:  {DataDir}
+              simulator: {Simulator}
+              API:       {Url}/api/v1/hierarchy   OpenAPI: {Url}/openapi/v1.json   hub: {Url}{Hub}
+              health:    {Url}/healthz   {Url}/readyz
+            """,
+            url, reference.Map.City.Name, reference.Map.Towns.Count(), reference.Map.Grids.Count(), store.Value.DataDir,
+            simulator.Value.Enabled ? $"on, ~{simulator.Value.EventsPerMinute}/min" : "off", url, url, url, Hubs.CommandCenterHub.Path, url, url);
+        return Task.CompletedTask;
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

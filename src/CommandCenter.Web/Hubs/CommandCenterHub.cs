@@ -1,0 +1,56 @@
+using CommandCenter.Core.Feed;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+
+namespace CommandCenter.Web.Hubs;
+
+/// <summary>What the hub calls on its clients.</summary>
+public interface ICommandCenterClient
+{
+    Task AlertChanged(AlertChanged change);
+
+    Task PetitionWarningChanged(PetitionWarningChanged change);
+
+    Task DeploymentChanged(DeploymentChanged change);
+
+    Task TeamStatusChanged(TeamStatusChanged change);
+}
+
+/// <summary>The node a connection now watches.</summary>
+public sealed record SubscriptionInfo(string NodeCode, string NodeName, NodeLevel Level);
+
+/// <summary>
+/// Live changes for one node's subtree. A connection watches one node at a time: <see cref="Subscribe"/> replaces
+/// the previous choice, so no change is delivered twice.
+/// </summary>
+public sealed class CommandCenterHub(ReferenceData reference) : Hub<ICommandCenterClient>
+{
+    public const string Path = "/hubs/command-center";
+    private const string SubscribedNode = "node";
+
+    public static string GroupFor(string nodeCode) => $"node:{nodeCode}";
+
+    public async Task<SubscriptionInfo> Subscribe(string nodeCode)
+    {
+        var node = reference.Map.Find(nodeCode ?? "")
+            ?? throw new HubException($"Unknown node '{nodeCode}'. Subscribe to the city, a town, a community or a grid code.");
+
+        if (Context.Items.TryGetValue(SubscribedNode, out var previous) && previous is string old && old != node.Code)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupFor(old));
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupFor(node.Code));
+        Context.Items[SubscribedNode] = node.Code;
+        return new SubscriptionInfo(node.Code, node.Name, node.Level);
+    }
+
+    public async Task Unsubscribe()
+    {
+        if (Context.Items.Remove(SubscribedNode, out var previous) && previous is string old)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupFor(old));
+        }
+    }
+}
