@@ -33,7 +33,7 @@ public sealed class InProcessLiveFeed(ILogger<InProcessLiveFeed> logger) : ILive
 
     public async ValueTask DisposeAsync()
     {
-        var all = Interlocked.Exchange(ref _subscriptions, []);
+        var all = ImmutableInterlocked.InterlockedExchange(ref _subscriptions, []);
         foreach (var subscription in all)
         {
             await subscription.StopAsync();

@@ -1,0 +1,169 @@
+using System.Threading.Channels;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Feed;
+using CommandCenter.Testing;
+using CommandCenter.Web.Hosting;
+using CommandCenter.Web.Hubs;
+using CommandCenter.Web.Tests.Api;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using System.Net.Http.Json;
+
+namespace CommandCenter.Web.Tests.Hubs;
+
+public sealed class CommandCenterHubTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private readonly TempDirectory _dir = new();
+    private CommandCenterApp _app = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = new CommandCenterApp(_dir.Path);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task Subscribe_ToTown_ReceivesThatTownsChangesOnly()
+    {
+        await using var town1 = await ListenerAsync(DemoCity.TownCode(0));
+        await using var town2 = await ListenerAsync(DemoCity.TownCode(1));
+
+        var inTown1 = await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("hub-t1", DemoCity.GridCode(0, 2, 3)));
+        var inTown2 = await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("hub-t2", DemoCity.GridCode(1, 0, 1)));
+        inTown1.EnsureSuccessStatusCode();
+        inTown2.EnsureSuccessStatusCode();
+
+        // Each connection gets changes in order, so town 2's first message being its own alert proves it never got town 1's.
+        var seenByTown1 = await town1.NextAlertAsync();
+        var seenByTown2 = await town2.NextAlertAsync();
+        Assert.Equal(DemoCity.GridCode(0, 2, 3), seenByTown1.Scope.GridCode);
+        Assert.Equal(DemoCity.TownCode(0), seenByTown1.Scope.TownCode);
+        Assert.Equal(DemoCity.GridCode(1, 0, 1), seenByTown2.Scope.GridCode);
+        Assert.False(town1.TryTakeAlert(out var extra), $"town 1 also received {extra?.Scope.GridCode}");
+    }
+
+    [Fact]
+    public async Task Subscribe_ToCity_ReceivesEveryTownsChanges()
+    {
+        await using var city = await ListenerAsync("330188");
+
+        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("city-1", DemoCity.GridCode(0, 0, 1)));
+        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("city-2", DemoCity.GridCode(5, 4, 10)));
+
+        Assert.Equal(DemoCity.TownCode(0), (await city.NextAlertAsync()).Scope.TownCode);
+        Assert.Equal(DemoCity.TownCode(5), (await city.NextAlertAsync()).Scope.TownCode);
+    }
+
+    [Fact]
+    public async Task AlertChanged_CarriesTheChangeItself()
+    {
+        await using var community = await ListenerAsync(DemoCity.GridCode(2, 1, 1)[..12]);
+
+        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("carry-1", DemoCity.GridCode(2, 1, 4)));
+        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("carry-2", DemoCity.GridCode(2, 1, 4)).With("source", "public"));
+
+        var raised = await community.NextAlertAsync();
+        var merged = await community.NextAlertAsync();
+        Assert.Equal(AlertChange.Raised, raised.Change);
+        Assert.Equal(AlertState.Reported, raised.State);
+        Assert.Null(raised.PreviousState);
+        Assert.Equal("0301", raised.CategoryCode);
+        Assert.Equal(AlertChange.RepeatMerged, merged.Change);
+        Assert.Equal(raised.AlertId, merged.AlertId);
+        Assert.Equal(1, merged.RepeatCount);
+        Assert.Equal(AlertState.Reported, merged.PreviousState);
+    }
+
+    [Fact]
+    public async Task Subscribe_AgainToAnotherNode_ReplacesTheFirstSubscription()
+    {
+        await using var listener = await ListenerAsync(DemoCity.TownCode(0));
+        await listener.Connection.InvokeAsync<SubscriptionInfo>(nameof(CommandCenterHub.Subscribe), DemoCity.TownCode(3));
+
+        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("switch-1", DemoCity.GridCode(0, 0, 2)));
+        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("switch-2", DemoCity.GridCode(3, 0, 2)));
+
+        Assert.Equal(DemoCity.TownCode(3), (await listener.NextAlertAsync()).Scope.TownCode);
+    }
+
+    [Fact]
+    public async Task Subscribe_UnknownNode_IsRefusedWithAReason()
+    {
+        await using var connection = Connect();
+        await connection.StartAsync();
+
+        var error = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<SubscriptionInfo>(nameof(CommandCenterHub.Subscribe), "999999"));
+
+        Assert.Contains("Unknown node '999999'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TeamAndDeploymentChanges_ReachTheTownOfTheAlert()
+    {
+        await using var town = await ListenerAsync(DemoCity.TownCode(0));
+        var alert = await (await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("deploy-1", DemoCity.GridCode(0, 0, 5))))
+            .Content.ReadFromJsonAsync<CommandCenter.Web.Api.AlertDto>(CommandCenterApp.Json);
+
+        var response = await _app.PostJsonAsync("/api/v1/teams/TM-006/status", new { status = "dispatched", alertId = alert!.Id });
+
+        response.EnsureSuccessStatusCode();
+        var deployment = await town.Deployments.Reader.ReadAsync(new CancellationTokenSource(Patience).Token);
+        Assert.Equal("TM-006", deployment.TeamCode);
+        Assert.Equal(alert.Id, deployment.AlertId);
+        var team = await town.Teams.Reader.ReadAsync(new CancellationTokenSource(Patience).Token);
+        Assert.Equal(CommandCenter.Core.Teams.TeamStatus.Dispatched, team.Status);
+        Assert.Equal(CommandCenter.Core.Teams.TeamStatus.Available, team.PreviousStatus);
+    }
+
+    private HubConnection Connect() => new HubConnectionBuilder()
+        .WithUrl(new Uri(_app.BaseAddress, CommandCenterHub.Path))
+        .AddJsonProtocol(json => HostingExtensions.ConfigureJson(json.PayloadSerializerOptions))
+        .Build();
+
+    private async Task<Listener> ListenerAsync(string nodeCode)
+    {
+        var listener = new Listener(Connect());
+        await listener.Connection.StartAsync();
+        var info = await listener.Connection.InvokeAsync<SubscriptionInfo>(nameof(CommandCenterHub.Subscribe), nodeCode);
+        Assert.Equal(nodeCode, info.NodeCode);
+        return listener;
+    }
+
+    /// <summary>A hub client that queues what it receives.</summary>
+    private sealed class Listener : IAsyncDisposable
+    {
+        private readonly Channel<AlertChanged> _alerts = Channel.CreateUnbounded<AlertChanged>();
+
+        public Listener(HubConnection connection)
+        {
+            Connection = connection;
+            connection.On<AlertChanged>(nameof(ICommandCenterClient.AlertChanged), change => _alerts.Writer.TryWrite(change));
+            connection.On<DeploymentChanged>(nameof(ICommandCenterClient.DeploymentChanged), change => Deployments.Writer.TryWrite(change));
+            connection.On<TeamStatusChanged>(nameof(ICommandCenterClient.TeamStatusChanged), change => Teams.Writer.TryWrite(change));
+        }
+
+        public HubConnection Connection { get; }
+
+        public Channel<DeploymentChanged> Deployments { get; } = Channel.CreateUnbounded<DeploymentChanged>();
+
+        public Channel<TeamStatusChanged> Teams { get; } = Channel.CreateUnbounded<TeamStatusChanged>();
+
+        public async Task<AlertChanged> NextAlertAsync()
+        {
+            using var timeout = new CancellationTokenSource(Patience);
+            return await _alerts.Reader.ReadAsync(timeout.Token);
+        }
+
+        public bool TryTakeAlert(out AlertChanged? change) => _alerts.Reader.TryRead(out change);
+
+        public ValueTask DisposeAsync() => Connection.DisposeAsync();
+    }
+}
