@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every test of CommandCenter on a fresh machine.
+# 1. Installs what the tests need when it is missing (Debian packages via apt-get; the .NET SDK must be present).
+# 2. Runs `dotnet test CommandCenter.sln`.
+# 3. Prints "N passed, N failed, N skipped" as the last line and exits with dotnet's exit code.
+set -uo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+# Debian packages the test suite needs, as "command:package" pairs. Later suites add influxd:influxdb and
+# chromium:chromium (with fonts-noto-cjk) here; the backbone needs none beyond the SDK.
+required_packages=()
+
+missing=()
+for pair in "${required_packages[@]}"; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if (( ${#missing[@]} > 0 )); then
+  echo "tests/run.sh: installing ${missing[*]}" >&2
+  sudo_cmd=""
+  [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { echo "tests/run.sh: could not install ${missing[*]}" >&2; exit 1; }
+fi
+
+command -v dotnet >/dev/null 2>&1 || { echo "tests/run.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log="$(mktemp)"
+dotnet test CommandCenter.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+code=${PIPESTATUS[0]}
+
+# dotnet prints one summary per test assembly ("Passed!  - Failed: 0, Passed: 11, Skipped: 0, Total: 11, ...");
+# add them up into the one plain line CI reads.
+read -r passed failed skipped < <(awk '
+  /(Passed|Failed)!  - Failed:/ {
+    for (i = 1; i <= NF; i++) {
+      gsub(",", "", $(i + 1))
+      if ($i == "Failed:") f += $(i + 1)
+      if ($i == "Passed:") p += $(i + 1)
+      if ($i == "Skipped:") s += $(i + 1)
+    }
+  }
+  END { printf "%d %d %d\n", p, f, s }' "$log")
+rm -f "$log"
+
+if (( code == 0 && passed == 0 )); then
+  echo "tests/run.sh: dotnet test ran no test" >&2
+  code=1
+fi
+
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$code"
