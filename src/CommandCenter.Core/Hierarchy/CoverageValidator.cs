@@ -92,16 +92,21 @@ public static class CoverageValidator
 
     private static void CheckShape(AdminNode node, List<string> problems)
     {
-        if (node.Boundary.IsEmpty || node.Boundary.Area <= 0)
+        if (node.Boundary.IsEmpty)
         {
             problems.Add($"{node.Level} {node.Code} ({node.Name}): boundary is empty.");
             return;
         }
 
+        // Validity first: a self-crossing ring can have zero area and would otherwise be misreported as empty.
         var error = new IsValidOp(node.Boundary).ValidationError;
         if (error is not null)
         {
             problems.Add($"{node.Level} {node.Code} ({node.Name}): boundary is not a valid polygon ({error.Message} at {error.Coordinate}).");
+        }
+        else if (node.Boundary.Area <= 0)
+        {
+            problems.Add($"{node.Level} {node.Code} ({node.Name}): boundary has no area.");
         }
     }
 
