@@ -7,23 +7,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Web.Tests.Api;
 
-public sealed class AlertApiTests : IDisposable
+public sealed class AlertApiTests : FreshAppTest
 {
-    private readonly TempDirectory _dir = new();
-    private readonly CommandCenterApp _app;
-
-    public AlertApiTests() => _app = new CommandCenterApp(_dir.Path);
-
-    public void Dispose()
-    {
-        _app.Dispose();
-        _dir.Dispose();
-    }
-
     [Fact]
     public async Task Post_NewReport_Returns201WithLocationAndPlacedAlert()
     {
-        var response = await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-1"));
+        var response = await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-1"));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var alert = await ReadAsync(response);
@@ -39,16 +28,16 @@ public sealed class AlertApiTests : IDisposable
     [Fact]
     public async Task Post_SameSourceAndExternalId_Returns200WithSameAlertAndStoresNothing()
     {
-        var first = await ReadAsync(await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-dup")));
+        var first = await ReadAsync(await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-dup")));
 
-        var again = await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-dup"));
+        var again = await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-dup"));
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal("Duplicate", again.Headers.GetValues("X-Ingest-Outcome").Single());
         var alert = await ReadAsync(again);
         Assert.Equal(first.Id, alert.Id);
         Assert.Equal(0, alert.RepeatCount);
-        await using var db = _app.NewDbContext();
+        await using var db = App.NewDbContext();
         Assert.Equal(1, await db.Alerts.CountAsync());
         Assert.Equal(1, await db.AlertReports.CountAsync());
     }
@@ -56,17 +45,17 @@ public sealed class AlertApiTests : IDisposable
     [Fact]
     public async Task Post_SameGridAndCategoryWithinWindow_MergesIntoOpenAlert()
     {
-        var first = await ReadAsync(await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-a")));
-        _app.Time.Advance(TimeSpan.FromMinutes(29));
+        var first = await ReadAsync(await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-a")));
+        App.Time.Advance(TimeSpan.FromMinutes(29));
 
-        var repeat = await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("hotline-b").With("source", "hotline"));
+        var repeat = await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("hotline-b").With("source", "hotline"));
 
         Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
         Assert.Equal("Merged", repeat.Headers.GetValues("X-Ingest-Outcome").Single());
         var merged = await ReadAsync(repeat);
         Assert.Equal(first.Id, merged.Id);
         Assert.Equal(1, merged.RepeatCount);
-        await using var db = _app.NewDbContext();
+        await using var db = App.NewDbContext();
         Assert.Equal(1, await db.Alerts.CountAsync());
         Assert.Equal(2, await db.AlertReports.CountAsync());
     }
@@ -74,10 +63,10 @@ public sealed class AlertApiTests : IDisposable
     [Fact]
     public async Task Post_SameGridAndCategoryAfterWindow_RaisesNewAlert()
     {
-        var first = await ReadAsync(await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-a")));
-        _app.Time.Advance(TimeSpan.FromMinutes(31));
+        var first = await ReadAsync(await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-a")));
+        App.Time.Advance(TimeSpan.FromMinutes(31));
 
-        var later = await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-b").With("occurredAt", _app.Time.GetUtcNow().ToString("O")));
+        var later = await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-b").With("occurredAt", App.Time.GetUtcNow().ToString("O")));
 
         Assert.Equal(HttpStatusCode.Created, later.StatusCode);
         Assert.NotEqual(first.Id, (await ReadAsync(later)).Id);
@@ -86,9 +75,9 @@ public sealed class AlertApiTests : IDisposable
     [Fact]
     public async Task Post_OtherCategorySameGrid_RaisesNewAlert()
     {
-        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-a", category: "0301"));
+        await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-a", category: "0301"));
 
-        var other = await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-b", category: "0302"));
+        var other = await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-b", category: "0302"));
 
         Assert.Equal(HttpStatusCode.Created, other.StatusCode);
     }
@@ -100,7 +89,7 @@ public sealed class AlertApiTests : IDisposable
         var point = grid.Boundary.InteriorPoint;
         var body = AlertRequests.Valid("w-point").Without("gridCode").With("location", new { lat = point.Y, lon = point.X });
 
-        var alert = await ReadAsync(await _app.PostJsonAsync("/api/v1/alerts", body));
+        var alert = await ReadAsync(await App.PostJsonAsync("/api/v1/alerts", body));
 
         Assert.Equal(grid.Code, alert.GridCode);
         Assert.Equal(point.Y, alert.Location!.Lat);
@@ -109,7 +98,7 @@ public sealed class AlertApiTests : IDisposable
     [Fact]
     public async Task Post_ChineseSeverityName_IsAccepted()
     {
-        var alert = await ReadAsync(await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-zh", severity: "特别重大")));
+        var alert = await ReadAsync(await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-zh", severity: "特别重大")));
 
         Assert.Equal(Severity.Critical, alert.Severity);
     }
@@ -117,10 +106,10 @@ public sealed class AlertApiTests : IDisposable
     [Fact]
     public async Task GetById_ReturnsStoredAlert_And404ForUnknown()
     {
-        var created = await ReadAsync(await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-get")));
+        var created = await ReadAsync(await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-get")));
 
-        var found = await _app.Http.GetFromJsonAsync<AlertDto>($"/api/v1/alerts/{created.Id}", CommandCenterApp.Json);
-        var missing = await _app.Http.GetAsync($"/api/v1/alerts/{Guid.NewGuid()}");
+        var found = await App.Http.GetFromJsonAsync<AlertDto>($"/api/v1/alerts/{created.Id}", CommandCenterApp.Json);
+        var missing = await App.Http.GetAsync($"/api/v1/alerts/{Guid.NewGuid()}");
 
         Assert.Equal(created, found);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -130,11 +119,11 @@ public sealed class AlertApiTests : IDisposable
     [Fact]
     public async Task List_FiltersByTownSinceAndLimit_NewestFirst()
     {
-        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("t1-a", DemoCity.GridCode(0, 0, 1)));
-        _app.Time.Advance(TimeSpan.FromMinutes(1));
-        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("t1-b", DemoCity.GridCode(0, 1, 1)));
-        _app.Time.Advance(TimeSpan.FromMinutes(1));
-        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("t2-a", DemoCity.GridCode(1, 0, 1)));
+        await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("t1-a", DemoCity.GridCode(0, 0, 1)));
+        App.Time.Advance(TimeSpan.FromMinutes(1));
+        await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("t1-b", DemoCity.GridCode(0, 1, 1)));
+        App.Time.Advance(TimeSpan.FromMinutes(1));
+        await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("t2-a", DemoCity.GridCode(1, 0, 1)));
 
         var town1 = await ListAsync($"?townCode={DemoCity.TownCode(0)}");
         var recent = await ListAsync($"?since={Uri.EscapeDataString(StoreHost.Start.AddSeconds(30).ToString("O"))}");
@@ -152,13 +141,13 @@ public sealed class AlertApiTests : IDisposable
     [InlineData("?limit=0", "limit")]
     public async Task List_BadQuery_Returns400NamingTheParameter(string query, string field)
     {
-        var response = await _app.Http.GetAsync($"/api/v1/alerts{query}");
+        var response = await App.Http.GetAsync($"/api/v1/alerts{query}");
 
         await ProblemAssert.NamesFieldAsync(response, field);
     }
 
     private async Task<List<AlertDto>> ListAsync(string query) =>
-        (await _app.Http.GetFromJsonAsync<List<AlertDto>>($"/api/v1/alerts{query}", CommandCenterApp.Json))!;
+        (await App.Http.GetFromJsonAsync<List<AlertDto>>($"/api/v1/alerts{query}", CommandCenterApp.Json))!;
 
     private static async Task<AlertDto> ReadAsync(HttpResponseMessage response)
     {

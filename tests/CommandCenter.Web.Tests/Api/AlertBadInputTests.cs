@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CommandCenter.Web.Tests.Api;
 
 /// <summary>Every kind of bad report answers a problem naming the bad field, and stores nothing.</summary>
-public sealed class AlertBadInputTests : IClassFixture<AlertBadInputTests.Host>
+public sealed class AlertBadInputTests(SharedApp host) : IClassFixture<SharedApp>
 {
     private static readonly Dictionary<string, (string Field, Func<Dictionary<string, object?>, Dictionary<string, object?>> Break)> Cases = new()
     {
@@ -40,10 +40,6 @@ public sealed class AlertBadInputTests : IClassFixture<AlertBadInputTests.Host>
         ["severity of the wrong JSON type"] = ("severity", b => b.With("severity", 3)),
     };
 
-    private readonly Host _host;
-
-    public AlertBadInputTests(Host host) => _host = host;
-
     public static TheoryData<string> CaseNames() => [.. Cases.Keys];
 
     [Theory]
@@ -53,7 +49,7 @@ public sealed class AlertBadInputTests : IClassFixture<AlertBadInputTests.Host>
         var (field, breakIt) = Cases[caseName];
         var body = breakIt(AlertRequests.Valid($"bad-{caseName}"));
 
-        var response = await _host.App.PostJsonAsync("/api/v1/alerts", body);
+        var response = await host.App.PostJsonAsync("/api/v1/alerts", body);
 
         await ProblemAssert.NamesFieldAsync(response, field);
         await AssertNothingStoredAsync();
@@ -64,7 +60,7 @@ public sealed class AlertBadInputTests : IClassFixture<AlertBadInputTests.Host>
     {
         var body = AlertRequests.Valid("bad-many").With("severity", "x").With("category", "x").Without("title");
 
-        var response = await _host.App.PostJsonAsync("/api/v1/alerts", body);
+        var response = await host.App.PostJsonAsync("/api/v1/alerts", body);
 
         await ProblemAssert.NamesFieldAsync(response, "severity");
         var text = await response.Content.ReadAsStringAsync();
@@ -81,7 +77,7 @@ public sealed class AlertBadInputTests : IClassFixture<AlertBadInputTests.Host>
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
 
-        var response = await _host.App.Http.PostAsync("/api/v1/alerts", content);
+        var response = await host.App.Http.PostAsync("/api/v1/alerts", content);
 
         await ProblemAssert.NamesFieldAsync(response, field);
         await AssertNothingStoredAsync();
@@ -92,7 +88,7 @@ public sealed class AlertBadInputTests : IClassFixture<AlertBadInputTests.Host>
     {
         var body = AlertRequests.Valid("bad-huge").With("padding", new string('x', 70 * 1024));
 
-        var response = await _host.App.PostJsonAsync("/api/v1/alerts", body);
+        var response = await host.App.PostJsonAsync("/api/v1/alerts", body);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
         await AssertNothingStoredAsync();
@@ -107,7 +103,7 @@ public sealed class AlertBadInputTests : IClassFixture<AlertBadInputTests.Host>
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/alerts") { Content = content };
         request.Headers.TransferEncodingChunked = true;
 
-        var response = await _host.App.Http.SendAsync(request);
+        var response = await host.App.Http.SendAsync(request);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
     }
@@ -117,7 +113,7 @@ public sealed class AlertBadInputTests : IClassFixture<AlertBadInputTests.Host>
     {
         using var content = new StringContent("source=gridWorker", Encoding.UTF8, "application/x-www-form-urlencoded");
 
-        var response = await _host.App.Http.PostAsync("/api/v1/alerts", content);
+        var response = await host.App.Http.PostAsync("/api/v1/alerts", content);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
     }
@@ -125,17 +121,17 @@ public sealed class AlertBadInputTests : IClassFixture<AlertBadInputTests.Host>
     [Fact]
     public async Task Post_BadReportAfterGoodOne_LeavesTheGoodOneIntact()
     {
-        await using (var db = _host.App.NewDbContext())
+        await using (var db = host.App.NewDbContext())
         {
             Assert.Equal(0, await db.Alerts.CountAsync());
         }
 
-        var good = await _host.App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("good-then-bad", DemoCity.GridCode(5, 4, 10)));
-        var bad = await _host.App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("good-then-bad", DemoCity.GridCode(5, 4, 10)).With("severity", "nope"));
+        var good = await host.App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("good-then-bad", DemoCity.GridCode(5, 4, 10)));
+        var bad = await host.App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("good-then-bad", DemoCity.GridCode(5, 4, 10)).With("severity", "nope"));
 
         Assert.Equal(HttpStatusCode.Created, good.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        await using var after = _host.App.NewDbContext();
+        await using var after = host.App.NewDbContext();
         var stored = await after.Alerts.SingleAsync(a => a.ExternalId == "good-then-bad");
         Assert.Equal(CommandCenter.Core.Alerts.Severity.Major, stored.Severity);
 
@@ -148,24 +144,8 @@ public sealed class AlertBadInputTests : IClassFixture<AlertBadInputTests.Host>
 
     private async Task AssertNothingStoredAsync()
     {
-        await using var db = _host.App.NewDbContext();
+        await using var db = host.App.NewDbContext();
         Assert.Equal(0, await db.Alerts.CountAsync(a => a.ExternalId.StartsWith("bad-")));
         Assert.Equal(0, await db.AlertReports.CountAsync(r => r.ExternalId.StartsWith("bad-")));
-    }
-
-    /// <summary>One app for all bad-input cases: they store nothing, so they cannot disturb each other.</summary>
-    public sealed class Host : IDisposable
-    {
-        private readonly TempDirectory _dir = new();
-
-        public Host() => App = new CommandCenterApp(_dir.Path);
-
-        public CommandCenterApp App { get; }
-
-        public void Dispose()
-        {
-            App.Dispose();
-            _dir.Dispose();
-        }
     }
 }

@@ -8,19 +8,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Web.Tests.Api;
 
-public sealed class PetitionAndTeamApiTests : IDisposable
+public sealed class PetitionAndTeamApiTests : FreshAppTest
 {
-    private readonly TempDirectory _dir = new();
-    private readonly CommandCenterApp _app;
-
-    public PetitionAndTeamApiTests() => _app = new CommandCenterApp(_dir.Path);
-
-    public void Dispose()
-    {
-        _app.Dispose();
-        _dir.Dispose();
-    }
-
     private static object Petition(string externalId, string origin = "330188002003") => new
     {
         source = "gridWorker",
@@ -36,8 +25,8 @@ public sealed class PetitionAndTeamApiTests : IDisposable
     [Fact]
     public async Task PostPetition_NewThenSameExternalId_Creates201ThenAnswers200WithTheSameWarning()
     {
-        var first = await _app.PostJsonAsync("/api/v1/petition-warnings", Petition("p-1"));
-        var again = await _app.PostJsonAsync("/api/v1/petition-warnings", Petition("p-1"));
+        var first = await App.PostJsonAsync("/api/v1/petition-warnings", Petition("p-1"));
+        var again = await App.PostJsonAsync("/api/v1/petition-warnings", Petition("p-1"));
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -45,20 +34,20 @@ public sealed class PetitionAndTeamApiTests : IDisposable
         Assert.Equal(created!.Id, (await again.Content.ReadFromJsonAsync<PetitionWarningDto>(CommandCenterApp.Json))!.Id);
         Assert.Equal(PetitionStage.Brewing, created.Stage);
         Assert.Equal("330188002", created.TownCode);
-        await using var db = _app.NewDbContext();
+        await using var db = App.NewDbContext();
         Assert.Equal(1, await db.PetitionWarnings.CountAsync());
     }
 
     [Fact]
     public async Task PostFollowUp_MovesStageAndIsReturnedByGet()
     {
-        var created = await (await _app.PostJsonAsync("/api/v1/petition-warnings", Petition("p-2"))).Content.ReadFromJsonAsync<PetitionWarningDto>(CommandCenterApp.Json);
-        _app.Time.Advance(TimeSpan.FromMinutes(20));
+        var created = await (await App.PostJsonAsync("/api/v1/petition-warnings", Petition("p-2"))).Content.ReadFromJsonAsync<PetitionWarningDto>(CommandCenterApp.Json);
+        App.Time.Advance(TimeSpan.FromMinutes(20));
 
-        var response = await _app.PostJsonAsync($"/api/v1/petition-warnings/{created!.Id}/follow-ups", new { text = "约60人在村委会聚集", stage = "gathering", estimatedHeadcount = 60 });
+        var response = await App.PostJsonAsync($"/api/v1/petition-warnings/{created!.Id}/follow-ups", new { text = "约60人在村委会聚集", stage = "gathering", estimatedHeadcount = 60 });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var fetched = await _app.Http.GetFromJsonAsync<PetitionWarningDto>($"/api/v1/petition-warnings/{created.Id}", CommandCenterApp.Json);
+        var fetched = await App.Http.GetFromJsonAsync<PetitionWarningDto>($"/api/v1/petition-warnings/{created.Id}", CommandCenterApp.Json);
         Assert.Equal(PetitionStage.Gathering, fetched!.Stage);
         Assert.Equal(60, fetched.EstimatedHeadcount);
         Assert.Equal(StoreHost.Start.AddMinutes(20), fetched.LastFollowUpAt);
@@ -69,13 +58,13 @@ public sealed class PetitionAndTeamApiTests : IDisposable
     [Fact]
     public async Task PostFollowUp_BackwardStage_Returns409AndChangesNothing()
     {
-        var created = await (await _app.PostJsonAsync("/api/v1/petition-warnings", Petition("p-3"))).Content.ReadFromJsonAsync<PetitionWarningDto>(CommandCenterApp.Json);
-        await _app.PostJsonAsync($"/api/v1/petition-warnings/{created!.Id}/follow-ups", new { text = "已出发", stage = "moving" });
+        var created = await (await App.PostJsonAsync("/api/v1/petition-warnings", Petition("p-3"))).Content.ReadFromJsonAsync<PetitionWarningDto>(CommandCenterApp.Json);
+        await App.PostJsonAsync($"/api/v1/petition-warnings/{created!.Id}/follow-ups", new { text = "已出发", stage = "moving" });
 
-        var response = await _app.PostJsonAsync($"/api/v1/petition-warnings/{created.Id}/follow-ups", new { text = "又回来了", stage = "brewing" });
+        var response = await App.PostJsonAsync($"/api/v1/petition-warnings/{created.Id}/follow-ups", new { text = "又回来了", stage = "brewing" });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict);
-        var fetched = await _app.Http.GetFromJsonAsync<PetitionWarningDto>($"/api/v1/petition-warnings/{created.Id}", CommandCenterApp.Json);
+        var fetched = await App.Http.GetFromJsonAsync<PetitionWarningDto>($"/api/v1/petition-warnings/{created.Id}", CommandCenterApp.Json);
         Assert.Equal(PetitionStage.Moving, fetched!.Stage);
         Assert.Single(fetched.FollowUps);
     }
@@ -83,7 +72,7 @@ public sealed class PetitionAndTeamApiTests : IDisposable
     [Fact]
     public async Task PostFollowUp_UnknownWarning_Returns404Problem()
     {
-        var response = await _app.PostJsonAsync($"/api/v1/petition-warnings/{Guid.NewGuid()}/follow-ups", new { text = "续报" });
+        var response = await App.PostJsonAsync($"/api/v1/petition-warnings/{Guid.NewGuid()}/follow-ups", new { text = "续报" });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
     }
@@ -93,7 +82,7 @@ public sealed class PetitionAndTeamApiTests : IDisposable
     [InlineData("originCode", "000000000000")]
     public async Task PostPetition_OriginNotCommunityOrGrid_Returns400(string field, string origin)
     {
-        var response = await _app.PostJsonAsync("/api/v1/petition-warnings", Petition("p-bad", origin));
+        var response = await App.PostJsonAsync("/api/v1/petition-warnings", Petition("p-bad", origin));
 
         await ProblemAssert.NamesFieldAsync(response, field);
     }
@@ -101,29 +90,29 @@ public sealed class PetitionAndTeamApiTests : IDisposable
     [Fact]
     public async Task PostPetition_MissingHeadcountAndBadStage_NamesBoth()
     {
-        var response = await _app.PostJsonAsync("/api/v1/petition-warnings", new { source = "hotline", externalId = "p-x", originCode = "330188002003", destination = "市政府", subject = "欠薪", stage = "rioting" });
+        var response = await App.PostJsonAsync("/api/v1/petition-warnings", new { source = "hotline", externalId = "p-x", originCode = "330188002003", destination = "市政府", subject = "欠薪", stage = "rioting" });
 
         await ProblemAssert.NamesFieldAsync(response, "estimatedHeadcount");
         await ProblemAssert.NamesFieldAsync(response, "stage");
-        await using var db = _app.NewDbContext();
+        await using var db = App.NewDbContext();
         Assert.Equal(0, await db.PetitionWarnings.CountAsync());
     }
 
     [Fact]
     public async Task PostTeamStatus_DispatchThenEnRoute_StampsTheDeployment()
     {
-        var alert = await (await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("team-1"))).Content.ReadFromJsonAsync<AlertDto>(CommandCenterApp.Json);
+        var alert = await (await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("team-1"))).Content.ReadFromJsonAsync<AlertDto>(CommandCenterApp.Json);
 
-        var dispatched = await _app.PostJsonAsync("/api/v1/teams/TM-006/status", new { status = "dispatched", alertId = alert!.Id });
-        _app.Time.Advance(TimeSpan.FromMinutes(3));
-        var enRoute = await _app.PostJsonAsync("/api/v1/teams/TM-006/status", new { status = "enRoute", location = new { lat = 30.29, lon = 120.11 } });
+        var dispatched = await App.PostJsonAsync("/api/v1/teams/TM-006/status", new { status = "dispatched", alertId = alert!.Id });
+        App.Time.Advance(TimeSpan.FromMinutes(3));
+        var enRoute = await App.PostJsonAsync("/api/v1/teams/TM-006/status", new { status = "enRoute", location = new { lat = 30.29, lon = 120.11 } });
 
         Assert.Equal(HttpStatusCode.OK, dispatched.StatusCode);
         var team = await enRoute.Content.ReadFromJsonAsync<TeamDto>(CommandCenterApp.Json);
         Assert.Equal(TeamStatus.EnRoute, team!.Status);
         Assert.Equal(alert.Id, team.CurrentAlertId);
         Assert.Equal(30.29, team.Position!.Lat);
-        await using var db = _app.NewDbContext();
+        await using var db = App.NewDbContext();
         var deployment = await db.Deployments.SingleAsync();
         Assert.Equal(StoreHost.Start, deployment.DispatchedAt);
         Assert.Equal(StoreHost.Start.AddMinutes(3), deployment.EnRouteAt);
@@ -132,7 +121,7 @@ public sealed class PetitionAndTeamApiTests : IDisposable
     [Fact]
     public async Task PostTeamStatus_IllegalMove_Returns409NamingTheRule()
     {
-        var response = await _app.PostJsonAsync("/api/v1/teams/TM-006/status", new { status = "onScene" });
+        var response = await App.PostJsonAsync("/api/v1/teams/TM-006/status", new { status = "onScene" });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict);
         Assert.Contains("Available", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -141,7 +130,7 @@ public sealed class PetitionAndTeamApiTests : IDisposable
     [Fact]
     public async Task PostTeamStatus_DispatchWithoutAlert_Returns400()
     {
-        var response = await _app.PostJsonAsync("/api/v1/teams/TM-006/status", new { status = "dispatched" });
+        var response = await App.PostJsonAsync("/api/v1/teams/TM-006/status", new { status = "dispatched" });
 
         await ProblemAssert.NamesFieldAsync(response, "alertId");
     }
@@ -149,7 +138,7 @@ public sealed class PetitionAndTeamApiTests : IDisposable
     [Fact]
     public async Task PostTeamStatus_UnknownTeam_Returns404()
     {
-        var response = await _app.PostJsonAsync("/api/v1/teams/TM-999/status", new { status = "offDuty" });
+        var response = await App.PostJsonAsync("/api/v1/teams/TM-999/status", new { status = "offDuty" });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
     }

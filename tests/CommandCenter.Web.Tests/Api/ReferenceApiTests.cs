@@ -7,7 +7,7 @@ using CommandCenter.Web.Api;
 
 namespace CommandCenter.Web.Tests.Api;
 
-public sealed class ReferenceApiTests(ReferenceApiTests.Host host) : IClassFixture<ReferenceApiTests.Host>
+public sealed class ReferenceApiTests(SharedApp host) : IClassFixture<SharedApp>
 {
     [Fact]
     public async Task Hierarchy_ReturnsTheWholeTree()
@@ -73,20 +73,5 @@ public sealed class ReferenceApiTests(ReferenceApiTests.Host host) : IClassFixtu
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
-    }
-
-    public sealed class Host : IDisposable
-    {
-        private readonly TempDirectory _dir = new();
-
-        public Host() => App = new CommandCenterApp(_dir.Path);
-
-        public CommandCenterApp App { get; }
-
-        public void Dispose()
-        {
-            App.Dispose();
-            _dir.Dispose();
-        }
     }
 }
