@@ -28,7 +28,7 @@ command -v dotnet >/dev/null 2>&1 || { echo "tests/run.sh: the .NET 10 SDK (dotn
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log="$(mktemp)"
-dotnet test CommandCenter.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+dotnet test CommandCenter.sln "$@" 2>&1 | tee "$log"
 code=${PIPESTATUS[0]}
 
 # dotnet prints one summary per test assembly ("Passed!  - Failed: 0, Passed: 11, Skipped: 0, Total: 11, ...");

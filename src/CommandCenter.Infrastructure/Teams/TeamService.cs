@@ -50,8 +50,16 @@ public sealed class TeamService(
 
         Deployment? deployment;
         TeamStatus? deploymentPrevious = null;
+        List<(Deployment Deployment, TeamStatus Previous)> released = [];
         if (report.Status == TeamStatus.Dispatched)
         {
+            // Re-dispatched on the way back (Returning → Dispatched): the team is released from its previous alert.
+            foreach (var open in await db.Deployments.Where(d => d.TeamCode == team.Code && d.EndedAt == null).ToListAsync(ct))
+            {
+                released.Add((open, open.Status));
+                open.Record(TeamStatus.Available, now);
+            }
+
             deployment = new Deployment(Guid.CreateVersion7(now), team.Code, alert!.Id, now);
             db.Deployments.Add(deployment);
         }
@@ -81,6 +89,13 @@ public sealed class TeamService(
 
         var map = reference.Map;
         feed.Publish(TeamStatusChanged.From(team, map.PathOf(team.NodeCode), previous, now));
+        foreach (var (ended, endedPrevious) in released)
+        {
+            var endedAlert = await db.Alerts.AsNoTracking().FirstAsync(a => a.Id == ended.AlertId, ct);
+            feed.Publish(new DeploymentChanged(endedAlert.Path(map.City.Code), now, ended.Id, team.Code, ended.AlertId,
+                ended.Status, endedPrevious, ended.DispatchedAt, ended.EndedAt));
+        }
+
         if (deployment is not null)
         {
             alert ??= await db.Alerts.AsNoTracking().FirstAsync(a => a.Id == deployment.AlertId, ct);
