@@ -27,8 +27,12 @@ public static class DependencyInjection
             store.DataDir = Path.GetFullPath(configuration["DataDir"] is { Length: > 0 } dir ? dir : "App_Data", contentRoot);
             store.SeedDir = Path.GetFullPath(configuration["SeedDir"] is { Length: > 0 } seeds ? seeds : Path.Combine(appBase, "seeds"), contentRoot);
         });
-        services.AddOptions<AlertOptions>().Bind(configuration.GetSection("Alerts"));
-        services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection("Simulator"));
+        services.AddOptions<AlertOptions>().Bind(configuration.GetSection("Alerts"))
+            .Validate(o => o.MergeWindow > TimeSpan.Zero && o.MergeWindow <= TimeSpan.FromDays(1), "Alerts:MergeWindow must be a time span between 00:00:01 and 1.00:00:00, e.g. 00:30:00.")
+            .ValidateOnStart();
+        services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection("Simulator"))
+            .Validate(o => o.EventsPerMinute is >= 0 and <= 100_000, "Simulator:EventsPerMinute must be between 0 and 100000.")
+            .ValidateOnStart();
 
         services.AddDbContextFactory<CommandCenterDbContext>((provider, db) =>
             db.UseSqlite(provider.GetRequiredService<IOptions<StoreOptions>>().Value.ConnectionString));
@@ -42,6 +46,7 @@ public static class DependencyInjection
         services.AddSingleton<PetitionService>();
         services.AddSingleton<TeamService>();
         services.AddHostedService<DemoCitySimulator>();
+        services.AddHostedService<FeedHeartbeatService>();
         return services;
     }
 

@@ -77,11 +77,13 @@ public sealed record TeamStatusChanged(
     TeamStatus? PreviousStatus,
     DateTimeOffset StatusSince,
     Guid? AlertId,
+    string? AssignmentTitle,
     double? Latitude,
     double? Longitude) : FeedMessage(Scope, At)
 {
-    public static TeamStatusChanged From(Team team, NodePath scope, TeamStatus? previous, DateTimeOffset at) => new(
-        scope, at, team.Code, team.Name, team.Type, team.Level, team.Status, previous, team.StatusSince, team.CurrentAlertId, team.Latitude, team.Longitude);
+    public static TeamStatusChanged From(Team team, NodePath scope, TeamStatus? previous, string? assignmentTitle, DateTimeOffset at) => new(
+        scope, at, team.Code, team.Name, team.Type, team.Level, team.Status, previous, team.StatusSince, team.CurrentAlertId,
+        team.CurrentAlertId is null ? null : assignmentTitle, team.Latitude, team.Longitude);
 }
 
 public sealed record DeploymentChanged(
@@ -94,3 +96,8 @@ public sealed record DeploymentChanged(
     TeamStatus? PreviousStatus,
     DateTimeOffset DispatchedAt,
     DateTimeOffset? EndedAt) : FeedMessage(Scope, At);
+
+/// <summary>
+/// "The feed is alive": published every few seconds, so a screen can tell a quiet city from a dead data source.
+/// </summary>
+public sealed record FeedHeartbeat(NodePath Scope, DateTimeOffset At) : FeedMessage(Scope, At);

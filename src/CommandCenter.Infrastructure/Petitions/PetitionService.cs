@@ -60,6 +60,24 @@ public sealed class PetitionService(
     /// <summary>Adds a follow-up (续报); returns null when the warning does not exist.</summary>
     public async Task<PetitionWarning?> AddFollowUpAsync(Guid id, NewFollowUp followUp, Actor actor, CancellationToken ct = default)
     {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return await AddFollowUpLockedAsync(id, followUp, actor, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another server changed it between our read and write.
+            throw new DomainRuleException($"Petition warning {id} was changed by someone else at the same moment; read it again and retry.");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<PetitionWarning?> AddFollowUpLockedAsync(Guid id, NewFollowUp followUp, Actor actor, CancellationToken ct)
+    {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var warning = await db.PetitionWarnings.Include(w => w.FollowUps).FirstOrDefaultAsync(w => w.Id == id, ct);
         if (warning is null)

@@ -64,9 +64,7 @@ public sealed class DemoCitySimulator(
             return;
         }
 
-        _grids = [.. reference.Map.Grids];
-        _hotspots = [.. _grids.OrderBy(_ => _random.Next()).Take(8)];
-        _leafCategories = [.. reference.Categories.All.Where(c => c.ParentCode is not null)];
+        Prepare();
         logger.LogInformation("Simulator on: ~{EventsPerMinute} events/min, hotspots {Hotspots}",
             settings.EventsPerMinute, string.Join(", ", _hotspots.Select(h => h.Name)));
 
@@ -84,10 +82,27 @@ public sealed class DemoCitySimulator(
                 // A simulated move the rules refuse (a race with a real user) is skipped, not fatal.
                 logger.LogDebug("Simulator step refused: {Reason}", ex.Message);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Demo data must never take the command centre down with it.
+                logger.LogWarning(ex, "Simulator step failed; carrying on");
+            }
         }
     }
 
-    private async Task StepAsync(CancellationToken ct)
+    /// <summary>The grids that get half of all reports (and every storm).</summary>
+    internal IReadOnlyList<AdminNode> Hotspots => _hotspots;
+
+    /// <summary>Picks the hotspots and categories; <see cref="ExecuteAsync"/> does this before its first step.</summary>
+    internal void Prepare()
+    {
+        _grids = [.. reference.Map.Grids];
+        _hotspots = [.. _grids.OrderBy(_ => _random.Next()).Take(8)];
+        _leafCategories = [.. reference.Categories.All.Where(c => c.ParentCode is not null)];
+    }
+
+    /// <summary>One simulated event: a report (70 %), a team move (20 %), a petition step (7 %) or a storm of repeats (3 %).</summary>
+    internal async Task StepAsync(CancellationToken ct)
     {
         var roll = _random.NextDouble();
         if (roll < 0.03)
@@ -168,7 +183,13 @@ public sealed class DemoCitySimulator(
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var warning = await db.PetitionWarnings.AsNoTracking().FirstAsync(w => w.Id == _petition, ct);
+        var warning = await db.PetitionWarnings.AsNoTracking().FirstOrDefaultAsync(w => w.Id == _petition, ct);
+        if (warning is null || !warning.IsActive)
+        {
+            _petition = null; // Defused by someone else: the next petition step opens a new one.
+            return;
+        }
+
         var next = warning.Stage switch
         {
             PetitionStage.Brewing => _random.Next(3) == 0 ? PetitionStage.Defused : PetitionStage.Gathering,
@@ -192,6 +213,11 @@ public sealed class DemoCitySimulator(
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var all = await db.Teams.AsNoTracking().Where(t => t.Status != TeamStatus.OffDuty).ToListAsync(ct);
+        if (all.Count == 0)
+        {
+            return;
+        }
+
         var team = all[_random.Next(all.Count)];
         var report = team.Status switch
         {

@@ -20,8 +20,28 @@ public sealed class TeamService(
     TimeProvider time,
     ILogger<TeamService> logger)
 {
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     /// <summary>Applies a status report; returns null when the team does not exist.</summary>
     public async Task<Team?> ChangeStatusAsync(string teamCode, TeamStatusReport report, Actor actor, CancellationToken ct = default)
+    {
+        // Status reports of one team must apply one after another; the version token guards across servers.
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return await ChangeStatusLockedAsync(teamCode, report, actor, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new DomainRuleException($"Team {teamCode} was changed by someone else at the same moment; read it again and retry.");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<Team?> ChangeStatusLockedAsync(string teamCode, TeamStatusReport report, Actor actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var team = await db.Teams.FirstOrDefaultAsync(t => t.Code == teamCode, ct);
@@ -88,7 +108,10 @@ public sealed class TeamService(
         await db.SaveChangesAsync(ct);
 
         var map = reference.Map;
-        feed.Publish(TeamStatusChanged.From(team, map.PathOf(team.NodeCode), previous, now));
+        var assignment = team.CurrentAlertId is { } assignedId
+            ? alert?.Title ?? await db.Alerts.AsNoTracking().Where(a => a.Id == assignedId).Select(a => a.Title).FirstOrDefaultAsync(ct)
+            : null;
+        feed.Publish(TeamStatusChanged.From(team, map.PathOf(team.NodeCode), previous, assignment, now));
         foreach (var (ended, endedPrevious) in released)
         {
             var endedAlert = await db.Alerts.AsNoTracking().FirstAsync(a => a.Id == ended.AlertId, ct);

@@ -73,7 +73,7 @@ public static class AlertEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        string? townCode, string? state, string? since, int? limit,
+        string? townCode, string? state, string? since, string? limit,
         IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
     {
         var errors = new FieldErrors();
@@ -84,9 +84,10 @@ public static class AlertEndpoints
 
         var stateFilter = errors.Enum<AlertState>("state", state, required: false);
         var sinceFilter = errors.Time("since", since, required: false);
-        if (limit is < 1 or > MaxLimit)
+        var take = DefaultLimit;
+        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxLimit))
         {
-            errors.Add("limit", $"limit must be between 1 and {MaxLimit}.");
+            errors.Add("limit", $"limit must be a whole number between 1 and {MaxLimit}.");
         }
 
         if (errors.Any)
@@ -111,9 +112,12 @@ public static class AlertEndpoints
             query = query.Where(a => a.ReportedAt >= from);
         }
 
-        var page = await query.OrderByDescending(a => a.ReportedAt).Take(limit ?? DefaultLimit).ToListAsync(ct);
+        var page = await query.OrderByDescending(a => a.ReportedAt).Take(take).ToListAsync(ct);
         return TypedResults.Ok(page.Select(a => AlertDto.From(a, reference)).ToList());
     }
+
+    /// <summary>How far a reported point may lie outside the grid it names: GPS on a grid border drifts.</summary>
+    private static readonly (double Degrees, double TotalMeters) GridTolerance = (0.001, 100);
 
     /// <summary>Every check of an incoming report, each failure named by its field. Null when anything is wrong.</summary>
     internal static NewAlertReport? Validate(AlertReportRequest body, FieldErrors errors, ReferenceData reference, DateTimeOffset now)
@@ -133,30 +137,14 @@ public static class AlertEndpoints
             errors.Add("gridCode", $"'{gridCode}' is not a known grid code.");
         }
 
-        GeoPoint? location = null;
-        if (body.Location is { } l)
-        {
-            if (l.Lat is not { } lat || lat is < -90 or > 90 || !double.IsFinite(lat))
-            {
-                errors.Add("location.lat", "location.lat is required, between -90 and 90.");
-            }
-            else if (l.Lon is not { } lon || lon is < -180 or > 180 || !double.IsFinite(lon))
-            {
-                errors.Add("location.lon", "location.lon is required, between -180 and 180.");
-            }
-            else if (!reference.Map.IsInsideCity(lat, lon))
-            {
-                errors.Add("location", $"The point ({lat}, {lon}) is outside {reference.Map.City.Name}.");
-            }
-            else
-            {
-                location = new GeoPoint(lat, lon);
-            }
-        }
-
-        if (body.GridCode is null && body.Location is null)
+        var location = Location(errors, body.Location, reference);
+        if (gridCode is null && body.Location is null)
         {
             errors.Add("gridCode", "Give gridCode or location.");
+        }
+        else if (gridCode is not null && location is not null && !errors.Any && !NearGrid(reference, gridCode, location))
+        {
+            errors.Add("location", $"The point ({location.Latitude}, {location.Longitude}) is not in grid {gridCode} (more than {GridTolerance.TotalMeters:F0} m from it).");
         }
 
         var occurredAt = errors.Time("occurredAt", body.OccurredAt, required: true);
@@ -182,5 +170,45 @@ public static class AlertEndpoints
         return errors.Any
             ? null
             : new NewAlertReport(source!.Value, externalId!, category!, severity!.Value, gridCode, location, occurredAt!.Value.TruncateToMilliseconds(), title!, description, reporter);
+    }
+
+    private static GeoPoint? Location(FieldErrors errors, LocationDto? given, ReferenceData reference)
+    {
+        if (given is null)
+        {
+            return null;
+        }
+
+        var latOk = given.Lat is { } lat && double.IsFinite(lat) && lat is >= -90 and <= 90;
+        var lonOk = given.Lon is { } lon && double.IsFinite(lon) && lon is >= -180 and <= 180;
+        if (!latOk)
+        {
+            errors.Add("location.lat", "location.lat is required, between -90 and 90.");
+        }
+
+        if (!lonOk)
+        {
+            errors.Add("location.lon", "location.lon is required, between -180 and 180.");
+        }
+
+        if (!latOk || !lonOk)
+        {
+            return null;
+        }
+
+        if (!reference.Map.IsInsideCity(given.Lat!.Value, given.Lon!.Value))
+        {
+            errors.Add("location", $"The point ({given.Lat}, {given.Lon}) is outside {reference.Map.City.Name}.");
+            return null;
+        }
+
+        return new GeoPoint(given.Lat.Value, given.Lon.Value);
+    }
+
+    private static bool NearGrid(ReferenceData reference, string gridCode, GeoPoint point)
+    {
+        var grid = reference.Map.Find(gridCode)!;
+        var at = grid.Boundary.Factory.CreatePoint(new NetTopologySuite.Geometries.Coordinate(point.Longitude, point.Latitude));
+        return grid.Boundary.IsWithinDistance(at, GridTolerance.Degrees);
     }
 }

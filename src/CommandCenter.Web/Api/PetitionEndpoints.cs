@@ -112,12 +112,29 @@ public static class PetitionEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        string? townCode, bool? active, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
+        string? townCode, string? active, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
     {
+        var errors = new FieldErrors();
         if (townCode is not null && reference.Map.Find(townCode) is not { Level: NodeLevel.Town })
         {
-            var errors = new FieldErrors();
             errors.Add("townCode", $"'{townCode}' is not a town code.");
+        }
+
+        bool? activeFilter = null;
+        if (active is not null)
+        {
+            if (bool.TryParse(active, out var parsed))
+            {
+                activeFilter = parsed;
+            }
+            else
+            {
+                errors.Add("active", "active must be true or false.");
+            }
+        }
+
+        if (errors.Any)
+        {
             return JsonBody.Invalid(errors);
         }
 
@@ -128,7 +145,7 @@ public static class PetitionEndpoints
             query = query.Where(w => w.TownCode == townCode);
         }
 
-        if (active is { } wantActive)
+        if (activeFilter is { } wantActive)
         {
             query = wantActive ? query.Where(w => w.Stage != PetitionStage.Defused) : query.Where(w => w.Stage == PetitionStage.Defused);
         }

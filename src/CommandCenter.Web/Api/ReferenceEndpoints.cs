@@ -8,8 +8,8 @@ public static class ReferenceEndpoints
 {
     public static RouteGroupBuilder MapReferenceEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/hierarchy", (ReferenceData reference, bool? boundaries) =>
-                TypedResults.Ok(ToTree(reference.Map, reference.Map.City, boundaries ?? false)))
+        api.MapGet("/hierarchy", (ReferenceData reference, string? boundaries) =>
+                TypedResults.Ok(ToTree(reference.Map, reference.Map.City, boundaries is "true" or "1")))
             .WithTags("Reference")
             .WithSummary("The city → town → community → grid tree; ?boundaries=true adds every polygon.");
         api.MapGet("/grids/{code}", (string code, ReferenceData reference) =>

@@ -1,9 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure;
 using CommandCenter.Web.Api;
+using CommandCenter.Web.Components;
 using CommandCenter.Web.Hubs;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using CommandCenter.Web.Wall;
+using Microsoft.AspNetCore.Localization;
+using MudBlazor.Services;
 using Microsoft.Extensions.Options;
 using Serilog;
 
@@ -12,6 +16,9 @@ namespace CommandCenter.Web.Hosting;
 /// <summary>Everything Program.cs wires, kept here so Program.cs stays a table of contents.</summary>
 public static class HostingExtensions
 {
+    /// <summary>The UI speaks Chinese unless asked otherwise (<c>?culture=en</c>).</summary>
+    public const string DefaultCulture = "zh-CN";
+
     public static WebApplicationBuilder AddCommandCenter(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -29,12 +36,20 @@ public static class HostingExtensions
 
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddSignalR().AddJsonProtocol(json => ConfigureJson(json.PayloadSerializerOptions));
         services.AddHostedService<FeedToHubRelay>();
         services.AddHostedService<StartupBanner>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+
+        services.AddLocalization(options => options.ResourcesPath = "Resources");
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddSingleton<WallStateRegistry>();
+        services.AddSingleton<WallGeometry>();
+        services.AddSingleton(new TeamStatusThresholds());
         return builder;
     }
 
@@ -43,6 +58,15 @@ public static class HostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSerilogRequestLogging();
+        var localization = new RequestLocalizationOptions()
+            .SetDefaultCulture(DefaultCulture)
+            .AddSupportedCultures(DefaultCulture, "en")
+            .AddSupportedUICultures(DefaultCulture, "en");
+
+        // Chinese unless asked for (?culture=en or the culture cookie): a browser's language says nothing about the wall's audience.
+        localization.RequestCultureProviders = [.. localization.RequestCultureProviders.Where(p => p is not AcceptLanguageHeaderRequestCultureProvider)];
+        app.UseRequestLocalization(localization);
+        app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapOpenApi();
@@ -55,6 +79,9 @@ public static class HostingExtensions
         api.MapPetitionEndpoints();
         api.MapTeamEndpoints();
         api.MapReferenceEndpoints();
+
+        app.MapGet("/", () => Results.Redirect("/wall")).ExcludeFromDescription();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 
@@ -64,22 +91,5 @@ public static class HostingExtensions
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-    }
-}
-
-/// <summary>Ready when the store answers and the reference data is loaded.</summary>
-internal sealed class StoreHealthCheck(Microsoft.EntityFrameworkCore.IDbContextFactory<Infrastructure.Persistence.CommandCenterDbContext> contexts, ReferenceData reference) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        if (!reference.IsLoaded)
-        {
-            return HealthCheckResult.Unhealthy("Reference data is not loaded yet.");
-        }
-
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Database.CanConnectAsync(cancellationToken)
-            ? HealthCheckResult.Healthy("Store reachable.")
-            : HealthCheckResult.Unhealthy("Store unreachable.");
     }
 }

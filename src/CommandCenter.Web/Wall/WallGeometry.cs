@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Infrastructure;
+using NetTopologySuite.Geometries;
+
+namespace CommandCenter.Web.Wall;
+
+/// <summary>A scope's map as SVG: grid shapes, the borders and names of its children, and a projection for points.</summary>
+public sealed record ScopeMap(
+    string ViewBox,
+    IReadOnlyList<MapShape> Grids,
+    IReadOnlyList<MapShape> Children,
+    Func<double, double, (double X, double Y)> Project);
+
+/// <summary>One polygon as an SVG path, with the point to write its name at.</summary>
+public sealed record MapShape(string Code, string Name, string Path, double LabelX, double LabelY);
+
+/// <summary>
+/// Draws the seed polygons as SVG, no map tiles (a government network has no internet). Shapes are computed once
+/// per scope and shared by every wall.
+/// </summary>
+public sealed class WallGeometry(ReferenceData reference)
+{
+    private const double Width = 1000;
+    private readonly ConcurrentDictionary<string, ScopeMap> _maps = new(StringComparer.Ordinal);
+
+    public ScopeMap For(string scopeCode) => _maps.GetOrAdd(scopeCode, Build);
+
+    private ScopeMap Build(string scopeCode)
+    {
+        var map = reference.Map;
+        var scope = map.Find(scopeCode) ?? throw new ArgumentException($"Unknown scope '{scopeCode}'.", nameof(scopeCode));
+        var envelope = scope.Boundary.EnvelopeInternal;
+
+        // Equirectangular with the longitude squeezed by cos(latitude): shapes keep their proportions at city scale.
+        var squeeze = Math.Cos(envelope.Centre.Y * Math.PI / 180);
+        var scale = Width / (envelope.Width * squeeze);
+        var height = envelope.Height * scale;
+        (double X, double Y) Project(double lat, double lon) => ((lon - envelope.MinX) * squeeze * scale, (envelope.MaxY - lat) * scale);
+
+        var grids = map.Grids.Where(g => map.IsWithin(g.Code, scopeCode)).Select(g => Shape(g, Project)).ToList();
+        var children = scope.Level == NodeLevel.Grid ? [] : map.Children(scopeCode).Select(c => Shape(c, Project)).ToList();
+        return new ScopeMap(string.Create(CultureInfo.InvariantCulture, $"0 0 {Width:0} {height:0.#}"), grids, children, Project);
+    }
+
+    private static MapShape Shape(AdminNode node, Func<double, double, (double X, double Y)> project)
+    {
+        var path = new StringBuilder();
+        var ring = node.Boundary.ExteriorRing.Coordinates;
+        for (var i = 0; i < ring.Length - 1; i++)
+        {
+            var (x, y) = project(ring[i].Y, ring[i].X);
+            path.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? 'M' : 'L')}{x:0.#},{y:0.#}");
+        }
+
+        path.Append('Z');
+        Point label = node.Boundary.InteriorPoint;
+        var (lx, ly) = project(label.Y, label.X);
+        return new MapShape(node.Code, node.Name, path.ToString(), Math.Round(lx, 1), Math.Round(ly, 1));
+    }
+}

@@ -1,0 +1,437 @@
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Feed;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Petitions;
+using CommandCenter.Core.Teams;
+using CommandCenter.Infrastructure;
+
+namespace CommandCenter.Web.Wall;
+
+/// <summary>
+/// The live state of one wall scope (the city, a town or a community), shared by every wall showing it: loaded
+/// once from the store, then kept current from the live feed. Circuits read immutable <see cref="WallView"/>s and
+/// are told when something changed; they never touch this state directly.
+/// </summary>
+public sealed class WallScopeState
+{
+    public const int RecentLimit = 30;
+    public static readonly TimeSpan MarkerLifetime = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan TrendBucket = TimeSpan.FromMinutes(10);
+    public static readonly int TrendBuckets = 36;
+
+    /// <summary>A view is rebuilt at most this often, however many circuits ask.</summary>
+    private static readonly TimeSpan ViewReuse = TimeSpan.FromMilliseconds(100);
+
+    private readonly Lock _lock = new();
+    private readonly ReferenceData _reference;
+    private readonly TimeProvider _time;
+    private readonly AdminNode _scope;
+    private readonly Dictionary<Guid, OpenAlert> _open = [];
+    private readonly List<WallAlertRow> _recent = [];
+    private readonly Dictionary<Guid, WallPetitionRow> _petitions = [];
+    private readonly Dictionary<string, WallTeamRow> _teams = new(StringComparer.Ordinal);
+    private readonly List<WallMarker> _markers = [];
+    private readonly Dictionary<long, int[]> _trend = [];
+    private readonly List<Action> _listeners = [];
+    private DateTimeOffset _day;
+    private int _majorToday;
+    private int _reportsToday;
+    private int _ackedOnTimeToday;
+    private int _ackedLateToday;
+    private DateTimeOffset? _lastDataAt;
+    private long _version;
+    private WallView? _cached;
+    private DateTimeOffset _cachedAt;
+
+    internal WallScopeState(AdminNode scope, ReferenceData reference, TimeProvider time)
+    {
+        _scope = scope;
+        _reference = reference;
+        _time = time;
+        _day = CityClock.StartOfDay(time.GetUtcNow());
+    }
+
+    public string ScopeCode => _scope.Code;
+
+    /// <summary>The last time anything (a change or a heartbeat) arrived from the feed.</summary>
+    public DateTimeOffset? LastDataAt
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastDataAt;
+            }
+        }
+    }
+
+    /// <summary>Calls <paramref name="onChange"/> after each applied change, until disposed. Keep it cheap: it runs on the feed's thread.</summary>
+    public IDisposable OnChange(Action onChange)
+    {
+        lock (_lock)
+        {
+            _listeners.Add(onChange);
+        }
+
+        return new Unsubscriber(this, onChange);
+    }
+
+    /// <summary>Replaces the state with a fresh load from the store.</summary>
+    internal void Load(WallSnapshot snapshot)
+    {
+        lock (_lock)
+        {
+            _open.Clear();
+            foreach (var alert in snapshot.OpenAlerts)
+            {
+                _open[alert.Id] = alert;
+            }
+
+            _recent.Clear();
+            _recent.AddRange(snapshot.Recent);
+            _petitions.Clear();
+            foreach (var petition in snapshot.Petitions)
+            {
+                _petitions[petition.Id] = petition;
+            }
+
+            _teams.Clear();
+            foreach (var team in snapshot.Teams)
+            {
+                _teams[team.Code] = team;
+            }
+
+            _markers.Clear();
+            _markers.AddRange(snapshot.Markers);
+            _trend.Clear();
+            foreach (var (start, severity) in snapshot.TrendAlerts)
+            {
+                CountInTrend(start, severity);
+            }
+
+            _day = snapshot.Day;
+            _majorToday = snapshot.MajorOrWorseToday;
+            _reportsToday = snapshot.ReportsToday;
+            _ackedOnTimeToday = snapshot.AckedOnTimeToday;
+            _ackedLateToday = snapshot.AckedLateToday;
+            _version++;
+        }
+    }
+
+    /// <summary>Applies one feed message. Messages for other scopes only refresh the data-age clock.</summary>
+    public void Apply(FeedMessage message)
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            _lastDataAt = now;
+            RollDay(now);
+            // The version moves even for a heartbeat: the data age it shows has changed.
+            _ = message.Scope.Codes().Contains(_scope.Code) && message switch
+            {
+                AlertChanged alert => ApplyAlert(alert, now),
+                PetitionWarningChanged petition => ApplyPetition(petition),
+                TeamStatusChanged team => ApplyTeam(team),
+                _ => false,
+            };
+            _version++;
+        }
+
+        Notify();
+    }
+
+    /// <summary>The current view. Cheap to call often: it is rebuilt at most every 100 ms and only when something changed.</summary>
+    public WallView View()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            if (_cached is not null
+                && now - _cachedAt < (_cached.Version == _version ? TimeSpan.FromSeconds(1) : ViewReuse))
+            {
+                return _cached;
+            }
+
+            RollDay(now);
+            _cached = Build(now);
+            _cachedAt = now;
+            return _cached;
+        }
+    }
+
+    private bool ApplyAlert(AlertChanged change, DateTimeOffset now)
+    {
+        var isNew = change.Change == AlertChange.Raised;
+        var wasKnown = _open.TryGetValue(change.AlertId, out var known);
+        if (!isNew && wasKnown && known!.Version >= change.Version)
+        {
+            return false; // Already in the loaded snapshot.
+        }
+
+        if (isNew && (wasKnown || _recent.Any(r => r.Id == change.AlertId)))
+        {
+            return false;
+        }
+
+        if (isNew || change.Change == AlertChange.RepeatMerged)
+        {
+            if (change.ReportedAt >= _day || change.At >= _day)
+            {
+                _reportsToday++;
+            }
+        }
+
+        if (isNew)
+        {
+            CountInTrend(change.ReportedAt, change.Severity);
+            if (change.Severity >= Severity.Major && change.ReportedAt >= _day)
+            {
+                _majorToday++;
+            }
+
+            if (change.Severity >= Severity.Major && Position(change) is { } point)
+            {
+                _markers.Add(new WallMarker(change.AlertId, change.Severity, point.Latitude, point.Longitude, change.ReportedAt));
+            }
+        }
+
+        if (change.PreviousState == AlertState.Reported && change.State != AlertState.Reported && wasKnown && change.ReportedAt >= _day)
+        {
+            if (change.At <= known!.AcknowledgeBy)
+            {
+                _ackedOnTimeToday++;
+            }
+            else
+            {
+                _ackedLateToday++;
+            }
+        }
+
+        if (AlertWorkflow.IsOpen(change.State))
+        {
+            _open[change.AlertId] = new OpenAlert(
+                change.AlertId, change.Scope.GridCode!, change.Scope.CommunityCode!, change.Scope.TownCode!, change.State, change.Severity,
+                change.ReportedAt, known?.AcknowledgeBy ?? AcknowledgeDeadline(change.CategoryCode, change.Severity, change.ReportedAt), change.Version);
+        }
+        else
+        {
+            _open.Remove(change.AlertId);
+        }
+
+        _recent.RemoveAll(r => r.Id == change.AlertId);
+        _recent.Insert(0, Row(change));
+        if (_recent.Count > RecentLimit)
+        {
+            _recent.RemoveRange(RecentLimit, _recent.Count - RecentLimit);
+        }
+
+        return true;
+    }
+
+    private bool ApplyPetition(PetitionWarningChanged change)
+    {
+        if (change.Stage == PetitionStage.Defused)
+        {
+            return _petitions.Remove(change.WarningId);
+        }
+
+        _petitions[change.WarningId] = new WallPetitionRow(
+            change.WarningId, change.Subject, change.Stage, change.EstimatedHeadcount, change.Attention,
+            _reference.Map.Find(change.OriginCode)?.Name ?? change.OriginCode, change.Destination, change.LastFollowUpAt,
+            _reference.CurrentPolicy.FollowUpCadence.TryGetValue(change.Stage, out var cadence) ? cadence : null);
+        return true;
+    }
+
+    private bool ApplyTeam(TeamStatusChanged change)
+    {
+        if (_teams.TryGetValue(change.TeamCode, out var known) && known.StatusSince > change.StatusSince)
+        {
+            return false;
+        }
+
+        _teams[change.TeamCode] = new WallTeamRow(
+            change.TeamCode, change.TeamName, change.Type, change.Level, change.Status, change.StatusSince,
+            change.AssignmentTitle, change.Latitude, change.Longitude);
+        return true;
+    }
+
+    private WallView Build(DateTimeOffset now)
+    {
+        _markers.RemoveAll(m => now - m.RaisedAt > MarkerLifetime);
+        var overdue = 0;
+        var unacknowledged = 0;
+        var unackedPastDeadlineToday = 0;
+        var openByGrid = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byChild = new Dictionary<string, (int Open, int Serious)>(StringComparer.Ordinal);
+        foreach (var alert in _open.Values)
+        {
+            if (alert.State == AlertState.Reported)
+            {
+                unacknowledged++;
+                if (alert.AcknowledgeBy < now)
+                {
+                    overdue++;
+                    if (alert.ReportedAt >= _day)
+                    {
+                        unackedPastDeadlineToday++;
+                    }
+                }
+            }
+
+            openByGrid[alert.GridCode] = openByGrid.GetValueOrDefault(alert.GridCode) + 1;
+            var child = ChildOfScope(alert);
+            var (open, serious) = byChild.GetValueOrDefault(child);
+            byChild[child] = (open + 1, serious + (alert.Severity >= Severity.Serious ? 1 : 0));
+        }
+
+        var due = _ackedOnTimeToday + _ackedLateToday + unackedPastDeadlineToday;
+        var kpis = new WallKpis(
+            _open.Count,
+            unacknowledged,
+            overdue,
+            _majorToday,
+            _petitions.Count,
+            _teams.Values.Count(t => TeamStatusRules.IsDeployed(t.Status)),
+            _teams.Values.Count(t => t.Status == TeamStatus.Available),
+            _reportsToday,
+            due == 0 ? null : (double)_ackedOnTimeToday / due);
+
+        var ranking = _reference.Map.Children(_scope.Code)
+            .Select(c => (Node: c, Load: byChild.GetValueOrDefault(c.Code)))
+            .Select(x => new RankingRow(x.Node.Code, x.Node.Name, x.Load.Open, x.Load.Serious))
+            .OrderByDescending(r => r.OpenAlerts).ThenByDescending(r => r.SeriousOrWorse).ThenBy(r => r.Code, StringComparer.Ordinal)
+            .ToList();
+
+        return new WallView(
+            _scope.Code,
+            _scope.Name,
+            _scope.Level,
+            kpis,
+            [.. _recent],
+            [.. _petitions.Values.OrderByDescending(p => p.Stage).ThenByDescending(p => p.EstimatedHeadcount)],
+            [.. _teams.Values.OrderBy(t => t.StatusSince)],
+            ranking,
+            openByGrid,
+            [.. _markers],
+            TrendSeries(now),
+            _lastDataAt,
+            _version);
+    }
+
+    private List<TrendBucket> TrendSeries(DateTimeOffset now)
+    {
+        var current = BucketIndex(now);
+        foreach (var stale in _trend.Keys.Where(k => k <= current - TrendBuckets).ToList())
+        {
+            _trend.Remove(stale);
+        }
+
+        var series = new List<TrendBucket>(TrendBuckets);
+        for (var index = current - TrendBuckets + 1; index <= current; index++)
+        {
+            var counts = _trend.GetValueOrDefault(index) ?? new int[4];
+            series.Add(new TrendBucket(DateTimeOffset.FromUnixTimeMilliseconds(index * (long)TrendBucket.TotalMilliseconds), counts[0], counts[1], counts[2], counts[3]));
+        }
+
+        return series;
+    }
+
+    private void CountInTrend(DateTimeOffset reportedAt, Severity severity)
+    {
+        var index = BucketIndex(reportedAt);
+        if (!_trend.TryGetValue(index, out var counts))
+        {
+            _trend[index] = counts = new int[4];
+        }
+
+        counts[(int)severity]++;
+    }
+
+    private static long BucketIndex(DateTimeOffset at) => at.ToUnixTimeMilliseconds() / (long)TrendBucket.TotalMilliseconds;
+
+    private void RollDay(DateTimeOffset now)
+    {
+        var today = CityClock.StartOfDay(now);
+        if (today != _day)
+        {
+            _day = today;
+            _majorToday = _reportsToday = _ackedOnTimeToday = _ackedLateToday = 0;
+        }
+    }
+
+    private string ChildOfScope(OpenAlert alert) => _scope.Level switch
+    {
+        NodeLevel.City => alert.TownCode,
+        NodeLevel.Town => alert.CommunityCode,
+        _ => alert.GridCode,
+    };
+
+    private DateTimeOffset AcknowledgeDeadline(string category, Severity severity, DateTimeOffset reportedAt) =>
+        reportedAt + _reference.CurrentPolicy.DeadlinesFor(category, severity, _reference.Categories).Acknowledge;
+
+    private GeoPoint? Position(AlertChanged change)
+    {
+        if (change.Latitude is { } lat && change.Longitude is { } lon)
+        {
+            return new GeoPoint(lat, lon);
+        }
+
+        var centre = _reference.Map.Find(change.Scope.GridCode!)?.Boundary.InteriorPoint;
+        return centre is null ? null : new GeoPoint(centre.Y, centre.X);
+    }
+
+    private WallAlertRow Row(AlertChanged change)
+    {
+        var map = _reference.Map;
+        return new WallAlertRow(
+            change.AlertId,
+            change.Title,
+            _reference.Categories.Find(change.CategoryCode)?.Name ?? change.CategoryCode,
+            change.Severity,
+            map.Find(change.Scope.TownCode!)?.Name ?? "",
+            map.Find(change.Scope.CommunityCode!)?.Name ?? "",
+            map.Find(change.Scope.GridCode!)?.Name ?? "",
+            change.State,
+            change.RepeatCount,
+            change.ReportedAt,
+            change.At,
+            change.IsLateReport);
+    }
+
+    private void Notify()
+    {
+        Action[] listeners;
+        lock (_lock)
+        {
+            listeners = [.. _listeners];
+        }
+
+        foreach (var listener in listeners)
+        {
+            listener();
+        }
+    }
+
+    private sealed class Unsubscriber(WallScopeState state, Action listener) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (state._lock)
+            {
+                state._listeners.Remove(listener);
+            }
+        }
+    }
+}
+
+/// <summary>An open alert as the wall tracks it: where, what state, and when acknowledging falls due.</summary>
+public sealed record OpenAlert(
+    Guid Id,
+    string GridCode,
+    string CommunityCode,
+    string TownCode,
+    AlertState State,
+    Severity Severity,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset AcknowledgeBy,
+    long Version);

@@ -1,0 +1,84 @@
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Petitions;
+using CommandCenter.Core.Teams;
+
+namespace CommandCenter.Web.Wall;
+
+// What a wall shows, as immutable snapshots: a circuit renders one of these and never touches shared state.
+
+/// <summary>Everything one wall scope (the city or a town) shows at one moment.</summary>
+public sealed record WallView(
+    string ScopeCode,
+    string ScopeName,
+    NodeLevel ScopeLevel,
+    WallKpis Kpis,
+    IReadOnlyList<WallAlertRow> RecentAlerts,
+    IReadOnlyList<WallPetitionRow> Petitions,
+    IReadOnlyList<WallTeamRow> Teams,
+    IReadOnlyList<RankingRow> Ranking,
+    IReadOnlyDictionary<string, int> OpenByGrid,
+    IReadOnlyList<WallMarker> Markers,
+    IReadOnlyList<TrendBucket> Trend,
+    DateTimeOffset? LastDataAt,
+    long Version);
+
+/// <summary>The headline numbers. <see cref="OnTimeAckRateToday"/> is null while nothing has fallen due today.</summary>
+public sealed record WallKpis(
+    int Open,
+    int Unacknowledged,
+    int Overdue,
+    int MajorOrWorseToday,
+    int ActivePetitions,
+    int TeamsDeployed,
+    int TeamsAvailable,
+    int ReportsToday,
+    double? OnTimeAckRateToday);
+
+public sealed record WallAlertRow(
+    Guid Id,
+    string Title,
+    string CategoryName,
+    Severity Severity,
+    string TownName,
+    string CommunityName,
+    string GridName,
+    AlertState State,
+    int RepeatCount,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset LastActivityAt,
+    bool IsLateReport);
+
+public sealed record WallPetitionRow(
+    Guid Id,
+    string Subject,
+    PetitionStage Stage,
+    int EstimatedHeadcount,
+    AttentionLevel Attention,
+    string OriginName,
+    string Destination,
+    DateTimeOffset LastFollowUpAt,
+    TimeSpan? FollowUpCadence);
+
+public sealed record WallTeamRow(
+    string Code,
+    string Name,
+    TeamType Type,
+    NodeLevel Level,
+    TeamStatus Status,
+    DateTimeOffset StatusSince,
+    string? Assignment,
+    double? Latitude,
+    double? Longitude);
+
+/// <summary>A child node (town of the city, community of a town) ranked by load.</summary>
+public sealed record RankingRow(string Code, string Name, int OpenAlerts, int SeriousOrWorse);
+
+/// <summary>A new major-or-worse alert pulsing on the map.</summary>
+public sealed record WallMarker(Guid AlertId, Severity Severity, double Latitude, double Longitude, DateTimeOffset RaisedAt);
+
+/// <summary>New alerts in one 10-minute bucket, by severity.</summary>
+public sealed record TrendBucket(DateTimeOffset Start, int General, int Major, int Serious, int Critical)
+{
+    public int Total => General + Major + Serious + Critical;
+}
