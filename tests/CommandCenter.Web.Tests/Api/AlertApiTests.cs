@@ -139,6 +139,7 @@ public sealed class AlertApiTests : FreshAppTest
     [InlineData("?state=lost", "state")]
     [InlineData("?since=yesterday", "since")]
     [InlineData("?limit=0", "limit")]
+    [InlineData("?limit=abc", "limit")]
     public async Task List_BadQuery_Returns400NamingTheParameter(string query, string field)
     {
         var response = await App.Http.GetAsync($"/api/v1/alerts{query}");

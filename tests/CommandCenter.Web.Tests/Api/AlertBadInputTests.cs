@@ -23,6 +23,8 @@ public sealed class AlertBadInputTests(SharedApp host) : IClassFixture<SharedApp
         ["unknown grid"] = ("gridCode", b => b.With("gridCode", "330188009009009")),
         ["community code as grid"] = ("gridCode", b => b.With("gridCode", "330188001001")),
         ["neither grid nor location"] = ("gridCode", b => b.Without("gridCode")),
+        ["blank gridCode without location"] = ("gridCode", b => b.With("gridCode", "   ")),
+        ["point far from the named grid"] = ("location", b => b.With("location", FarPoint())),
         ["point outside the city"] = ("location", b => b.Without("gridCode").With("location", new { lat = 39.9, lon = 116.4 })),
         ["latitude out of range"] = ("location.lat", b => b.Without("gridCode").With("location", new { lat = 91.0, lon = 120.1 })),
         ["location without lon"] = ("location.lon", b => b.Without("gridCode").With("location", new { lat = 30.28 })),
@@ -53,6 +55,35 @@ public sealed class AlertBadInputTests(SharedApp host) : IClassFixture<SharedApp
 
         await ProblemAssert.NamesFieldAsync(response, field);
         await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task Post_BadLatitudeAndLongitude_NamesBoth()
+    {
+        var body = AlertRequests.Valid("bad-latlon").Without("gridCode").With("location", new { lat = 999, lon = -999 });
+
+        var response = await host.App.PostJsonAsync("/api/v1/alerts", body);
+
+        await ProblemAssert.NamesFieldAsync(response, "location.lat");
+        await ProblemAssert.NamesFieldAsync(response, "location.lon");
+    }
+
+    [Fact]
+    public async Task Post_PointJustOutsideTheNamedGrid_IsAcceptedAsGpsDrift()
+    {
+        var grid = DemoCity.Map().Find(AlertRequests.Grid)!;
+        var envelope = grid.Boundary.EnvelopeInternal;
+        var body = AlertRequests.Valid("drift-1").With("location", new { lat = envelope.Centre.Y, lon = envelope.MaxX + 0.0003 }); // ~30 m east of it
+        Assert.False(grid.Boundary.Covers(grid.Boundary.Factory.CreatePoint(new NetTopologySuite.Geometries.Coordinate(envelope.MaxX + 0.0003, envelope.Centre.Y))));
+
+        var response = await host.App.PostJsonAsync("/api/v1/alerts", body);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await using var db = host.App.NewDbContext();
+        db.AlertReports.RemoveRange(db.AlertReports);
+        db.Alerts.RemoveRange(db.Alerts);
+        db.AuditEntries.RemoveRange(db.AuditEntries);
+        await db.SaveChangesAsync();
     }
 
     [Fact]
@@ -140,6 +171,13 @@ public sealed class AlertBadInputTests(SharedApp host) : IClassFixture<SharedApp
         after.Alerts.RemoveRange(after.Alerts);
         after.AuditEntries.RemoveRange(after.AuditEntries);
         await after.SaveChangesAsync();
+    }
+
+    /// <summary>A point inside the city but in a far town, nowhere near <see cref="AlertRequests.Grid"/>.</summary>
+    private static object FarPoint()
+    {
+        var far = DemoCity.Map().Find(DemoCity.GridCode(5, 4, 10))!.Boundary.InteriorPoint;
+        return new { lat = far.Y, lon = far.X };
     }
 
     private async Task AssertNothingStoredAsync()

@@ -142,4 +142,37 @@ public sealed class PetitionAndTeamApiTests : FreshAppTest
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task ListPetitions_ActiveNotABoolean_Returns400NamingIt()
+    {
+        var response = await App.Http.GetAsync("/api/v1/petition-warnings?active=maybe");
+
+        await ProblemAssert.NamesFieldAsync(response, "active");
+    }
+
+    [Fact]
+    public async Task PostFollowUp_TwentyAtOnce_AllStoredAndNoneFails()
+    {
+        var created = await (await App.PostJsonAsync("/api/v1/petition-warnings", Petition("p-many"))).Content.ReadFromJsonAsync<PetitionWarningDto>(CommandCenterApp.Json);
+
+        var responses = await Task.WhenAll(Enumerable.Range(1, 20).Select(i =>
+            App.PostJsonAsync($"/api/v1/petition-warnings/{created!.Id}/follow-ups", new { text = $"续报 {i}" })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var fetched = await App.Http.GetFromJsonAsync<PetitionWarningDto>($"/api/v1/petition-warnings/{created!.Id}", CommandCenterApp.Json);
+        Assert.Equal(20, fetched!.FollowUps.Count);
+    }
+
+    [Fact]
+    public async Task PostTeamStatus_TwentyAtOnce_EachAppliedOrRefusedNeverAServerError()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            App.PostJsonAsync("/api/v1/teams/TM-007/status", new { status = i % 2 == 0 ? "offDuty" : "available" })));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, r.StatusCode.ToString()));
+        await using var db = App.NewDbContext();
+        var applied = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(applied, await db.AuditEntries.CountAsync(e => e.SubjectId == "TM-007"));
+    }
 }
