@@ -10,8 +10,9 @@ public sealed class RenderThrottle : IDisposable
     private readonly TimeProvider _time;
     private readonly Func<Task> _render;
     private readonly Lock _lock = new();
-    private ITimer? _pending;
+    private ITimer? _timer;
     private DateTimeOffset _lastRender = DateTimeOffset.MinValue;
+    private bool _scheduled;
     private bool _disposed;
 
     public RenderThrottle(TimeProvider time, TimeSpan minInterval, Func<Task> render)
@@ -30,14 +31,22 @@ public sealed class RenderThrottle : IDisposable
     {
         lock (_lock)
         {
-            if (_disposed || _pending is not null)
+            if (_disposed || _scheduled)
             {
                 return;
             }
 
+            _scheduled = true;
             var wait = _lastRender + MinInterval - _time.GetUtcNow();
-            _pending = _time.CreateTimer(_ => _ = FireAsync(), null, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            if (wait > TimeSpan.Zero)
+            {
+                _timer ??= _time.CreateTimer(_ => _ = FireAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _timer.Change(wait, Timeout.InfiniteTimeSpan);
+                return;
+            }
         }
+
+        _ = FireAsync();
     }
 
     public void Dispose()
@@ -45,8 +54,8 @@ public sealed class RenderThrottle : IDisposable
         lock (_lock)
         {
             _disposed = true;
-            _pending?.Dispose();
-            _pending = null;
+            _timer?.Dispose();
+            _timer = null;
         }
     }
 
@@ -54,13 +63,12 @@ public sealed class RenderThrottle : IDisposable
     {
         lock (_lock)
         {
-            if (_disposed)
+            if (_disposed || !_scheduled)
             {
                 return;
             }
 
-            _pending?.Dispose();
-            _pending = null;
+            _scheduled = false;
             _lastRender = _time.GetUtcNow();
             RenderCount++;
         }

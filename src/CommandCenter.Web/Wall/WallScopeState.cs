@@ -19,8 +19,11 @@ public sealed class WallScopeState
     public static readonly TimeSpan TrendBucket = TimeSpan.FromMinutes(10);
     public static readonly int TrendBuckets = 36;
 
-    /// <summary>A view is rebuilt at most this often, however many circuits ask.</summary>
-    private static readonly TimeSpan ViewReuse = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// With nothing new, every wall showing this scope shares one view for this long; only time-based figures
+    /// (overdue, markers, the trend's window) can change meanwhile.
+    /// </summary>
+    private static readonly TimeSpan ViewReuse = TimeSpan.FromSeconds(1);
 
     private readonly Lock _lock = new();
     private readonly ReferenceData _reference;
@@ -140,14 +143,13 @@ public sealed class WallScopeState
         Notify();
     }
 
-    /// <summary>The current view. Cheap to call often: it is rebuilt at most every 100 ms and only when something changed.</summary>
+    /// <summary>The current view. Cheap to call often: walls asking after the same change share one build.</summary>
     public WallView View()
     {
         lock (_lock)
         {
             var now = _time.GetUtcNow();
-            if (_cached is not null
-                && now - _cachedAt < (_cached.Version == _version ? TimeSpan.FromSeconds(1) : ViewReuse))
+            if (_cached is not null && _cached.Version == _version && now - _cachedAt < ViewReuse)
             {
                 return _cached;
             }

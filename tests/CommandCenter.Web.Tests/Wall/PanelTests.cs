@@ -1,0 +1,196 @@
+using Bunit;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Petitions;
+using CommandCenter.Core.Teams;
+using CommandCenter.Web.Components.Wall;
+using CommandCenter.Web.Wall;
+
+namespace CommandCenter.Web.Tests.Wall;
+
+public sealed class AlertFeedTests : WallTestContext
+{
+    private WallAlertRow Row(string title, Severity severity = Severity.General, int repeats = 0, TimeSpan? age = null) =>
+        new(Guid.NewGuid(), title, "消防隐患", severity, "湖滨街道", "翠苑社区", "翠苑社区第1网格", AlertState.Reported, repeats,
+            Time.GetUtcNow() - (age ?? TimeSpan.Zero), Time.GetUtcNow() - (age ?? TimeSpan.Zero), false);
+
+    [Fact]
+    public void Render_ShowsRowsInOrderWithSeverityPlaceAndRepeats()
+    {
+        var cut = Render<AlertFeed>(p => p
+            .Add(c => c.Alerts, [Row("新", Severity.Critical, repeats: 3), Row("旧", age: TimeSpan.FromMinutes(5))])
+            .Add(c => c.Now, Time.GetUtcNow()));
+
+        var rows = cut.FindAll("[data-testid=alert-row]");
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("sev-critical", rows[0].ClassList);
+        Assert.Contains("特别重大", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("湖滨街道 · 翠苑社区 · 翠苑社区第1网格", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Equal("重复×3", rows[0].QuerySelector("[data-testid=repeat]")!.TextContent);
+        Assert.Null(rows[1].QuerySelector("[data-testid=repeat]"));
+    }
+
+    [Fact]
+    public void Render_NewRowIsMarkedFreshForAFewSecondsOnly()
+    {
+        var rows = new[] { Row("新") };
+        var cut = Render<AlertFeed>(p => p.Add(c => c.Alerts, rows).Add(c => c.Now, Time.GetUtcNow()));
+        Assert.Contains("fresh", cut.Find("[data-testid=alert-row]").ClassList);
+
+        cut.Render(p => p.Add(c => c.Now, Time.GetUtcNow() + AlertFeed.FreshFor + TimeSpan.FromSeconds(1)));
+
+        Assert.DoesNotContain("fresh", cut.Find("[data-testid=alert-row]").ClassList);
+    }
+
+    [Fact]
+    public void Render_AgeTicksWithTheClock()
+    {
+        var rows = new[] { Row("新", age: TimeSpan.FromSeconds(5)) };
+        var cut = Render<AlertFeed>(p => p.Add(c => c.Alerts, rows).Add(c => c.Now, Time.GetUtcNow()));
+        Assert.Equal("5秒", cut.Find("[data-testid=age]").TextContent);
+
+        cut.Render(p => p.Add(c => c.Now, Time.GetUtcNow() + TimeSpan.FromSeconds(60)));
+        Assert.Equal("1分05秒", cut.Find("[data-testid=age]").TextContent);
+
+        cut.Render(p => p.Add(c => c.Now, Time.GetUtcNow() + TimeSpan.FromHours(2)));
+        Assert.Equal("2时00分", cut.Find("[data-testid=age]").TextContent);
+    }
+}
+
+public sealed class TeamPanelTests : WallTestContext
+{
+    [Theory]
+    [InlineData(59, "normal")]
+    [InlineData(60, "warn")]
+    [InlineData(119, "warn")]
+    [InlineData(120, "alert")]
+    public void Render_OnSceneTeam_TurnsAmberThenRedWithElapsedTime(int minutesOnScene, string level)
+    {
+        var team = new WallTeamRow("TM-006", "湖滨街道治安巡防队", TeamType.SecurityPatrol, NodeLevel.Town, TeamStatus.OnScene, Time.GetUtcNow(), "楼道堆物", null, null);
+
+        var cut = Render<TeamPanel>(p => p.Add(c => c.Teams, [team]).Add(c => c.Now, Time.GetUtcNow().AddMinutes(minutesOnScene)));
+
+        Assert.Contains($"threshold-{level}", cut.Find("[data-team=TM-006]").ClassList);
+    }
+
+    [Fact]
+    public void Render_ListsOnlyTeamsAtWork_LongestFirst()
+    {
+        var now = Time.GetUtcNow();
+        WallTeamRow Team(string code, TeamStatus status, int minutes) =>
+            new(code, code, TeamType.Medical, NodeLevel.Community, status, now.AddMinutes(-minutes), null, null, null);
+
+        var cut = Render<TeamPanel>(p => p
+            .Add(c => c.Teams, [Team("A", TeamStatus.EnRoute, 3), Team("B", TeamStatus.Available, 50), Team("C", TeamStatus.OnScene, 30), Team("D", TeamStatus.OffDuty, 90)])
+            .Add(c => c.Now, now));
+
+        Assert.Equal(["C", "A"], cut.FindAll("[data-testid=team]").Select(e => e.GetAttribute("data-team")));
+        Assert.Equal("30分00秒", cut.Find("[data-team=C] [data-testid=elapsed]").TextContent);
+    }
+}
+
+public sealed class PetitionPanelTests : WallTestContext
+{
+    [Fact]
+    public void Render_ShowsStageProgressHeadcountAndRoute()
+    {
+        var petition = new WallPetitionRow(Guid.NewGuid(), "工程欠薪", PetitionStage.Moving, 45, AttentionLevel.High, "荷花村", "市政府", Time.GetUtcNow(), TimeSpan.FromMinutes(15));
+
+        var cut = Render<PetitionPanel>(p => p.Add(c => c.Petitions, [petition]).Add(c => c.Now, Time.GetUtcNow()));
+
+        var stages = cut.FindAll("[data-testid=stages] .stage");
+        Assert.Equal(["done", "done", "current", ""], stages.Select(s => s.ClassList.Skip(1).FirstOrDefault() ?? ""));
+        Assert.Contains("约45人", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("荷花村 → 市政府", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_FollowUpOlderThanItsCadence_TurnsRed()
+    {
+        var lastFollowUp = Time.GetUtcNow();
+        var petition = new WallPetitionRow(Guid.NewGuid(), "工程欠薪", PetitionStage.Gathering, 30, AttentionLevel.Elevated, "荷花村", "市政府", lastFollowUp, TimeSpan.FromMinutes(30));
+
+        var cut = Render<PetitionPanel>(p => p.Add(c => c.Petitions, [petition]).Add(c => c.Now, lastFollowUp.AddMinutes(29)));
+        Assert.DoesNotContain("late", cut.Find("[data-testid=follow-up]").ClassList);
+
+        cut.Render(p => p.Add(c => c.Now, lastFollowUp.AddMinutes(31)));
+        Assert.Contains("late", cut.Find("[data-testid=follow-up]").ClassList);
+    }
+}
+
+public sealed class KpiTilesTests : WallTestContext
+{
+    private static WallKpis Kpis(int open) => new(open, open, 0, 0, 0, 2, 10, open, null);
+
+    [Fact]
+    public void Render_ChangedTile_FlashesWithItsDeltaThenSettles()
+    {
+        var cut = Render<KpiTiles>(p => p.Add(c => c.Kpis, Kpis(10)).Add(c => c.Now, Time.GetUtcNow()));
+        Assert.DoesNotContain("changed", cut.Find("[data-testid=kpi-Open]").ClassList);
+
+        cut.Render(p => p.Add(c => c.Kpis, Kpis(13)).Add(c => c.Now, Time.GetUtcNow().AddSeconds(1)));
+        Assert.Contains("changed", cut.Find("[data-testid=kpi-Open]").ClassList);
+        Assert.Equal("+3", cut.Find("[data-testid=kpi-delta-Open]").TextContent);
+        Assert.Equal("13", cut.Find("[data-testid=kpi-Open] .kpi-value").TextContent);
+
+        cut.Render(p => p.Add(c => c.Now, Time.GetUtcNow().AddSeconds(1) + KpiTiles.FlashFor));
+        Assert.DoesNotContain("changed", cut.Find("[data-testid=kpi-Open]").ClassList);
+        Assert.Empty(cut.FindAll("[data-testid=kpi-delta-Open]"));
+    }
+
+    [Fact]
+    public void Render_NoAcknowledgementDueYet_ShowsADashNotZero()
+    {
+        var cut = Render<KpiTiles>(p => p.Add(c => c.Kpis, Kpis(1)).Add(c => c.Now, Time.GetUtcNow()));
+
+        Assert.Equal("—", cut.Find("[data-testid=kpi-OnTimeAck] .kpi-value").TextContent);
+    }
+}
+
+public sealed class WallHeaderTests : WallTestContext
+{
+    [Theory]
+    [InlineData(3, "live", "实时")]
+    [InlineData(20, "stale", "数据已 20 秒未更新")]
+    public void Render_ShowsHowFreshTheDataIs(int secondsOld, string cssClass, string text)
+    {
+        var cut = Render<WallHeader>(p => p
+            .Add(c => c.ScopeName, "明湖市")
+            .Add(c => c.Now, Time.GetUtcNow())
+            .Add(c => c.LastDataAt, Time.GetUtcNow().AddSeconds(-secondsOld)));
+
+        var freshness = cut.Find("[data-testid=freshness]");
+        Assert.Contains(cssClass, freshness.ClassList);
+        Assert.Equal(text, freshness.TextContent);
+    }
+
+    [Fact]
+    public void Render_ClockShowsCityTime()
+    {
+        var cut = Render<WallHeader>(p => p.Add(c => c.ScopeName, "明湖市").Add(c => c.Now, Time.GetUtcNow()));
+
+        Assert.Contains("10:00:00", cut.Find("[data-testid=clock]").TextContent, StringComparison.Ordinal); // 02:00Z is 10:00 in the city
+    }
+}
+
+public sealed class RankingAndMapTests : WallTestContext
+{
+    [Fact]
+    public void Ranking_ShowsTopRowsWithCounts()
+    {
+        var rows = Enumerable.Range(1, 8).Select(i => new RankingRow($"T{i}", $"镇{i}", 20 - i, 0)).ToList();
+
+        var cut = Render<RankingPanel>(p => p.Add(c => c.Rows, rows).Add(c => c.Title, "Panel_RankingTowns"));
+
+        Assert.Equal(6, cut.FindAll("[data-testid=ranking-row]").Count);
+        Assert.Contains("镇街事件排名", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(2, 1)]
+    [InlineData(3, 2)]
+    [InlineData(10, 3)]
+    [InlineData(11, 4)]
+    public void Map_LoadBandsMatchTheLegend(int open, int band) => Assert.Equal(band, CityMapPanel.LoadClass(open));
+}

@@ -1,0 +1,178 @@
+using Bunit;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Feed;
+using CommandCenter.Testing;
+using CommandCenter.Web.Components.Pages;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+using WallPage = CommandCenter.Web.Components.Pages.Wall;
+
+namespace CommandCenter.Web.Tests.Wall;
+
+public sealed class WallPageTests : WallTestContext
+{
+    private static readonly string Grid = DemoCity.GridCode(0, 1, 2);
+
+    [Fact]
+    public async Task NewAlertOnTheFeed_AppearsInTheFeedAndTheOpenTile()
+    {
+        var cut = await RenderWallAsync();
+        Assert.Equal("0", OpenTile(cut));
+
+        Feed.Publish(Raised(Grid, Severity.Serious));
+        Time.Advance(WallPage.RenderInterval);
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Single(cut.FindAll("[data-testid=alert-row]"));
+            Assert.Equal("1", OpenTile(cut));
+        });
+        Assert.Contains(DemoCity.Map().Find(Grid[..12])!.Name, cut.Find("[data-testid=alert-row]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RepeatMerged_UpdatesTheRowsRepeatCount()
+    {
+        var cut = await RenderWallAsync();
+        var id = Guid.NewGuid();
+        Feed.Publish(Raised(Grid, id: id));
+        Time.Advance(WallPage.RenderInterval);
+
+        Feed.Publish(Raised(Grid, id: id, repeat: 4, change: AlertChange.RepeatMerged));
+        Time.Advance(WallPage.RenderInterval);
+
+        cut.WaitForAssertion(() => Assert.Equal("重复×4", cut.Find("[data-testid=repeat]").TextContent));
+        Assert.Single(cut.FindAll("[data-testid=alert-row]"));
+    }
+
+    [Fact]
+    public async Task BurstOf500Alerts_RendersAFewTimesNotFiveHundred()
+    {
+        var cut = await RenderWallAsync();
+        var before = cut.Instance.ThrottledRenders;
+
+        for (var i = 0; i < 500; i++)
+        {
+            Feed.Publish(Raised(DemoCity.GridCode(i % 6, i % 5, 1 + (i % 10)), category: $"030{1 + (i % 5)}"));
+            if (i % 100 == 99)
+            {
+                Time.Advance(TimeSpan.FromMilliseconds(100)); // the burst spans half a second
+            }
+        }
+
+        Time.Advance(WallPage.RenderInterval);
+        cut.WaitForAssertion(() => Assert.Equal("500", OpenTile(cut)));
+        Assert.InRange(cut.Instance.ThrottledRenders - before, 1, 4);
+        Assert.Equal(30, cut.FindAll("[data-testid=alert-row]").Count);
+    }
+
+    [Fact]
+    public async Task ClockTick_AgesMoveWithoutAnyNewData()
+    {
+        var cut = await RenderWallAsync();
+        Feed.Publish(Raised(Grid));
+        Time.Advance(WallPage.RenderInterval);
+        cut.WaitForAssertion(() => Assert.Equal("0秒", cut.Find("[data-testid=age]").TextContent));
+
+        for (var i = 0; i < 65; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        cut.WaitForAssertion(() => Assert.Equal("1分05秒", cut.Find("[data-testid=age]").TextContent));
+    }
+
+    [Fact]
+    public async Task NoDataForLongerThanExpected_HeaderSaysHowOld()
+    {
+        var cut = await RenderWallAsync();
+        Feed.Publish(new FeedHeartbeat(PathOf("330188"), Time.GetUtcNow()));
+        Time.Advance(WallPage.RenderInterval);
+        cut.WaitForAssertion(() => Assert.Equal("实时", cut.Find("[data-testid=freshness]").TextContent));
+
+        for (var i = 0; i < 20; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        cut.WaitForAssertion(() => Assert.StartsWith("数据已 20 秒未更新", cut.Find("[data-testid=freshness]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("stale", cut.Find("[data-testid=freshness]").ClassList);
+    }
+
+    [Fact]
+    public async Task TownWall_ShowsOnlyItsTownsAlerts()
+    {
+        var cut = await RenderWallAsync(DemoCity.TownCode(1));
+
+        Feed.Publish(Raised(DemoCity.GridCode(0, 0, 1)));
+        Feed.Publish(Raised(DemoCity.GridCode(1, 0, 1)));
+        Time.Advance(WallPage.RenderInterval);
+
+        cut.WaitForAssertion(() => Assert.Equal("1", OpenTile(cut)));
+        Assert.Contains("望江街道", cut.Find("[data-testid=scope]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(50, cut.FindAll("path[data-grid]").Count); // the town's own grids, not the city's 300
+    }
+
+    [Fact]
+    public async Task UnknownTown_SaysSoInsteadOfFailing()
+    {
+        var cut = await RenderWallAsync("330188999");
+
+        Assert.Contains("330188999", cut.Find("[data-testid=unknown-scope]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KioskMode_HidesTheScopeSwitchAndTheCursor()
+    {
+        var cut = await RenderWallAsync(kiosk: true);
+
+        Assert.Contains("kiosk", cut.Find("[data-testid=wall]").ClassList);
+        Assert.Empty(cut.FindAll("nav.scope-switch"));
+    }
+
+    [Fact]
+    public async Task Simulator_On_ShowsTheDemoBadge()
+    {
+        var cut = await RenderWallAsync();
+
+        Assert.Equal("演示数据", cut.Find("[data-testid=demo-badge]").TextContent);
+    }
+
+    [Fact]
+    public async Task Dispose_StopsListeningToTheFeed()
+    {
+        var cut = await RenderWallAsync();
+        var registry = Services.GetRequiredService<CommandCenter.Web.Wall.WallStateRegistry>();
+        var state = await registry.GetAsync("330188");
+        var renders = cut.Instance.ThrottledRenders;
+
+        cut.Instance.Dispose();
+        Feed.Publish(Raised(Grid));
+        Time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(renders, cut.Instance.ThrottledRenders);
+        Assert.Equal(1, state!.View().Kpis.Open);
+    }
+
+    private async Task<IRenderedComponent<WallPage>> RenderWallAsync(string? town = null, bool kiosk = false)
+    {
+        await UseStoreAsync();
+        if (kiosk)
+        {
+            Services.GetRequiredService<NavigationManager>().NavigateTo("/wall?kiosk=1");
+        }
+
+        var cut = Render<WallPage>(p =>
+        {
+            if (town is not null)
+            {
+                p.Add(c => c.TownCode, town);
+            }
+        });
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=wall]")));
+        return cut;
+    }
+
+    private static string OpenTile(IRenderedComponent<WallPage> cut) => cut.Find("[data-testid=kpi-Open] .kpi-value").TextContent;
+}

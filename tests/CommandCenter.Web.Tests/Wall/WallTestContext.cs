@@ -1,0 +1,81 @@
+using System.Globalization;
+using Bunit;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Feed;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Teams;
+using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Persistence;
+using CommandCenter.Infrastructure.Simulation;
+using CommandCenter.Testing;
+using CommandCenter.Web.Wall;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Services;
+
+namespace CommandCenter.Web.Tests.Wall;
+
+/// <summary>
+/// bUnit host for wall components: Chinese UI, MudBlazor, a <see cref="FakeTimeProvider"/>, a <see cref="ManualFeed"/>
+/// and a real SQLite store with the demo city (for the page, which loads its first view from the store).
+/// </summary>
+public abstract class WallTestContext : BunitContext, IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private readonly CultureInfo _culture = CultureInfo.CurrentUICulture;
+    private StoreHost? _store;
+
+    protected WallTestContext()
+    {
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("zh-CN");
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(options => options.PopoverOptions.CheckForPopoverProvider = false);
+        Services.AddLocalization(options => options.ResourcesPath = "Resources");
+        Services.AddSingleton<TimeProvider>(Time);
+        Services.AddSingleton(new TeamStatusThresholds());
+        Services.AddSingleton<ILiveFeed>(Feed);
+        Services.AddSingleton(Options.Create(new SimulatorOptions { Enabled = true }));
+    }
+
+    protected FakeTimeProvider Time { get; } = new(StoreHost.Start);
+
+    protected ManualFeed Feed { get; } = new();
+
+    protected ReferenceData Reference => _store?.Get<ReferenceData>() ?? throw new InvalidOperationException("Call UseStoreAsync first.");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+
+        _dir.Dispose();
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = _culture;
+    }
+
+    /// <summary>Starts the store and registers what the wall page needs from it.</summary>
+    protected async Task UseStoreAsync()
+    {
+        _store = await StoreHost.StartAsync(_dir.Path, Time, Feed);
+        Services.AddSingleton(_store.Get<ReferenceData>());
+        Services.AddSingleton(_store.Get<IDbContextFactory<CommandCenterDbContext>>());
+        Services.AddSingleton<WallStateRegistry>();
+        Services.AddSingleton<WallGeometry>();
+    }
+
+    protected AlertChanged Raised(string gridCode, Severity severity = Severity.General, string category = "0301", int repeat = 0, Guid? id = null, AlertChange change = AlertChange.Raised)
+    {
+        var map = DemoCity.Map();
+        var now = Time.GetUtcNow();
+        return new AlertChanged(map.PathOf(gridCode), now, change, id ?? Guid.NewGuid(), AlertState.Reported, change == AlertChange.Raised ? null : AlertState.Reported,
+            category, severity, "楼道堆物", AlertSource.GridWorker, null, null, repeat, now, now, false, repeat + 1);
+    }
+
+    protected static NodePath PathOf(string code) => DemoCity.Map().PathOf(code);
+}
