@@ -31,7 +31,7 @@ public static class DependencyInjection
             .Validate(o => o.MergeWindow > TimeSpan.Zero && o.MergeWindow <= TimeSpan.FromDays(1), "Alerts:MergeWindow must be a time span between 00:00:01 and 1.00:00:00, e.g. 00:30:00.")
             .ValidateOnStart();
         services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection("Simulator"))
-            .Validate(o => o.EventsPerMinute is >= 0 and <= 100_000, "Simulator:EventsPerMinute must be between 0 and 100000.")
+            .Validate(o => o.EventsPerMinute == 0 || o.EventsPerMinute is >= 0.01 and <= 100_000, "Simulator:EventsPerMinute must be 0 (off) or between 0.01 and 100000.")
             .ValidateOnStart();
 
         services.AddDbContextFactory<CommandCenterDbContext>((provider, db) =>

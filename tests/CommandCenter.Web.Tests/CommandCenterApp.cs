@@ -25,12 +25,17 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
     private readonly string _dataDir;
     private readonly IDictionary<string, string?> _settings;
 
-    public CommandCenterApp(string dataDir, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null)
+    private readonly bool _realTime;
+
+    /// <param name="realTime">Keep the system clock (browser tests: the wall's clock and throttle must run by themselves).</param>
+    /// <param name="port">A fixed port, so a restarted app is found where the browser left it; 0 picks a free one.</param>
+    public CommandCenterApp(string dataDir, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null, bool realTime = false, int port = 0)
     {
         _dataDir = dataDir;
         _settings = settings ?? new Dictionary<string, string?>();
+        _realTime = realTime;
         Time = time ?? new FakeTimeProvider(StoreHost.Start);
-        UseKestrel(0);
+        UseKestrel(port);
         StartServer();
         BaseAddress = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Http = new HttpClient { BaseAddress = BaseAddress };
@@ -41,6 +46,14 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
     public FakeTimeProvider Time { get; }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>A free loopback port, for an app that must come back on the same address.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     /// <summary>A plain client talking to the real port.</summary>
     public HttpClient Http { get; }
@@ -54,6 +67,11 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+
+        // Outside Development the host does not read the static web assets manifest by itself; the browser tests need
+        // blazor.web.js, MudBlazor and the linked wwwroot-assets served from their build locations.
+        builder.UseStaticWebAssets();
+        builder.UseShutdownTimeout(TimeSpan.FromSeconds(3)); // an open browser must not hold a test's teardown for long
         builder.UseSetting("DataDir", _dataDir);
         builder.UseSetting("Simulator:Enabled", "false");
         foreach (var (key, value) in _settings)
@@ -61,7 +79,10 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+        if (!_realTime)
+        {
+            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+        }
     }
 
     protected override void Dispose(bool disposing)

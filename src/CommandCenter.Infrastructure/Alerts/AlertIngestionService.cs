@@ -26,8 +26,8 @@ public sealed class AlertIngestionService(
     IOptionsMonitor<AlertOptions> options,
     ILogger<AlertIngestionService> logger)
 {
-    // Check-then-write must not interleave, or two repeats could both raise an alert. The unique index on
-    // (source, external id) still guards idempotency across processes.
+    // Check-then-write must not interleave, or two repeats could both raise an alert. The gate orders callers in
+    // this process; the write transaction (taken before the checks) orders servers sharing the store.
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public async Task<IngestResult> IngestAsync(NewAlertReport report, Actor actor, CancellationToken ct = default)
@@ -52,6 +52,7 @@ public sealed class AlertIngestionService(
     private async Task<IngestResult> IngestLockedAsync(NewAlertReport report, NodePath path, Actor actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var transaction = await db.BeginWriteTransactionAsync(ct);
         var now = time.Now();
 
         var seenAlertId = await db.AlertReports
@@ -103,21 +104,8 @@ public sealed class AlertIngestionService(
             ReporterName = report.Reporter?.Name,
         });
 
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Another process may have stored the same (source, external id) first: that is a duplicate, not an error.
-            var raced = await FindReportedAlertAsync(report, ct);
-            if (raced is null)
-            {
-                throw;
-            }
-
-            return new IngestResult(IngestOutcome.Duplicate, raced);
-        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
 
         feed.Publish(change);
         logger.LogInformation("Alert {AlertId} {Outcome} from {Source}/{ExternalId} in grid {GridCode}, repeats {RepeatCount}",
@@ -145,16 +133,6 @@ public sealed class AlertIngestionService(
         }
 
         throw new DomainRuleException("A report needs a grid code or a location.");
-    }
-
-    private async Task<Alert?> FindReportedAlertAsync(NewAlertReport report, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var id = await db.AlertReports
-            .Where(r => r.Source == report.Source && r.ExternalId == report.ExternalId)
-            .Select(r => (Guid?)r.AlertId)
-            .FirstOrDefaultAsync(ct);
-        return id is null ? null : await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == id, ct);
     }
 
     private static AuditEntry Audit(Alert alert, Actor actor, DateTimeOffset now, string action, AlertState? from, string? comment) => new()

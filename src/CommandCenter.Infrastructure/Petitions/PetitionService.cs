@@ -33,6 +33,7 @@ public sealed class PetitionService(
         try
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
+            await using var transaction = await db.BeginWriteTransactionAsync(ct);
             var existing = await db.PetitionWarnings.AsNoTracking().Include(w => w.FollowUps)
                 .FirstOrDefaultAsync(w => w.Source == report.Source && w.ExternalId == report.ExternalId, ct);
             if (existing is not null)
@@ -45,6 +46,7 @@ public sealed class PetitionService(
             db.PetitionWarnings.Add(warning);
             db.AuditEntries.Add(Audit(warning, actor, now, "Raised", null, $"{warning.Subject} → {warning.Destination}, ~{warning.EstimatedHeadcount}"));
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
 
             feed.Publish(PetitionWarningChanged.From(warning, reference.Map.City.Code, null, now));
             logger.LogInformation("Petition warning {WarningId} opened from {OriginCode}, stage {Stage}, ~{Headcount} people",

@@ -90,7 +90,7 @@ public sealed class StoreInitializer(
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var reader = new WKTReader(new NtsGeometryServices(new PrecisionModel(), 4326));
-        var nodes = await db.Nodes.AsNoTracking().ToListAsync(ct);
+        var nodes = await db.Nodes.AsNoTracking().OrderBy(n => n.Code).ToListAsync(ct);
         var map = new CityMap(nodes.Select(n => new AdminNode(
             n.Code,
             n.Name,

@@ -45,6 +45,7 @@ public sealed class DemoCitySimulator(
     ILogger<DemoCitySimulator> logger) : BackgroundService
 {
     private static readonly Actor Simulator = Actor.System("simulator");
+    private static readonly TimeSpan MaxGap = TimeSpan.FromHours(1);
     private static readonly string[] Destinations = ["市政府", "市信访局", "区政府", "市住建局"];
     private static readonly string[] Subjects = ["拆迁补偿", "工程欠薪", "物业维修基金", "学区划分", "征地补偿"];
 
@@ -71,7 +72,7 @@ public sealed class DemoCitySimulator(
         var meanGap = TimeSpan.FromMinutes(1) / settings.EventsPerMinute;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var gap = meanGap * -Math.Log(1 - _random.NextDouble());
+            var gap = TimeSpan.FromTicks((long)Math.Min(meanGap.Ticks * -Math.Log(1 - _random.NextDouble()), MaxGap.Ticks));
             await Task.Delay(gap, time, stoppingToken);
             try
             {
@@ -167,7 +168,8 @@ public sealed class DemoCitySimulator(
     {
         if (_petition is null)
         {
-            var community = reference.Map.Nodes.Where(n => n.Level == NodeLevel.Community).ElementAt(_random.Next(30));
+            var communities = reference.Map.Nodes.Where(n => n.Level == NodeLevel.Community).ToList();
+            var community = communities[_random.Next(communities.Count)];
             var result = await petitions.OpenAsync(new NewPetitionWarning(
                 AlertSource.GridWorker,
                 $"sim-petition-{time.GetUtcNow().ToUnixTimeMilliseconds()}",
@@ -212,7 +214,7 @@ public sealed class DemoCitySimulator(
     private async Task TeamStepAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var all = await db.Teams.AsNoTracking().Where(t => t.Status != TeamStatus.OffDuty).ToListAsync(ct);
+        var all = await db.Teams.AsNoTracking().Where(t => t.Status != TeamStatus.OffDuty).OrderBy(t => t.Code).ToListAsync(ct);
         if (all.Count == 0)
         {
             return;

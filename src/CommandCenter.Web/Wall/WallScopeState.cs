@@ -117,6 +117,7 @@ public sealed class WallScopeState
             _reportsToday = snapshot.ReportsToday;
             _ackedOnTimeToday = snapshot.AckedOnTimeToday;
             _ackedLateToday = snapshot.AckedLateToday;
+            _lastDataAt = _time.GetUtcNow(); // just read from the store: as fresh as data gets
             _version++;
         }
     }

@@ -2,9 +2,11 @@ using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Feed;
 using CommandCenter.Core.Petitions;
+using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Petitions;
 using CommandCenter.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CommandCenter.Infrastructure.Tests.Petitions;
 
@@ -134,6 +136,105 @@ public sealed class PetitionServiceTests
             (opened.Warning.Id, CommunityCode, "人员开始聚集"),
             (onFollowUp.WarningId, onFollowUp.Scope.CommunityCode, onFollowUp.LatestFollowUp));
     }
+
+    [Fact]
+    public async Task AddFollowUpAsync_TwentyAtOnce_AllSucceed()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var opened = await host.Get<PetitionService>().OpenAsync(Warning(), Actors.Dispatcher);
+
+        var results = await AddTwentyFollowUpsAtOnceAsync(host, opened.Warning.Id);
+
+        Assert.All(results, result => Assert.NotNull(result));
+    }
+
+    [Fact]
+    public async Task AddFollowUpAsync_TwentyAtOnce_StoresEveryFollowUp()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var opened = await host.Get<PetitionService>().OpenAsync(Warning(), Actors.Dispatcher);
+
+        await AddTwentyFollowUpsAtOnceAsync(host, opened.Warning.Id);
+
+        await using var db = host.NewDbContext();
+        var texts = await db.PetitionFollowUps.Where(f => f.PetitionWarningId == opened.Warning.Id).Select(f => f.Text).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, 20).Select(FollowUpText).Order(), texts.Order());
+    }
+
+    [Fact]
+    public async Task AddFollowUpAsync_TwentyAtOnce_AdvancesTheVersionByTwenty()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var opened = await host.Get<PetitionService>().OpenAsync(Warning(), Actors.Dispatcher);
+
+        await AddTwentyFollowUpsAtOnceAsync(host, opened.Warning.Id);
+
+        await using var db = host.NewDbContext();
+        Assert.Equal(opened.Warning.Version + 20, (await db.PetitionWarnings.SingleAsync()).Version);
+    }
+
+    [Fact]
+    public async Task AddFollowUpAsync_TwoServersAtOnce_EachSucceedsOrIsRefusedByTheRules()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var opened = await host.Get<PetitionService>().OpenAsync(Warning(), Actors.Dispatcher);
+
+        var outcomes = await AddFollowUpsAtOnceOnTwoServersAsync(host, opened.Warning.Id);
+
+        // A version conflict between the servers is refused as a rule ("changed by someone else … retry").
+        Assert.Contains(outcomes, o => o.Error is null);
+        Assert.All(outcomes.Where(o => o.Error is not null), o => Assert.IsType<DomainRuleException>(o.Error));
+    }
+
+    [Fact]
+    public async Task AddFollowUpAsync_TwoServersAtOnce_StoresExactlyTheFollowUpsThatSucceeded()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var opened = await host.Get<PetitionService>().OpenAsync(Warning(), Actors.Dispatcher);
+
+        var outcomes = await AddFollowUpsAtOnceOnTwoServersAsync(host, opened.Warning.Id);
+
+        await using var db = host.NewDbContext();
+        var stored = await db.PetitionFollowUps.Where(f => f.PetitionWarningId == opened.Warning.Id).Select(f => f.Text).ToListAsync();
+        Assert.Equal(outcomes.Where(o => o.Error is null).Select(o => o.Text).Order(), stored.Order());
+    }
+
+    /// <summary>
+    /// Twenty follow-ups on one warning from each of two servers sharing the store: each has its own service (and
+    /// lock), so only the warning's version token keeps them apart. Each outcome is the follow-up's text and its error.
+    /// </summary>
+    private static async Task<(string Text, Exception? Error)[]> AddFollowUpsAtOnceOnTwoServersAsync(StoreHost host, Guid warningId)
+    {
+        PetitionService[] servers =
+        [
+            host.Get<PetitionService>(),
+            new(host.Get<IDbContextFactory<CommandCenterDbContext>>(), host.Get<ReferenceData>(), host.Get<ILiveFeed>(), host.Time, NullLogger<PetitionService>.Instance),
+        ];
+        return await Task.WhenAll(Enumerable.Range(1, 40).Select(i => Task.Run<(string Text, Exception? Error)>(async () =>
+        {
+            var text = FollowUpText(i);
+            var error = await Record.ExceptionAsync(() => servers[i % 2].AddFollowUpAsync(warningId, new NewFollowUp(text), Actors.Dispatcher));
+            return (text, error);
+        })));
+    }
+
+    /// <summary>
+    /// Twenty follow-ups on one warning at once: most keep the stage, every fifth reports gathering, so each is legal
+    /// in whatever order they apply.
+    /// </summary>
+    private static Task<PetitionWarning?[]> AddTwentyFollowUpsAtOnceAsync(StoreHost host, Guid warningId)
+    {
+        var service = host.Get<PetitionService>();
+        return Task.WhenAll(Enumerable.Range(1, 20).Select(i => Task.Run(() => service.AddFollowUpAsync(
+            warningId, new NewFollowUp(FollowUpText(i), i % 5 == 0 ? PetitionStage.Gathering : null), Actors.Dispatcher))));
+    }
+
+    private static string FollowUpText(int i) => $"续报{i}：现场情况稳定";
 
     private static NewPetitionWarning Warning() => new(
         AlertSource.GridWorker, "pw-1", CommunityCode, "市政府", "拆迁补偿", 30, AttentionLevel.Elevated, PetitionStage.Brewing);

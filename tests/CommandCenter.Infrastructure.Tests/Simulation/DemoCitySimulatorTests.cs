@@ -1,24 +1,25 @@
 using CommandCenter.Core.Audit;
-using CommandCenter.Infrastructure.Alerts;
-using CommandCenter.Infrastructure.Persistence;
+using CommandCenter.Core.Petitions;
+using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure.Petitions;
 using CommandCenter.Infrastructure.Simulation;
 using CommandCenter.Infrastructure.Teams;
 using CommandCenter.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace CommandCenter.Infrastructure.Tests.Simulation;
 
 public sealed class DemoCitySimulatorTests
 {
+    // Fixed for determinism: every run of these tests takes the same steps.
+    private const int Seed = 20261127;
+
     [Fact]
     public async Task ExecuteAsync_Enabled_RaisesAlertsThroughTheIngestionService()
     {
         using var dir = new TempDirectory();
         await using var host = await StoreHost.StartAsync(dir.Path);
-        var simulator = NewSimulator(host, new SimulatorOptions { Enabled = true, EventsPerMinute = 6000 });
+        var simulator = Simulators.New(host, new SimulatorOptions { Enabled = true, EventsPerMinute = 6000 });
 
         await simulator.StartAsync(CancellationToken.None);
         var raised = await RunUntilAsync(host, minimumAlerts: 5);
@@ -38,7 +39,7 @@ public sealed class DemoCitySimulatorTests
     {
         using var dir = new TempDirectory();
         await using var host = await StoreHost.StartAsync(dir.Path);
-        var simulator = NewSimulator(host, new SimulatorOptions { Enabled = false, EventsPerMinute = 6000 });
+        var simulator = Simulators.New(host, new SimulatorOptions { Enabled = false, EventsPerMinute = 6000 });
 
         await simulator.StartAsync(CancellationToken.None);
         await simulator.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(5));
@@ -48,15 +49,70 @@ public sealed class DemoCitySimulatorTests
         Assert.False(await db.Alerts.AnyAsync());
     }
 
-    private static DemoCitySimulator NewSimulator(StoreHost host, SimulatorOptions options) => new(
-        host.Get<AlertIngestionService>(),
-        host.Get<PetitionService>(),
-        host.Get<TeamService>(),
-        host.Get<IDbContextFactory<CommandCenterDbContext>>(),
-        host.Get<ReferenceData>(),
-        host.Time,
-        Options.Create(options),
-        NullLogger<DemoCitySimulator>.Instance);
+    [Fact]
+    public async Task StepAsync_EveryTeamOffDuty_DoesNotThrow()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        await SendEveryTeamOffDutyAsync(host);
+        var simulator = Simulators.Prepared(host, Seed);
+
+        // A fifth of all steps are team steps, so 50 steps take several with no team to move.
+        var failure = await Record.ExceptionAsync(() => Simulators.RunAsync(host, simulator, steps: 50));
+
+        Assert.Null(failure);
+    }
+
+    [Fact]
+    public async Task StepAsync_EveryTeamOffDuty_LeavesEveryTeamOffDuty()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        await SendEveryTeamOffDutyAsync(host);
+        var simulator = Simulators.Prepared(host, Seed);
+
+        await Simulators.RunAsync(host, simulator, steps: 50);
+
+        await using var db = host.NewDbContext();
+        Assert.All(await db.Teams.Select(t => t.Status).ToListAsync(), status => Assert.Equal(TeamStatus.OffDuty, status));
+        Assert.False(await db.AuditEntries.AnyAsync(e => e.Subject == AuditSubject.Team && e.Actor == "simulator"));
+    }
+
+    [Fact]
+    public async Task StepAsync_PetitionDefusedBySomeoneElse_OpensANewWarningOnALaterPetitionStep()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var simulator = Simulators.Prepared(host, Seed);
+        Assert.True(await Simulators.RunUntilAsync(host, simulator, db => db.PetitionWarnings.AnyAsync(), maxSteps: 400),
+            "The simulator opened no petition warning in 400 steps.");
+        await DefuseTheOnlyWarningAsync(host);
+
+        // The first petition step after the defusal notices it; a later one opens the next warning.
+        var reopened = await Simulators.RunUntilAsync(host, simulator, async db => await db.PetitionWarnings.CountAsync() > 1, maxSteps: 400);
+
+        Assert.True(reopened, "The simulator opened no new petition warning in 400 steps after its warning was defused.");
+        await using var db = host.NewDbContext();
+        var stages = await db.PetitionWarnings.OrderBy(w => w.ReportedAt).Select(w => w.Stage).ToListAsync();
+        Assert.Equal([PetitionStage.Defused, PetitionStage.Brewing], stages);
+    }
+
+    [Fact]
+    public async Task StepAsync_PetitionDefusedBySomeoneElse_AddsNoFollowUpToIt()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var simulator = Simulators.Prepared(host, Seed);
+        Assert.True(await Simulators.RunUntilAsync(host, simulator, db => db.PetitionWarnings.AnyAsync(), maxSteps: 400),
+            "The simulator opened no petition warning in 400 steps.");
+        var defused = await DefuseTheOnlyWarningAsync(host);
+
+        await Simulators.RunAsync(host, simulator, steps: 200);
+
+        await using var db = host.NewDbContext();
+        var followUp = Assert.Single(await db.PetitionFollowUps.Where(f => f.PetitionWarningId == defused).ToListAsync());
+        Assert.Equal(Actors.Dispatcher.Name, followUp.ReporterName);
+    }
 
     /// <summary>
     /// Moves fake time a second at a time, giving the simulator a moment of real time after each step, until the
@@ -76,5 +132,24 @@ public sealed class DemoCitySimulatorTests
         }
 
         return false;
+    }
+
+    private static async Task SendEveryTeamOffDutyAsync(StoreHost host)
+    {
+        await using var db = host.NewDbContext();
+        foreach (var code in await db.Teams.Select(t => t.Code).ToListAsync())
+        {
+            // Every seeded team starts Available, from where going off duty is legal.
+            await host.Get<TeamService>().ChangeStatusAsync(code, new TeamStatusReport(TeamStatus.OffDuty), Actors.Dispatcher);
+        }
+    }
+
+    private static async Task<Guid> DefuseTheOnlyWarningAsync(StoreHost host)
+    {
+        await using var db = host.NewDbContext();
+        var warning = await db.PetitionWarnings.SingleAsync();
+        await host.Get<PetitionService>().AddFollowUpAsync(
+            warning.Id, new NewFollowUp("经属地劝导，人员已散去。", PetitionStage.Defused, Reporter: new(Actors.Dispatcher.Name)), Actors.Dispatcher);
+        return warning.Id;
     }
 }

@@ -5,9 +5,11 @@ using CommandCenter.Core.Feed;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure.Alerts;
+using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Teams;
 using CommandCenter.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CommandCenter.Infrastructure.Tests.Teams;
 
@@ -263,6 +265,107 @@ public sealed class TeamServiceTests
 
         var change = await feed.NextAsync<DeploymentChanged>();
         Assert.Equal((TeamStatus.EnRoute, (TeamStatus?)TeamStatus.Dispatched, AlertGrid), (change.Status, change.PreviousStatus, change.Scope.GridCode));
+    }
+
+    [Fact]
+    public async Task ChangeStatusAsync_TwentyAtOnce_EachSucceedsOrIsRefusedByTheRules()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+
+        var outcomes = await ChangeStatusTwentyTimesAtOnceAsync(host.Get<TeamService>());
+
+        Assert.Contains(outcomes, error => error is null);
+        Assert.All(outcomes.Where(error => error is not null), error => Assert.IsType<DomainRuleException>(error));
+    }
+
+    [Fact]
+    public async Task ChangeStatusAsync_TwentyAtOnce_AuditsEachSuccessfulChangeOnce()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+
+        var outcomes = await ChangeStatusTwentyTimesAtOnceAsync(host.Get<TeamService>());
+
+        await using var db = host.NewDbContext();
+        var audited = await db.AuditEntries.CountAsync(e => e.Subject == AuditSubject.Team && e.SubjectId == TeamCode && e.Action == "StatusChanged");
+        Assert.Equal(outcomes.Count(error => error is null), audited);
+    }
+
+    [Fact]
+    public async Task ChangeStatusAsync_TwentyAtOnce_AuditsAnUnbrokenChainEndingInTheStoredStatus()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+
+        await ChangeStatusTwentyTimesAtOnceAsync(host.Get<TeamService>());
+
+        await using var db = host.NewDbContext();
+        var chain = await db.AuditEntries.Where(e => e.Subject == AuditSubject.Team && e.SubjectId == TeamCode)
+            .OrderBy(e => e.Id).Select(e => new { e.FromState, e.ToState }).ToListAsync();
+        var froms = chain.Select(link => link.FromState);
+        var tos = chain.Select(link => link.ToState).Prepend(nameof(TeamStatus.Available)).SkipLast(1);
+        Assert.Equal(tos, froms);
+        Assert.Equal(chain[^1].ToState, (await StoredTeamAsync(host)).Status.ToString());
+    }
+
+    [Fact]
+    public async Task ChangeStatusAsync_TwoServersAtOnce_EachSucceedsOrIsRefusedByTheRules()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+
+        var outcomes = await ChangeStatusTwentyTimesAtOnceOnTwoServersAsync(host);
+
+        // A version conflict between the servers is refused as a rule too ("changed by someone else … retry").
+        Assert.Contains(outcomes, error => error is null);
+        Assert.All(outcomes.Where(error => error is not null), error => Assert.IsType<DomainRuleException>(error));
+    }
+
+    [Fact]
+    public async Task ChangeStatusAsync_TwoServersAtOnce_AuditsEachSuccessfulChangeOnce()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+
+        var outcomes = await ChangeStatusTwentyTimesAtOnceOnTwoServersAsync(host);
+
+        await using var db = host.NewDbContext();
+        var audited = await db.AuditEntries.CountAsync(e => e.Subject == AuditSubject.Team && e.SubjectId == TeamCode && e.Action == "StatusChanged");
+        Assert.Equal(outcomes.Count(error => error is null), audited);
+    }
+
+    [Fact]
+    public async Task ChangeStatusAsync_TwoServersAtOnce_AdvancesTheVersionOncePerSuccessfulChange()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var before = (await StoredTeamAsync(host)).Version;
+
+        var outcomes = await ChangeStatusTwentyTimesAtOnceOnTwoServersAsync(host);
+
+        // A lost update would leave the version behind the number of changes both servers were told succeeded.
+        Assert.Equal(before + outcomes.Count(error => error is null), (await StoredTeamAsync(host)).Version);
+    }
+
+    /// <summary>
+    /// Twenty status reports for the team at once, alternating off duty and available, so some are legal and some
+    /// are refused depending on the order they apply in. Each call's outcome is its error, or null when it succeeded.
+    /// </summary>
+    private static Task<Exception?[]> ChangeStatusTwentyTimesAtOnceAsync(TeamService service) =>
+        Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run<Exception?>(() => Record.ExceptionAsync(() =>
+            service.ChangeStatusAsync(TeamCode, new TeamStatusReport(i % 2 == 0 ? TeamStatus.OffDuty : TeamStatus.Available), Actors.Dispatcher)))));
+
+    /// <summary>
+    /// The same twenty reports on each of two servers sharing the store: each has its own service (and lock), so only
+    /// the team's version token keeps them apart.
+    /// </summary>
+    private static async Task<Exception?[]> ChangeStatusTwentyTimesAtOnceOnTwoServersAsync(StoreHost host)
+    {
+        var secondServer = new TeamService(
+            host.Get<IDbContextFactory<CommandCenterDbContext>>(), host.Get<ReferenceData>(), host.Get<ILiveFeed>(), host.Time, NullLogger<TeamService>.Instance);
+        var outcomes = await Task.WhenAll(ChangeStatusTwentyTimesAtOnceAsync(host.Get<TeamService>()), ChangeStatusTwentyTimesAtOnceAsync(secondServer));
+        return [.. outcomes.SelectMany(errors => errors)];
     }
 
     private static async Task<Guid> RaiseAlertAsync(StoreHost host, string categoryCode = "0101") =>

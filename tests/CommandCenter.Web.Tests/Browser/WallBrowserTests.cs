@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text.Json;
+using CommandCenter.Testing;
+using CommandCenter.Web.Tests.Api;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CommandCenter.Web.Tests.Browser;
+
+/// <summary>The wall in a real Chromium against the app on a real port, with the real clock.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class WallBrowserTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private static readonly LocatorAssertionsToContainTextOptions WithinTwoSeconds = new() { Timeout = 2000 };
+    private readonly TempDirectory _dir = new();
+    private readonly List<IBrowserContext> _contexts = [];
+    private CommandCenterApp _app = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = new CommandCenterApp(_dir.Path, realTime: true);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        // Close the pages first: an open circuit would hold the server's graceful shutdown.
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+
+        await _app.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task PostedAlert_AppearsOnTheWallAndMovesTheOpenTileWithinTwoSeconds()
+    {
+        var page = await OpenWallAsync(1920, 1080);
+        await Expect(page.Locator("[data-testid=kpi-Open] .kpi-value")).ToHaveTextAsync("0");
+
+        var posted = await _app.PostJsonAsync("/api/v1/alerts", Report("pw-1"));
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+
+        await Expect(page.Locator("[data-testid=alert-row]").First).ToContainTextAsync("消防隐患", WithinTwoSeconds);
+        await Expect(page.Locator("[data-testid=kpi-Open] .kpi-value")).ToHaveTextAsync("1", new() { Timeout = 2000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "wall-after-alert-1920x1080.png") });
+    }
+
+    [Fact]
+    public async Task MergedRepeat_ShowsTheRepeatCountOnTheRow()
+    {
+        var page = await OpenWallAsync(1920, 1080);
+        await _app.PostJsonAsync("/api/v1/alerts", Report("pw-a"));
+        await Expect(page.Locator("[data-testid=alert-row]")).ToHaveCountAsync(1, new() { Timeout = 2000 });
+
+        var merged = await _app.PostJsonAsync("/api/v1/alerts", Report("pw-b").With("source", "hotline"));
+        Assert.Equal("Merged", merged.Headers.GetValues("X-Ingest-Outcome").Single());
+
+        await Expect(page.Locator("[data-testid=alert-row] [data-testid=repeat]")).ToContainTextAsync("重复×1", WithinTwoSeconds);
+        await Expect(page.Locator("[data-testid=alert-row]")).ToHaveCountAsync(1);
+    }
+
+    [Theory]
+    [InlineData(1920, 1080)]
+    [InlineData(3840, 2160)]
+    public async Task Wall_FitsTheScreenWithoutScrollbars(int width, int height)
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            // A busy city: the feed and panels must clip, never push the page into scrolling.
+            await _app.PostJsonAsync("/api/v1/alerts", Report($"fill-{i}", DemoCity.GridCode(i % 6, i % 5, 1 + (i % 10))));
+        }
+
+        var page = await OpenWallAsync(width, height);
+        await Expect(page.Locator("[data-testid=alert-row]")).ToHaveCountAsync(30, new() { Timeout = 3000 });
+
+        var overflow = await page.EvaluateAsync<JsonElement>("""
+            () => {
+                const root = document.documentElement;
+                const scrollers = [...document.querySelectorAll('*')].filter(e => {
+                    const style = getComputedStyle(e);
+                    return /(auto|scroll)/.test(style.overflowY + style.overflowX)
+                        && (e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1);
+                }).map(e => e.className || e.tagName);
+                return { pageWide: root.scrollWidth > innerWidth, pageTall: root.scrollHeight > innerHeight, scrollers };
+            }
+            """);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, $"wall-{width}x{height}.png") });
+
+        Assert.False(overflow.GetProperty("pageWide").GetBoolean(), "the page is wider than the screen");
+        Assert.False(overflow.GetProperty("pageTall").GetBoolean(), "the page is taller than the screen");
+        Assert.Empty(overflow.GetProperty("scrollers").EnumerateArray().Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public async Task EnglishCulture_IsServedOnRequest()
+    {
+        var page = await NewPageAsync(1920, 1080);
+        await page.GotoAsync(new Uri(_app.BaseAddress, "wall?culture=en").ToString());
+
+        await Expect(page.Locator("[data-testid=kpi-Open] .kpi-label")).ToHaveTextAsync("Open alerts");
+    }
+
+    private async Task<IPage> OpenWallAsync(int width, int height)
+    {
+        var page = await NewPageAsync(width, height);
+        await page.GotoAsync(new Uri(_app.BaseAddress, "wall").ToString());
+        await Expect(page.Locator("[data-circuit=live]")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        return page;
+    }
+
+    private async Task<IPage> NewPageAsync(int width, int height)
+    {
+        var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        _contexts.Add(context);
+        return await context.NewPageAsync();
+    }
+
+    private static Dictionary<string, object?> Report(string externalId, string? grid = null) =>
+        AlertRequests.Valid(externalId, grid).With("occurredAt", DateTimeOffset.UtcNow.AddMinutes(-3).ToString("O"));
+}
