@@ -8,13 +8,13 @@ set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-# Debian packages the test suite needs, as "command:package" pairs. Later suites add influxd:influxdb and
-# chromium:chromium (with fonts-noto-cjk) here; the backbone needs none beyond the SDK.
-required_packages=()
+# Debian packages the test suite needs: Chromium for the browser tests (Playwright drives /usr/bin/chromium) and
+# Noto CJK so its screenshots show Chinese, not boxes. Later suites add influxdb here.
+required_packages=(chromium fonts-noto-cjk)
 
 missing=()
-for pair in "${required_packages[@]}"; do
-  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+for package in "${required_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if (( ${#missing[@]} > 0 )); then
   echo "tests/run.sh: installing ${missing[*]}" >&2

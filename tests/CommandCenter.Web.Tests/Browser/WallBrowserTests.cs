@@ -95,6 +95,35 @@ public sealed class WallBrowserTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StormOf500Alerts_ReachesTheWallWithoutFreezingIt()
+    {
+        var page = await OpenWallAsync(1920, 1080);
+        var clock = page.Locator("[data-testid=clock] .time");
+        var clockBefore = await clock.InnerTextAsync();
+
+        using var throttle = new SemaphoreSlim(16);
+        var posts = Enumerable.Range(0, 500).Select(async i =>
+        {
+            await throttle.WaitAsync();
+            try
+            {
+                var grid = DemoCity.GridCode(i % 300 / 50, i % 50 / 10, 1 + (i % 10));
+                return await _app.PostJsonAsync("/api/v1/alerts", Report($"storm-{i}", grid).With("category", i < 300 ? "0301" : "0302"));
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        });
+        var responses = await Task.WhenAll(posts);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        await Expect(page.Locator("[data-testid=kpi-Open] .kpi-value")).ToHaveTextAsync("500", new() { Timeout = 5000 });
+        await Expect(clock).Not.ToHaveTextAsync(clockBefore, new() { Timeout = 3000 }); // still ticking
+        Assert.Equal(30, await page.Locator("[data-testid=alert-row]").CountAsync());
+    }
+
+    [Fact]
     public async Task EnglishCulture_IsServedOnRequest()
     {
         var page = await NewPageAsync(1920, 1080);

@@ -4,7 +4,9 @@ using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Teams;
 using CommandCenter.Web.Components.Wall;
+using CommandCenter.Testing;
 using CommandCenter.Web.Wall;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommandCenter.Web.Tests.Wall;
 
@@ -184,6 +186,42 @@ public sealed class RankingAndMapTests : WallTestContext
 
         Assert.Equal(6, cut.FindAll("[data-testid=ranking-row]").Count);
         Assert.Contains("镇街事件排名", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Map_ColoursGridsByLoadAndPulsesNewMajorAlerts()
+    {
+        await UseStoreAsync();
+        var geometry = Services.GetRequiredService<WallGeometry>();
+        var busy = DemoCity.GridCode(0, 0, 1);
+        var point = DemoCity.Map().Find(busy)!.Boundary.InteriorPoint;
+
+        var cut = Render<CityMapPanel>(p => p
+            .Add(c => c.Map, geometry.For("330188"))
+            .Add(c => c.OpenByGrid, new Dictionary<string, int> { [busy] = 7 })
+            .Add(c => c.Markers, [new WallMarker(Guid.NewGuid(), Severity.Critical, point.Y, point.X, Time.GetUtcNow())])
+            .Add(c => c.Teams, []));
+
+        Assert.Equal(300, cut.FindAll("path[data-grid]").Count);
+        Assert.Contains("load-3", cut.Find($"path[data-grid='{busy}']").ClassList);
+        Assert.Contains("load-0", cut.Find($"path[data-grid='{DemoCity.GridCode(0, 0, 2)}']").ClassList);
+        Assert.Contains("sev-critical", cut.Find("[data-testid=marker]").ClassList);
+        Assert.Equal(6, cut.FindAll("text.child-name").Count);
+    }
+
+    [Fact]
+    public void Trend_StacksEachBucketBySeverity()
+    {
+        var start = Time.GetUtcNow();
+        var buckets = Enumerable.Range(0, 36).Select(i => new TrendBucket(start.AddMinutes(10 * i), i == 35 ? 4 : 0, i == 35 ? 2 : 0, 0, i == 35 ? 1 : 0)).ToList();
+
+        var cut = Render<TrendPanel>(p => p.Add(c => c.Buckets, buckets));
+
+        var bars = cut.FindAll("rect.bar");
+        Assert.Equal(36 * 4, bars.Count);
+        var last = bars.Skip(35 * 4).Select(b => double.Parse(b.GetAttribute("height")!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(4.0 / 7, last[0] / last.Sum(), 2); // heights are written to 0.1 px
+        Assert.Equal(0, last[2]);
     }
 
     [Theory]
