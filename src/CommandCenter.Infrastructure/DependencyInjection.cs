@@ -6,6 +6,8 @@ using CommandCenter.Infrastructure.Petitions;
 using CommandCenter.Infrastructure.Seeding;
 using CommandCenter.Infrastructure.Simulation;
 using CommandCenter.Infrastructure.Teams;
+using CommandCenter.Infrastructure.Workflow;
+using Quartz;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +26,7 @@ public static class DependencyInjection
         services.TryAddTimeProvider();
         services.AddOptions<StoreOptions>().Configure(store =>
         {
-            store.DataDir = Path.GetFullPath(configuration["DataDir"] is { Length: > 0 } dir ? dir : "App_Data", contentRoot);
+            store.DataDir = StoreOptions.ResolveDataDir(configuration, contentRoot);
             store.SeedDir = Path.GetFullPath(configuration["SeedDir"] is { Length: > 0 } seeds ? seeds : Path.Combine(appBase, "seeds"), contentRoot);
         });
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection("Alerts"))
@@ -45,9 +47,36 @@ public static class DependencyInjection
         services.AddSingleton<AlertIngestionService>();
         services.AddSingleton<PetitionService>();
         services.AddSingleton<TeamService>();
+        services.AddSingleton<AlertWorkflowService>();
+        services.AddSingleton<EscalationService>();
+        services.AddJobs(StoreOptions.ResolveDataDir(configuration, contentRoot));
         services.AddHostedService<DemoCitySimulator>();
         services.AddHostedService<FeedHeartbeatService>();
         return services;
+    }
+
+    /// <summary>Quartz with its persistent store in the data directory (its own SQLite file), so schedules survive restarts.</summary>
+    private static void AddJobs(this IServiceCollection services, string dataDir)
+    {
+        Directory.CreateDirectory(dataDir);
+        services.AddQuartz(quartz =>
+        {
+            quartz.UsePersistentStore(store =>
+            {
+                store.UseSqlite($"Data Source={Path.Combine(dataDir, "jobs.db")};Pooling=True");
+                store.ProvisionSchema(); // creates the QRTZ_* tables on first start (System.Text.Json serialisation is Quartz 4's default)
+            });
+            quartz.AddJob<OverdueEscalationJob>(job => job.WithIdentity(OverdueEscalationJob.Key).StoreDurably());
+            quartz.AddTrigger(trigger => trigger
+                .ForJob(OverdueEscalationJob.Key)
+                .WithIdentity("overdue-escalation-every-2s", "workflow")
+                .StartNow()
+                .WithSimpleSchedule(schedule => schedule
+                    .WithInterval(OverdueEscalationJob.Interval)
+                    .RepeatForever()
+                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))); // missed runs collapse into the next scan
+        });
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)

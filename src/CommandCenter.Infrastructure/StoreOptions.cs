@@ -11,6 +11,10 @@ public sealed class StoreOptions
 
     public string DatabasePath => Path.Combine(DataDir, "commandcenter.db");
 
+    /// <summary>The <c>DataDir</c> setting as a full path: relative paths are under the content root; default <c>App_Data</c>.</summary>
+    public static string ResolveDataDir(Microsoft.Extensions.Configuration.IConfiguration configuration, string contentRoot) =>
+        Path.GetFullPath(configuration["DataDir"] is { Length: > 0 } dir ? dir : "App_Data", contentRoot);
+
     public string ConnectionString => $"Data Source={DatabasePath};Cache=Private;Pooling=True;Default Timeout=30";
 }
 

@@ -1,4 +1,6 @@
+using CommandCenter.Core.Access;
 using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Policies;
 
 namespace CommandCenter.Core.Alerts;
 
@@ -64,10 +66,37 @@ public sealed class Alert
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>Who owns it ("being handled by X"): set by acknowledging, cleared by un-acknowledging.</summary>
+    public string? HandlerId { get; private set; }
+
+    public string? HandlerName { get; private set; }
+
+    public DateTimeOffset? AcknowledgedAt { get; private set; }
+
+    /// <summary>Who reported it fixed; verification must come from someone else.</summary>
+    public string? ResolvedById { get; private set; }
+
+    public string? Feedback { get; private set; }
+
+    /// <summary>When the current stage (acknowledge, dispatch, handle, verify) started and when it is due.</summary>
+    public DateTimeOffset StageStartedAt { get; private set; }
+
+    /// <summary>Null once the alert is final.</summary>
+    public DateTimeOffset? StageDeadline { get; private set; }
+
+    /// <summary>Rungs climbed on the ladder (0 = grid, 1 = community, 2 = town, 3 = city): one per missed deadline.</summary>
+    public int EscalationLevel { get; private set; }
+
+    /// <summary>The stage deadline last escalated for, so each missed deadline escalates exactly once.</summary>
+    public DateTimeOffset? EscalatedDeadline { get; private set; }
+
+    /// <summary>True while the current stage's deadline has passed.</summary>
+    public bool IsOverdue { get; private set; }
+
     /// <summary>Optimistic-concurrency token: bumped on every change.</summary>
     public long Version { get; private set; }
 
-    public static Alert Raise(NewAlertReport report, NodePath path, int policyVersion, bool isLateReport, Guid id, DateTimeOffset now)
+    public static Alert Raise(NewAlertReport report, NodePath path, int policyVersion, bool isLateReport, StageDeadlines deadlines, Guid id, DateTimeOffset now)
     {
         if (path.GridCode is null || path.CommunityCode is null || path.TownCode is null)
         {
@@ -98,6 +127,8 @@ public sealed class Alert
             PolicyVersion = policyVersion,
             IsLateReport = isLateReport,
             UpdatedAt = now,
+            StageStartedAt = now,
+            StageDeadline = now + deadlines.Acknowledge,
             Version = 1,
         };
     }
@@ -142,6 +173,92 @@ public sealed class Alert
         State = next;
         Touch(now);
         return previous;
+    }
+
+    /// <summary>
+    /// Does a workflow action: checks the rule table and the people rules (only the holder or a supervisor
+    /// un-acknowledges; the resolver cannot verify their own work; resolving needs feedback), moves the state,
+    /// starts the next stage's clock from <paramref name="deadlines"/> and returns what changed with the deadline
+    /// that applied to the stage being left. Jurisdiction is the caller's to check.
+    /// </summary>
+    public AlertTransition Apply(AlertAction action, Operator by, string? comment, StageDeadlines deadlines, DateTimeOffset now)
+    {
+        AlertActions.Ensure(action, State, by.Role);
+        switch (action)
+        {
+            case AlertAction.Unacknowledge when HandlerId != by.UserId && !by.IsSupervisor:
+                throw new WorkflowDeniedException($"Only {HandlerName} (who holds it) or a duty officer can un-acknowledge this alert.");
+            case AlertAction.Verify or AlertAction.SendBack when ResolvedById == by.UserId:
+                throw new WorkflowDeniedException("Verification must be done by someone other than the person who resolved it.");
+            case AlertAction.Resolve when string.IsNullOrWhiteSpace(comment):
+                throw new DomainRuleException("Resolving needs feedback: say what was done.");
+        }
+
+        var from = State;
+        var deadlineLeft = StageDeadline;
+        State = AlertActions.Target(action);
+        switch (action)
+        {
+            case AlertAction.Acknowledge:
+                (HandlerId, HandlerName, AcknowledgedAt) = (by.UserId, by.DisplayName, now);
+                StartStage(now, deadlines.Dispatch);
+                break;
+            case AlertAction.Unacknowledge:
+                (HandlerId, HandlerName, AcknowledgedAt) = (null, null, null);
+                StageStartedAt = ReportedAt; // the acknowledge clock resumes; it never restarts
+                StageDeadline = ReportedAt + deadlines.Acknowledge;
+                IsOverdue = StageDeadline < now;
+                break;
+            case AlertAction.Dispatch:
+                StartStage(now, deadlines.Handle);
+                break;
+            case AlertAction.StartHandling when from == AlertState.Acknowledged:
+                StartStage(now, deadlines.Handle);
+                break;
+            case AlertAction.StartHandling:
+                break; // handling continues the dispatch stage's clock (or rework's)
+            case AlertAction.Resolve:
+                (ResolvedById, Feedback) = (by.UserId, comment);
+                StartStage(now, deadlines.Verify);
+                break;
+            case AlertAction.SendBack:
+                ResolvedById = null;
+                StartStage(now, deadlines.Handle);
+                break;
+            case AlertAction.Verify or AlertAction.Void:
+                StageStartedAt = now;
+                StageDeadline = null;
+                IsOverdue = false;
+                break;
+        }
+
+        Touch(now);
+        return new AlertTransition(action, from, State, deadlineLeft, by, comment);
+    }
+
+    /// <summary>
+    /// Flags the alert overdue and climbs one rung if its stage deadline has passed and was not escalated yet.
+    /// Returns false when there is nothing to do, so running it twice changes nothing.
+    /// </summary>
+    public bool EscalateIfOverdue(DateTimeOffset now, int topRung)
+    {
+        if (StageDeadline is not { } deadline || deadline > now || EscalatedDeadline == deadline)
+        {
+            return false;
+        }
+
+        EscalatedDeadline = deadline;
+        EscalationLevel = Math.Min(EscalationLevel + 1, topRung);
+        IsOverdue = true;
+        Touch(now);
+        return true;
+    }
+
+    private void StartStage(DateTimeOffset now, TimeSpan limit)
+    {
+        StageStartedAt = now;
+        StageDeadline = now + limit;
+        IsOverdue = false;
     }
 
     private void Touch(DateTimeOffset now)

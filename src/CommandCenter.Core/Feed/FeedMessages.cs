@@ -17,7 +17,9 @@ public enum AlertChange
     Raised,
     RepeatMerged,
     StateChanged,
-    Flagged,
+
+    /// <summary>Flagged by a job: overdue and escalated one rung.</summary>
+    Escalated,
 }
 
 public sealed record AlertChanged(
@@ -37,11 +39,16 @@ public sealed record AlertChanged(
     DateTimeOffset OccurredAt,
     DateTimeOffset ReportedAt,
     bool IsLateReport,
-    long Version) : FeedMessage(Scope, At)
+    long Version,
+    string? HandlerName = null,
+    DateTimeOffset? StageDeadline = null,
+    bool IsOverdue = false,
+    int EscalationLevel = 0) : FeedMessage(Scope, At)
 {
     public static AlertChanged From(Alert alert, string cityCode, AlertChange change, AlertState? previous, DateTimeOffset at) => new(
         alert.Path(cityCode), at, change, alert.Id, alert.State, previous, alert.CategoryCode, alert.Severity, alert.Title,
-        alert.Source, alert.Latitude, alert.Longitude, alert.RepeatCount, alert.OccurredAt, alert.ReportedAt, alert.IsLateReport, alert.Version);
+        alert.Source, alert.Latitude, alert.Longitude, alert.RepeatCount, alert.OccurredAt, alert.ReportedAt, alert.IsLateReport, alert.Version,
+        alert.HandlerName, alert.StageDeadline, alert.IsOverdue, alert.EscalationLevel);
 }
 
 public sealed record PetitionWarningChanged(

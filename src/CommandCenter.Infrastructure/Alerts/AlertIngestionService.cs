@@ -87,7 +87,9 @@ public sealed class AlertIngestionService(
         else
         {
             var policy = reference.CurrentPolicy;
-            var alert = Alert.Raise(report, path, policy.Version, policy.IsLateReport(report.Severity, report.OccurredAt, now), Guid.CreateVersion7(now), now);
+            var alert = Alert.Raise(
+                report, path, policy.Version, policy.IsLateReport(report.Severity, report.OccurredAt, now),
+                policy.DeadlinesFor(report.CategoryCode, report.Severity, reference.Categories), Guid.CreateVersion7(now), now);
             db.Alerts.Add(alert);
             db.AuditEntries.Add(Audit(alert, actor, now, "Raised", null, alert.IsLateReport ? "Late report (迟报)" : null));
             result = new IngestResult(IngestOutcome.Created, alert);

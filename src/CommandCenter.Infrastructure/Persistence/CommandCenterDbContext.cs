@@ -4,14 +4,17 @@ using CommandCenter.Core.Audit;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Teams;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CommandCenter.Infrastructure.Persistence;
 
-/// <summary>The operational store. No repository layer over it: services use it directly.</summary>
-public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbContext> options) : DbContext(options)
+/// <summary>The operational store, users included. No repository layer over it: services use it directly.</summary>
+public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbContext> options)
+    : IdentityDbContext<CommandCenterUser, IdentityRole, string>(options)
 {
     public DbSet<NodeRecord> Nodes => Set<NodeRecord>();
 
@@ -33,6 +36,8 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         // SQLite cannot compare DateTimeOffset text; Unix milliseconds sort and compare correctly.
@@ -43,6 +48,15 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        base.OnModelCreating(model);
+        model.Entity<CommandCenterUser>(user => user.HasIndex(u => u.NodeCode));
+        model.Entity<ApiKeyRecord>(key =>
+        {
+            key.ToTable("ApiKeys");
+            key.HasKey(k => k.Id);
+            key.HasIndex(k => k.Hash).IsUnique();
+        });
+
         model.Entity<NodeRecord>(node =>
         {
             node.ToTable("Nodes");
@@ -77,6 +91,9 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
             alert.HasIndex(a => new { a.TownCode, a.ReportedAt });
             alert.HasIndex(a => new { a.State, a.ReportedAt });
             alert.HasIndex(a => a.ReportedAt);
+
+            // The escalation scan: open alerts whose stage deadline has passed.
+            alert.HasIndex(a => a.StageDeadline);
         });
 
         model.Entity<AlertReport>(report =>

@@ -56,7 +56,7 @@ public class AlertTests
         var communityOnly = _path with { GridCode = null };
 
         Assert.Throws<DomainRuleException>(
-            () => Alert.Raise(Report(), communityOnly, policyVersion: 1, isLateReport: false, Guid.NewGuid(), _now));
+            () => Alert.Raise(Report(), communityOnly, policyVersion: 1, isLateReport: false, Deadlines, Guid.NewGuid(), _now));
     }
 
     [Fact]
@@ -242,7 +242,10 @@ public class AlertTests
         Title: "楼道堆放杂物");
 
     private static Alert Raise(Severity severity = Severity.General, int policyVersion = 1, bool isLateReport = false) =>
-        Alert.Raise(Report(severity), _path, policyVersion, isLateReport, Guid.NewGuid(), _now);
+        Alert.Raise(Report(severity), _path, policyVersion, isLateReport, Deadlines, Guid.NewGuid(), _now);
+
+    private static readonly CommandCenter.Core.Policies.StageDeadlines Deadlines =
+        new(TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(60), TimeSpan.FromHours(24), TimeSpan.FromHours(4));
 
     private static Alert Closed()
     {

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace CommandCenter.Infrastructure.Persistence;
+
+/// <summary>A person or a wall device that signs in. Bound to one node: they see and act only inside its subtree.</summary>
+public sealed class CommandCenterUser : IdentityUser
+{
+    public required string DisplayName { get; set; }
+
+    /// <summary>The city, town, community or grid whose subtree is this user's jurisdiction.</summary>
+    public required string NodeCode { get; set; }
+}
+
+/// <summary>An ingestion API key an Admin created for one source system. Only its hash is stored; it is shown once.</summary>
+public sealed class ApiKeyRecord
+{
+    public Guid Id { get; init; }
+
+    /// <summary>The <c>source</c> value (gridWorker, hotline, …) this key may post as.</summary>
+    public required string Source { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>SHA-256 of the key, hex. Keys are long random strings, so a plain hash is enough to look them up.</summary>
+    public required string Hash { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required string CreatedBy { get; init; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+}
