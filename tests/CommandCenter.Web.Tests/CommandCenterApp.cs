@@ -74,6 +74,7 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
         builder.UseShutdownTimeout(TimeSpan.FromSeconds(3)); // an open browser must not hold a test's teardown for long
         builder.UseSetting("DataDir", _dataDir);
         builder.UseSetting("Simulator:Enabled", "false");
+        builder.UseSetting("Demo:SeedUsers", "true");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure;
+using CommandCenter.Web.Access;
 using CommandCenter.Web.Api;
 using CommandCenter.Web.Components;
 using CommandCenter.Web.Hubs;
@@ -44,6 +45,7 @@ public static class HostingExtensions
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
 
+        services.AddCommandCenterAccess(builder.Configuration);
         services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -66,6 +68,8 @@ public static class HostingExtensions
         // Chinese unless asked for (?culture=en or the culture cookie): a browser's language says nothing about the wall's audience.
         localization.RequestCultureProviders = [.. localization.RequestCultureProviders.Where(p => p is not AcceptLanguageHeaderRequestCultureProvider)];
         app.UseRequestLocalization(localization);
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
@@ -81,6 +85,11 @@ public static class HostingExtensions
         api.MapReferenceEndpoints();
 
         app.MapGet("/", () => Results.Redirect("/wall")).ExcludeFromDescription();
+        app.MapPost("/signout", async (Microsoft.AspNetCore.Identity.SignInManager<Infrastructure.Persistence.CommandCenterUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.Redirect("/signin");
+        }).ExcludeFromDescription();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

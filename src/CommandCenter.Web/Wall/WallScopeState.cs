@@ -221,8 +221,19 @@ public sealed class WallScopeState
             _open.Remove(change.AlertId);
         }
 
-        _recent.RemoveAll(r => r.Id == change.AlertId);
-        _recent.Insert(0, Row(change));
+        // Newest first by first report; a repeat or state change updates its row in place (and lights it up).
+        var row = Row(change);
+        var at = _recent.FindIndex(r => r.Id == change.AlertId);
+        if (at >= 0)
+        {
+            _recent[at] = row;
+        }
+        else
+        {
+            var position = _recent.FindIndex(r => r.ReportedAt < row.ReportedAt);
+            _recent.Insert(position < 0 ? _recent.Count : position, row);
+        }
+
         if (_recent.Count > RecentLimit)
         {
             _recent.RemoveRange(RecentLimit, _recent.Count - RecentLimit);

@@ -42,7 +42,7 @@ internal sealed class WallSnapshotLoader(IDbContextFactory<CommandCenterDbContex
             a.Id, a.GridCode, a.CommunityCode, a.TownCode, a.State, a.Severity, a.ReportedAt,
             a.ReportedAt + policy.DeadlinesFor(a.CategoryCode, a.Severity, reference.Categories).Acknowledge, a.Version)).ToList();
 
-        var recent = await alerts.OrderByDescending(a => a.LastReportedAt).Take(WallScopeState.RecentLimit).ToListAsync(ct);
+        var recent = await alerts.OrderByDescending(a => a.ReportedAt).Take(WallScopeState.RecentLimit).ToListAsync(ct);
         var trendFrom = now - (WallScopeState.TrendBucket * WallScopeState.TrendBuckets);
         var trend = await alerts.Where(a => a.ReportedAt >= trendFrom).Select(a => new { a.ReportedAt, a.Severity }).ToListAsync(ct);
         var markerFrom = now - WallScopeState.MarkerLifetime;

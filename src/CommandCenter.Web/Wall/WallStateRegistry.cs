@@ -49,7 +49,7 @@ public sealed class WallStateRegistry(ILiveFeed feed, ReferenceData reference, T
         var held = new List<FeedMessage>();
         var loaded = false;
         var gate = new Lock();
-        _subscriptions.Add(feed.Subscribe((message, _) =>
+        var subscription = feed.Subscribe((message, _) =>
         {
             lock (gate)
             {
@@ -62,11 +62,21 @@ public sealed class WallStateRegistry(ILiveFeed feed, ReferenceData reference, T
 
             state.Apply(message);
             return ValueTask.CompletedTask;
-        }));
+        });
+        _subscriptions.Add(subscription);
 
         var loader = new WallSnapshotLoader(
             services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Infrastructure.Persistence.CommandCenterDbContext>>(), reference, time);
-        state.Load(await loader.LoadAsync(reference.Map.Find(scopeCode)!, CancellationToken.None));
+        try
+        {
+            state.Load(await loader.LoadAsync(reference.Map.Find(scopeCode)!, CancellationToken.None));
+        }
+        catch
+        {
+            subscription.Dispose(); // a failed load must not leave a subscription hoarding held messages
+            throw;
+        }
+
         lock (gate)
         {
             foreach (var message in held)

@@ -127,6 +127,7 @@ public sealed class WallBrowserTests(BrowserFixture browser) : IAsyncLifetime
     public async Task EnglishCulture_IsServedOnRequest()
     {
         var page = await NewPageAsync(1920, 1080);
+        await SignInAsync(page, _app, "wall");
         await page.GotoAsync(new Uri(_app.BaseAddress, "wall?culture=en").ToString());
 
         await Expect(page.Locator("[data-testid=kpi-Open] .kpi-label")).ToHaveTextAsync("Open alerts");
@@ -135,9 +136,20 @@ public sealed class WallBrowserTests(BrowserFixture browser) : IAsyncLifetime
     private async Task<IPage> OpenWallAsync(int width, int height)
     {
         var page = await NewPageAsync(width, height);
+        await SignInAsync(page, _app, "wall");
         await page.GotoAsync(new Uri(_app.BaseAddress, "wall").ToString());
         await Expect(page.Locator("[data-circuit=live]")).ToBeVisibleAsync(new() { Timeout = 10_000 });
         return page;
+    }
+
+    /// <summary>Signs in through the real sign-in page as a demo user.</summary>
+    internal static async Task SignInAsync(IPage page, CommandCenterApp app, string userName, string password = CommandCenter.Web.Access.DemoUsers.Password)
+    {
+        await page.GotoAsync(new Uri(app.BaseAddress, "signin").ToString());
+        await page.FillAsync("[data-testid=username]", userName);
+        await page.FillAsync("[data-testid=password]", password);
+        await page.ClickAsync("[data-testid=signin-submit]");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
     private async Task<IPage> NewPageAsync(int width, int height)

@@ -51,6 +51,7 @@ public sealed class WallPageTests : WallTestContext
     {
         var cut = await RenderWallAsync();
         var before = cut.Instance.ThrottledRenders;
+        var rendersBefore = cut.Instance.Renders;
 
         for (var i = 0; i < 500; i++)
         {
@@ -64,6 +65,7 @@ public sealed class WallPageTests : WallTestContext
         Time.Advance(WallPage.RenderInterval);
         cut.WaitForAssertion(() => Assert.Equal("500", OpenTile(cut)));
         Assert.InRange(cut.Instance.ThrottledRenders - before, 1, 4);
+        Assert.InRange(cut.Instance.Renders - rendersBefore, 1, 4); // the page itself rendered a few times, not 500
         Assert.Equal(30, cut.FindAll("[data-testid=alert-row]").Count);
     }
 
@@ -112,6 +114,27 @@ public sealed class WallPageTests : WallTestContext
         cut.WaitForAssertion(() => Assert.Equal("1", OpenTile(cut)));
         Assert.Contains("望江街道", cut.Find("[data-testid=scope]").TextContent, StringComparison.Ordinal);
         Assert.Equal(50, cut.FindAll("path[data-grid]").Count); // the town's own grids, not the city's 300
+    }
+
+    [Fact]
+    public async Task TownUser_OnTheCityWall_SeesTheirOwnTown()
+    {
+        SignedInAs(DemoCity.TownCode(0), "Wall");
+
+        var cut = await RenderWallAsync();
+
+        Assert.Contains("湖滨街道", cut.Find("[data-testid=scope]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TownUser_OnAnotherTownsWall_IsRefused()
+    {
+        SignedInAs(DemoCity.TownCode(0), "Wall");
+
+        var cut = await RenderWallAsync(DemoCity.TownCode(1));
+
+        Assert.Contains("望江街道", cut.Find("[data-testid=no-access]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-testid=alert-feed]"));
     }
 
     [Fact]

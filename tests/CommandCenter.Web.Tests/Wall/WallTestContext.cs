@@ -37,6 +37,18 @@ public abstract class WallTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(new TeamStatusThresholds());
         Services.AddSingleton<ILiveFeed>(Feed);
         Services.AddSingleton(Options.Create(new SimulatorOptions { Enabled = true }));
+        SignedInAs("330188", "DutyOfficer");
+    }
+
+    /// <summary>The wall's viewer: a user with <paramref name="role"/> bound to <paramref name="nodeCode"/>.</summary>
+    protected void SignedInAs(string nodeCode, string role)
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized("值班员");
+        auth.SetRoles(role);
+        auth.SetClaims(
+            new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, $"user-{nodeCode}"),
+            new System.Security.Claims.Claim(CommandCenter.Web.Access.AccessPolicies.NodeClaim, nodeCode));
     }
 
     protected FakeTimeProvider Time { get; } = new(StoreHost.Start);

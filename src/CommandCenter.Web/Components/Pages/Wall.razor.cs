@@ -1,5 +1,6 @@
 using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Simulation;
+using CommandCenter.Web.Access;
 using CommandCenter.Web.Wall;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
@@ -26,8 +27,12 @@ public sealed partial class Wall : ComponentBase, IDisposable
     private ITimer? _clock;
     private bool _interactive;
     private bool _unknownScope;
+    private bool _noAccess;
+    private Core.Access.Operator? _operator;
 
     [Parameter] public string? TownCode { get; set; }
+
+    [CascadingParameter] public Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Authentication { get; set; }
 
     /// <summary><c>?kiosk=1</c> hides everything that is not data, the cursor included.</summary>
     [SupplyParameterFromQuery(Name = "kiosk")] public string? Kiosk { get; set; }
@@ -47,13 +52,25 @@ public sealed partial class Wall : ComponentBase, IDisposable
     /// <summary>How many throttled renders ran: tests check that a burst coalesced.</summary>
     internal int ThrottledRenders => _throttle?.RenderCount ?? 0;
 
+    /// <summary>How many times the page actually rendered, whatever asked for it.</summary>
+    internal int Renders { get; private set; }
+
     private bool IsKiosk => Kiosk is "1" or "true";
 
     private bool DemoData => Simulator.Value.Enabled;
 
     protected override async Task OnParametersSetAsync()
     {
-        var scope = TownCode ?? Reference.Map.City.Code;
+        _operator = Authentication is null ? null : (await Authentication).User.ToOperator();
+        var scope = TownCode ?? HomeScope();
+        _noAccess = _operator is not null && Reference.Map.Find(scope) is not null && !Reference.Map.IsWithin(scope, _operator.NodeCode);
+        if (_noAccess)
+        {
+            Unsubscribe();
+            (_state, _view) = (null, null);
+            return;
+        }
+
         if (_state?.ScopeCode == scope)
         {
             return;
@@ -71,14 +88,15 @@ public sealed partial class Wall : ComponentBase, IDisposable
         }
 
         _map = Geometry.For(scope);
-        _throttle = new RenderThrottle(Time, RenderInterval, () => InvokeAsync(Refresh));
-        _subscription = _state.OnChange(_throttle.Request);
-        _clock = Time.CreateTimer(_ => _throttle.Request(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var throttle = _throttle = new RenderThrottle(Time, RenderInterval, RefreshAsync);
+        _subscription = _state.OnChange(throttle.Request);
+        _clock = Time.CreateTimer(_ => throttle.Request(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         Take();
     }
 
     protected override void OnAfterRender(bool firstRender)
     {
+        Renders++;
         if (firstRender)
         {
             // Marks the page as live for tests and scripts: events now reach this circuit.
@@ -89,10 +107,34 @@ public sealed partial class Wall : ComponentBase, IDisposable
 
     public void Dispose() => Unsubscribe();
 
-    private void Refresh()
+    /// <summary><c>/wall</c> shows the city to city users and their own town to everyone below.</summary>
+    private string HomeScope()
     {
-        Take();
-        StateHasChanged();
+        if (_operator is null || _operator.NodeCode == Reference.Map.City.Code)
+        {
+            return Reference.Map.City.Code;
+        }
+
+        return Reference.Map.Find(_operator.NodeCode) is not null
+            ? Reference.Map.PathOf(_operator.NodeCode).TownCode ?? Reference.Map.City.Code
+            : Reference.Map.City.Code;
+    }
+
+    /// <summary>A failed render must fail the circuit visibly (the overlay shows), never freeze a wall that still says "live".</summary>
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            await InvokeAsync(() =>
+            {
+                Take();
+                StateHasChanged();
+            });
+        }
+        catch (Exception ex)
+        {
+            await DispatchExceptionAsync(ex);
+        }
     }
 
     private void Take()

@@ -1,0 +1,21 @@
+using System.Security.Claims;
+using CommandCenter.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace CommandCenter.Web.Access;
+
+/// <summary>Puts the user's node and display name into the sign-in cookie, so no request has to look them up.</summary>
+internal sealed class CommandCenterClaimsFactory(
+    UserManager<CommandCenterUser> users,
+    RoleManager<IdentityRole> roles,
+    IOptions<IdentityOptions> options) : UserClaimsPrincipalFactory<CommandCenterUser, IdentityRole>(users, roles, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(CommandCenterUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new Claim(AccessPolicies.NodeClaim, user.NodeCode));
+        identity.AddClaim(new Claim(AccessPolicies.DisplayNameClaim, user.DisplayName));
+        return identity;
+    }
+}
