@@ -207,7 +207,7 @@ public sealed class Alert
                 (HandlerId, HandlerName, AcknowledgedAt) = (null, null, null);
                 StageStartedAt = ReportedAt; // the acknowledge clock resumes; it never restarts
                 StageDeadline = ReportedAt + deadlines.Acknowledge;
-                IsOverdue = StageDeadline < now;
+                IsOverdue = StageDeadline <= now;
                 break;
             case AlertAction.Dispatch:
                 StartStage(now, deadlines.Handle);
@@ -242,7 +242,9 @@ public sealed class Alert
     /// </summary>
     public bool EscalateIfOverdue(DateTimeOffset now, int topRung)
     {
-        if (StageDeadline is not { } deadline || deadline > now || EscalatedDeadline == deadline)
+        // Deadlines only move forward, except when un-acknowledging restores the acknowledge deadline: one at or
+        // before the last escalated deadline was either escalated already or met in time, so it never climbs again.
+        if (StageDeadline is not { } deadline || deadline > now || EscalatedDeadline >= deadline)
         {
             return false;
         }

@@ -38,7 +38,7 @@ public sealed class AlertWorkflowService(
         }
 
         EnsureJurisdiction(alert, by);
-        if (action == AlertAction.Acknowledge && alert.State != AlertState.Reported && alert.HandlerName is not null)
+        if (action == AlertAction.Acknowledge && alert.IsOpen && alert.State != AlertState.Reported && alert.HandlerName is not null)
         {
             throw Held(alert);
         }
@@ -69,7 +69,7 @@ public sealed class AlertWorkflowService(
         {
             await using var fresh = await contexts.CreateDbContextAsync(ct);
             var current = await fresh.Alerts.AsNoTracking().FirstAsync(a => a.Id == alertId, ct);
-            throw current.HandlerName is not null ? Held(current) : new AlertConflictException(
+            throw action == AlertAction.Acknowledge && current.HandlerName is not null ? Held(current) : new AlertConflictException(
                 $"Alert {alertId} was changed by someone else at the same moment (now {current.State}); look again and retry.", null, null);
         }
 

@@ -1,3 +1,4 @@
+using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Feed;
@@ -24,14 +25,14 @@ public sealed class EscalationService(
     /// <summary>Escalates every overdue alert not yet escalated for its current deadline; returns how many.</summary>
     public async Task<int> EscalateDueAsync(CancellationToken ct = default)
     {
-        var now = time.GetUtcNow();
+        var now = time.Now();
         var total = 0;
         while (true)
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
             var due = await db.Alerts
                 .Where(a => a.StageDeadline != null && a.StageDeadline <= now
-                    && (a.EscalatedDeadline == null || a.EscalatedDeadline != a.StageDeadline))
+                    && (a.EscalatedDeadline == null || a.EscalatedDeadline < a.StageDeadline))
                 .OrderBy(a => a.StageDeadline)
                 .Take(BatchSize)
                 .ToListAsync(ct);
