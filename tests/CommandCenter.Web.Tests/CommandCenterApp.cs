@@ -61,8 +61,55 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
     public CommandCenterDbContext NewDbContext() =>
         Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>().CreateDbContext();
 
-    public async Task<HttpResponseMessage> PostJsonAsync(string path, object body) =>
-        await Http.PostAsJsonAsync(path, body, Json);
+    /// <summary>The ingestion API key this app accepts for a source (camelCase or PascalCase name).</summary>
+    public static string KeyFor(string source) => $"test-key-{source.ToLowerInvariant()}";
+
+    /// <summary>Posts as an outside system: with the API key of the body's <c>source</c> (grid workers' when it has none).</summary>
+    public Task<HttpResponseMessage> PostJsonAsync(string path, object body)
+    {
+        var source = JsonSerializer.SerializeToElement(body, Json) is { ValueKind: JsonValueKind.Object } json
+            && json.TryGetProperty("source", out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : "gridWorker";
+        var known = Enum.GetNames<CommandCenter.Core.Alerts.AlertSource>().Contains(source, StringComparer.OrdinalIgnoreCase);
+        return PostJsonAsync(path, body, KeyFor(known ? source : "gridWorker")); // a bad source must reach validation
+    }
+
+    /// <summary>A client signed in through the real sign-in form (antiforgery token and all) as a demo user.</summary>
+    public async Task<HttpClient> SignedInClientAsync(string userName, string password = CommandCenter.Web.Access.DemoUsers.Password)
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+        var page = await client.GetStringAsync("/signin");
+        var form = new Dictionary<string, string>
+        {
+            ["Form.UserName"] = userName,
+            ["Form.Password"] = password,
+        };
+        foreach (System.Text.RegularExpressions.Match hidden in System.Text.RegularExpressions.Regex.Matches(page, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\""))
+        {
+            form[hidden.Groups[1].Value] = System.Net.WebUtility.HtmlDecode(hidden.Groups[2].Value);
+        }
+
+        var response = await client.PostAsync("/signin", new FormUrlEncodedContent(form));
+        if (response.StatusCode != System.Net.HttpStatusCode.Redirect && response.StatusCode != System.Net.HttpStatusCode.Found)
+        {
+            throw new InvalidOperationException($"Sign-in as {userName} failed: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return client;
+    }
+
+    /// <summary>Posts with exactly this API key (none when null).</summary>
+    public async Task<HttpResponseMessage> PostJsonAsync(string path, object body, string? apiKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) };
+        if (apiKey is not null)
+        {
+            request.Headers.Add(CommandCenter.Web.Access.ApiKeys.Header, apiKey);
+        }
+
+        return await Http.SendAsync(request);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -75,6 +122,11 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
         builder.UseSetting("DataDir", _dataDir);
         builder.UseSetting("Simulator:Enabled", "false");
         builder.UseSetting("Demo:SeedUsers", "true");
+        foreach (var source in Enum.GetNames<CommandCenter.Core.Alerts.AlertSource>())
+        {
+            builder.UseSetting($"Ingestion:ApiKeys:{source}", KeyFor(source));
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

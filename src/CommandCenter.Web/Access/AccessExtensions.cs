@@ -39,6 +39,8 @@ public static class AccessExtensions
             cookie.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
         });
         services.AddAccessPolicies();
+        services.AddSingleton<ApiKeys>();
+        services.AddSingleton<ApiKeyFilter>();
         services.AddCascadingAuthenticationState();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection("Demo"));
         services.AddHostedService<DemoUserSeeder>();

@@ -5,6 +5,7 @@ using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Persistence;
+using CommandCenter.Web.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,6 +28,7 @@ public static class AlertEndpoints
     {
         var alerts = api.MapGroup("/alerts").WithTags("Alerts");
         alerts.MapPost("/", PostAsync)
+            .AddEndpointFilter<ApiKeyFilter>()
             .Accepts<AlertReportRequest>("application/json")
             .Produces<AlertDto>(StatusCodes.Status201Created)
             .Produces<AlertDto>(StatusCodes.Status200OK)
@@ -52,6 +54,11 @@ public static class AlertEndpoints
         if (report is null)
         {
             return JsonBody.Invalid(errors);
+        }
+
+        if (ApiKeyFilter.ForbidOtherSource(request.HttpContext, report.Source) is { } forbidden)
+        {
+            return forbidden;
         }
 
         var result = await ingestion.IngestAsync(report, new Actor($"api:{report.Source.ToString().ToLowerInvariant()}", "api"), ct);

@@ -6,6 +6,7 @@ using CommandCenter.Core.Petitions;
 using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Petitions;
+using CommandCenter.Web.Access;
 using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Web.Api;
@@ -18,11 +19,13 @@ public static class PetitionEndpoints
     {
         var petitions = api.MapGroup("/petition-warnings").WithTags("Petition warnings");
         petitions.MapPost("/", PostAsync)
+            .AddEndpointFilter<ApiKeyFilter>()
             .Accepts<PetitionWarningRequest>("application/json")
             .Produces<PetitionWarningDto>(StatusCodes.Status201Created)
             .Produces<PetitionWarningDto>(StatusCodes.Status200OK)
             .ProducesValidationProblem();
         petitions.MapPost("/{id:guid}/follow-ups", PostFollowUpAsync)
+            .AddEndpointFilter<ApiKeyFilter>()
             .Accepts<FollowUpRequest>("application/json")
             .Produces<PetitionWarningDto>()
             .ProducesValidationProblem()
@@ -64,6 +67,11 @@ public static class PetitionEndpoints
         if (errors.Any)
         {
             return JsonBody.Invalid(errors);
+        }
+
+        if (ApiKeyFilter.ForbidOtherSource(request.HttpContext, source!.Value) is { } forbidden)
+        {
+            return forbidden;
         }
 
         var result = await service.OpenAsync(

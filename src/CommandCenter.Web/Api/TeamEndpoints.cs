@@ -5,6 +5,7 @@ using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Teams;
+using CommandCenter.Web.Access;
 using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Web.Api;
@@ -17,6 +18,7 @@ public static class TeamEndpoints
         teams.MapGet("/", ListAsync);
         teams.MapGet("/{code}", GetAsync);
         teams.MapPost("/{code}/status", PostStatusAsync)
+            .AddEndpointFilter<ApiKeyFilter>()
             .Accepts<TeamStatusRequest>("application/json")
             .Produces<TeamDto>()
             .ProducesValidationProblem()

@@ -83,6 +83,7 @@ public static class HostingExtensions
         api.MapPetitionEndpoints();
         api.MapTeamEndpoints();
         api.MapReferenceEndpoints();
+        api.MapAdminEndpoints();
 
         app.MapGet("/", () => Results.Redirect("/wall")).ExcludeFromDescription();
         app.MapPost("/signout", async (Microsoft.AspNetCore.Identity.SignInManager<Infrastructure.Persistence.CommandCenterUser> signIn) =>

@@ -11,6 +11,7 @@ internal sealed class StartupBanner(
     IServer server,
     IOptions<StoreOptions> store,
     IOptions<SimulatorOptions> simulator,
+    IOptions<Access.DemoOptions> demo,
     ReferenceData reference,
     ILogger<StartupBanner> logger) : IHostedLifecycleService
 {
@@ -26,9 +27,13 @@ internal sealed class StartupBanner(
               simulator: {Simulator}
               API:       {Url}/api/v1/hierarchy   OpenAPI: {Url}/openapi/v1.json   hub: {Url}{Hub}
               health:    {Url}/healthz   {Url}/readyz
+              sign in:   {Url}/signin   {DemoLogins}
             """,
             url, reference.Map.City.Name, reference.Map.Towns.Count(), reference.Map.Grids.Count(), store.Value.DataDir,
-            simulator.Value.Enabled ? $"on, ~{simulator.Value.EventsPerMinute}/min" : "off", url, url, url, Hubs.CommandCenterHub.Path, url, url);
+            simulator.Value.Enabled ? $"on, ~{simulator.Value.EventsPerMinute}/min" : "off", url, url, url, Hubs.CommandCenterHub.Path, url, url, url,
+            demo.Value.SeedUsers
+                ? $"demo users {string.Join(", ", Access.DemoUsers.All.Select(u => $"{u.UserName} ({u.Role}@{u.NodeCode})"))}, password {Access.DemoUsers.Password}"
+                : "(no demo users: Demo:SeedUsers is off)");
         return Task.CompletedTask;
     }
 

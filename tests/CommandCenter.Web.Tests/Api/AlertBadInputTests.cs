@@ -106,9 +106,9 @@ public sealed class AlertBadInputTests(SharedApp host) : IClassFixture<SharedApp
     [InlineData("{\"source\": \"gridWorker\", \"reporter\": \"not an object\"}", "reporter")]
     public async Task Post_MalformedJson_Returns400ProblemAndStoresNothing(string json, string field)
     {
-        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var request = WithKey(new HttpRequestMessage(HttpMethod.Post, "/api/v1/alerts") { Content = new StringContent(json, Encoding.UTF8, "application/json") });
 
-        var response = await host.App.Http.PostAsync("/api/v1/alerts", content);
+        var response = await host.App.Http.SendAsync(request);
 
         await ProblemAssert.NamesFieldAsync(response, field);
         await AssertNothingStoredAsync();
@@ -131,7 +131,7 @@ public sealed class AlertBadInputTests(SharedApp host) : IClassFixture<SharedApp
         var json = "{\"title\":\"" + new string('x', 70 * 1024) + "\"}";
         using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)));
         content.Headers.ContentType = new("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/alerts") { Content = content };
+        using var request = WithKey(new HttpRequestMessage(HttpMethod.Post, "/api/v1/alerts") { Content = content });
         request.Headers.TransferEncodingChunked = true;
 
         var response = await host.App.Http.SendAsync(request);
@@ -142,9 +142,9 @@ public sealed class AlertBadInputTests(SharedApp host) : IClassFixture<SharedApp
     [Fact]
     public async Task Post_NotJson_Returns415Problem()
     {
-        using var content = new StringContent("source=gridWorker", Encoding.UTF8, "application/x-www-form-urlencoded");
+        using var request = WithKey(new HttpRequestMessage(HttpMethod.Post, "/api/v1/alerts") { Content = new StringContent("source=gridWorker", Encoding.UTF8, "application/x-www-form-urlencoded") });
 
-        var response = await host.App.Http.PostAsync("/api/v1/alerts", content);
+        var response = await host.App.Http.SendAsync(request);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
     }
@@ -178,6 +178,12 @@ public sealed class AlertBadInputTests(SharedApp host) : IClassFixture<SharedApp
     {
         var far = DemoCity.Map().Find(DemoCity.GridCode(5, 4, 10))!.Boundary.InteriorPoint;
         return new { lat = far.Y, lon = far.X };
+    }
+
+    private static HttpRequestMessage WithKey(HttpRequestMessage request)
+    {
+        request.Headers.Add(CommandCenter.Web.Access.ApiKeys.Header, CommandCenterApp.KeyFor("gridWorker"));
+        return request;
     }
 
     private async Task AssertNothingStoredAsync()
