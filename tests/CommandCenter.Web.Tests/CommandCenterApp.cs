@@ -78,7 +78,15 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
     /// <summary>A client signed in through the real sign-in form (antiforgery token and all) as a demo user.</summary>
     public async Task<HttpClient> SignedInClientAsync(string userName, string password = CommandCenter.Web.Access.DemoUsers.Password)
     {
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+        var cookies = await SignInAsync(userName, password);
+        return new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+    }
+
+    /// <summary>Signs in through the real sign-in form (antiforgery token and all) and returns the cookies.</summary>
+    public async Task<System.Net.CookieContainer> SignInAsync(string userName, string password = CommandCenter.Web.Access.DemoUsers.Password)
+    {
+        var cookies = new System.Net.CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
         var page = await client.GetStringAsync("/signin");
         var form = new Dictionary<string, string>
         {
@@ -96,7 +104,7 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
             throw new InvalidOperationException($"Sign-in as {userName} failed: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
 
-        return client;
+        return cookies;
     }
 
     /// <summary>Posts with exactly this API key (none when null).</summary>

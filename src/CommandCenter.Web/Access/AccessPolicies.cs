@@ -24,6 +24,7 @@ public static class AccessPolicies
         .AddPolicy(Wall, policy => policy.RequireRole(nameof(Role.Wall), nameof(Role.DutyOfficer), nameof(Role.Leader), nameof(Role.Admin)).RequireClaim(NodeClaim))
         .AddPolicy(Staff, policy => policy.RequireRole(nameof(Role.Staff), nameof(Role.DutyOfficer), nameof(Role.Leader), nameof(Role.Admin)).RequireClaim(NodeClaim))
         .AddPolicy(Admin, policy => policy.RequireRole(nameof(Role.Admin)))
+        .AddPolicy(Wall + "-or-" + Staff, policy => policy.RequireRole(Enum.GetNames<Role>()).RequireClaim(NodeClaim))
         .Services;
 
     /// <summary>The signed-in user as the domain sees them; null when not signed in or not bound to a node.</summary>

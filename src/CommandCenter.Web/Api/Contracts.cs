@@ -48,7 +48,12 @@ public sealed record AlertDto(
     bool IsLateReport,
     int PolicyVersion,
     DateTimeOffset UpdatedAt,
-    long Version)
+    long Version,
+    string? HandlerName,
+    DateTimeOffset? AcknowledgedAt,
+    DateTimeOffset? StageDeadline,
+    bool IsOverdue,
+    int EscalationLevel)
 {
     public static AlertDto From(Alert a, ReferenceData reference) => new(
         a.Id, a.State, a.CategoryCode, reference.Categories.Find(a.CategoryCode)?.Name ?? a.CategoryCode, a.Severity, a.Source, a.ExternalId,
@@ -56,7 +61,8 @@ public sealed record AlertDto(
         a.Latitude is { } lat && a.Longitude is { } lon ? new LocationDto(lat, lon) : null,
         a.OccurredAt, a.ReportedAt, a.LastReportedAt, a.Title, a.Description,
         a.ReporterName is null ? null : new PersonDto(a.ReporterName, a.ReporterPhone),
-        a.RepeatCount, a.IsLateReport, a.PolicyVersion, a.UpdatedAt, a.Version);
+        a.RepeatCount, a.IsLateReport, a.PolicyVersion, a.UpdatedAt, a.Version,
+        a.HandlerName, a.AcknowledgedAt, a.StageDeadline, a.IsOverdue, a.EscalationLevel);
 }
 
 public sealed record PetitionWarningRequest(

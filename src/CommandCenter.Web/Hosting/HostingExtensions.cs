@@ -84,6 +84,7 @@ public static class HostingExtensions
         api.MapTeamEndpoints();
         api.MapReferenceEndpoints();
         api.MapAdminEndpoints();
+        api.MapWorkflowEndpoints();
 
         app.MapGet("/", () => Results.Redirect("/wall")).ExcludeFromDescription();
         app.MapPost("/signout", async (Microsoft.AspNetCore.Identity.SignInManager<Infrastructure.Persistence.CommandCenterUser> signIn) =>

@@ -1,6 +1,7 @@
 using CommandCenter.Core.Feed;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure;
+using CommandCenter.Web.Access;
 using Microsoft.AspNetCore.SignalR;
 
 namespace CommandCenter.Web.Hubs;
@@ -24,6 +25,7 @@ public sealed record SubscriptionInfo(string NodeCode, string NodeName, NodeLeve
 /// Live changes for one node's subtree. A connection watches one node at a time: <see cref="Subscribe"/> replaces
 /// the previous choice, so no change is delivered twice.
 /// </summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Access.AccessPolicies.Wall + "-or-" + Access.AccessPolicies.Staff)]
 public sealed class CommandCenterHub(ReferenceData reference) : Hub<ICommandCenterClient>
 {
     public const string Path = "/hubs/command-center";
@@ -35,6 +37,11 @@ public sealed class CommandCenterHub(ReferenceData reference) : Hub<ICommandCent
     {
         var node = reference.Map.Find(nodeCode ?? "")
             ?? throw new HubException($"Unknown node '{nodeCode}'. Subscribe to the city, a town, a community or a grid code.");
+        var user = Context.User?.ToOperator() ?? throw new HubException("Sign in first.");
+        if (!reference.Map.IsWithin(node.Code, user.NodeCode))
+        {
+            throw new HubException($"Node {node.Code} ({node.Name}) is outside your jurisdiction ({user.NodeCode}).");
+        }
 
         if (Context.Items.TryGetValue(SubscribedNode, out var previous) && previous is string old && old != node.Code)
         {

@@ -95,9 +95,32 @@ public sealed class CommandCenterHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Subscribe_OutsideMyJurisdiction_IsRefused()
+    {
+        await using var connection = Connect(await _app.SignInAsync("staff-hubin"));
+        await connection.StartAsync();
+
+        var error = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<SubscriptionInfo>(nameof(CommandCenterHub.Subscribe), DemoCity.TownCode(1)));
+
+        Assert.Contains("outside your jurisdiction", error.Message, StringComparison.Ordinal);
+        var mine = await connection.InvokeAsync<SubscriptionInfo>(nameof(CommandCenterHub.Subscribe), DemoCity.TownCode(0));
+        Assert.Equal(DemoCity.TownCode(0), mine.NodeCode);
+    }
+
+    [Fact]
+    public async Task Connect_NotSignedIn_IsRefused()
+    {
+        await using var connection = Connect(null);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => connection.StartAsync());
+
+        Assert.Contains("401", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Subscribe_UnknownNode_IsRefusedWithAReason()
     {
-        await using var connection = Connect();
+        await using var connection = Connect(await _app.SignInAsync("duty"));
         await connection.StartAsync();
 
         var error = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<SubscriptionInfo>(nameof(CommandCenterHub.Subscribe), "999999"));
@@ -123,14 +146,14 @@ public sealed class CommandCenterHubTests : IAsyncLifetime
         Assert.Equal(CommandCenter.Core.Teams.TeamStatus.Available, team.PreviousStatus);
     }
 
-    private HubConnection Connect() => new HubConnectionBuilder()
-        .WithUrl(new Uri(_app.BaseAddress, CommandCenterHub.Path))
+    private HubConnection Connect(System.Net.CookieContainer? cookies) => new HubConnectionBuilder()
+        .WithUrl(new Uri(_app.BaseAddress, CommandCenterHub.Path), options => options.Cookies = cookies ?? new System.Net.CookieContainer())
         .AddJsonProtocol(json => HostingExtensions.ConfigureJson(json.PayloadSerializerOptions))
         .Build();
 
-    private async Task<Listener> ListenerAsync(string nodeCode)
+    private async Task<Listener> ListenerAsync(string nodeCode, string userName = "duty")
     {
-        var listener = new Listener(Connect());
+        var listener = new Listener(Connect(await _app.SignInAsync(userName)));
         await listener.Connection.StartAsync();
         var info = await listener.Connection.InvokeAsync<SubscriptionInfo>(nameof(CommandCenterHub.Subscribe), nodeCode);
         Assert.Equal(nodeCode, info.NodeCode);
