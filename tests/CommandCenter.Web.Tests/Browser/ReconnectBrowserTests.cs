@@ -32,8 +32,9 @@ public sealed class ReconnectBrowserTests(BrowserFixture browser) : IDisposable
 
         await using var second = new CommandCenterApp(_dir.Path, realTime: true, port: port);
 
-        await Expect(page.Locator("[data-circuit=live]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        await Expect(overlay).ToBeHiddenAsync();
+        // Hidden overlay first: the old page still carries data-circuit=live under it.
+        await Expect(overlay).ToBeHiddenAsync(new() { Timeout = 60_000 });
+        await Expect(page.Locator("[data-circuit=live]")).ToBeVisibleAsync(new() { Timeout = 10_000 });
         await context.CloseAsync();
     }
 }

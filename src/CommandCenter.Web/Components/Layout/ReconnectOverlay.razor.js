@@ -16,15 +16,34 @@ overlay.addEventListener("components-reconnect-state-changed", event => {
         show();
         retrySoon();
     } else if (state === "rejected") {
-        location.reload();
+        // The server is back but no longer knows this circuit: a fresh page, as soon as the server is ready.
+        show();
+        reloadWhenReady().then(reloaded => reloaded || retrySoon());
     }
 });
 
+// The wall re-stamps data-last-data-at (on .wall, see Wall.razor) whenever data arrives. Note when that happened on
+// this machine's clock, so a kiosk PC whose clock drifts from the server's still shows the right "time since".
+let lastDataSeen = Date.now();
+new MutationObserver(() => { lastDataSeen = Date.now(); })
+    .observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-last-data-at"] });
+
 function lastDataAt() {
-    // The wall stamps the time of its last data on <body> (see Wall.razor); fall back to when the link dropped.
-    const stamp = document.querySelector("[data-last-data-at]")?.getAttribute("data-last-data-at");
-    const parsed = stamp ? Date.parse(stamp) : NaN;
-    return Number.isNaN(parsed) ? Date.now() : parsed;
+    return lastDataSeen;
+}
+
+// Reload only once the server says it is ready: a kiosk must not be stranded on an error page.
+async function reloadWhenReady() {
+    try {
+        const ready = await fetch("/readyz", { cache: "no-store" });
+        if (ready.ok) {
+            location.reload();
+            return true;
+        }
+    } catch {
+        // not up yet
+    }
+    return false;
 }
 
 function show() {
@@ -60,13 +79,18 @@ function retrySoon() {
         try {
             const reconnected = await Blazor.reconnect();
             if (!reconnected) {
-                // The server is up but the circuit is gone: start over with a fresh page.
-                location.reload();
+                // The server is up but the circuit is gone: start over with a fresh page, once it is ready.
+                if (await reloadWhenReady()) {
+                    return;
+                }
+            } else {
+                hide();
+            }
+        } catch {
+            // Could not rejoin: if the server itself answers, the circuit is what is gone.
+            if (await reloadWhenReady()) {
                 return;
             }
-            hide();
-        } catch {
-            // Server still down: keep trying.
         } finally {
             retrying = false;
         }
