@@ -1,4 +1,5 @@
 using CommandCenter.Core;
+using CommandCenter.Core.Access;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Catalog;
@@ -9,6 +10,7 @@ using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Petitions;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Teams;
+using CommandCenter.Infrastructure.Workflow;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,7 +24,7 @@ public sealed class SimulatorOptions
 {
     public bool Enabled { get; set; }
 
-    /// <summary>Mean number of simulated events (reports, team moves, follow-ups) per minute.</summary>
+    /// <summary>Mean number of simulated events (reports, team moves, follow-ups, staff work on alerts) per minute.</summary>
     public double EventsPerMinute { get; set; } = 30;
 
     /// <summary>Random seed, so a demo can be replayed.</summary>
@@ -31,13 +33,15 @@ public sealed class SimulatorOptions
 
 /// <summary>
 /// Makes the demo city live: reports with Poisson arrivals weighted to a few hotspot grids, now and then a storm of
-/// repeats, a group petition moving through its stages with follow-ups, and teams dispatched and coming back. It
+/// repeats, a group petition moving through its stages with follow-ups, teams dispatched and coming back, and
+/// simulated staff working alerts round the closed loop (a staffer per town, a city duty officer who verifies). It
 /// goes through the same services as the API: there is no back door.
 /// </summary>
 public sealed class DemoCitySimulator(
     AlertIngestionService alerts,
     PetitionService petitions,
     TeamService teams,
+    AlertWorkflowService workflow,
     IDbContextFactory<CommandCenterDbContext> contexts,
     ReferenceData reference,
     TimeProvider time,
@@ -49,11 +53,40 @@ public sealed class DemoCitySimulator(
     private static readonly string[] Destinations = ["市政府", "市信访局", "区政府", "市住建局"];
     private static readonly string[] Subjects = ["拆迁补偿", "工程欠薪", "物业维修基金", "学区划分", "征地补偿"];
 
+    private static readonly string[] Feedback =
+    [
+        "已到现场核实处置，问题整改到位，群众表示满意。",
+        "已协调责任单位现场处置完毕，秩序恢复正常。",
+        "已督促责任主体限期整改，经复查整改完毕。",
+        "已清理完毕并做好宣传劝导，纳入网格日常巡查。",
+        "已联合相关部门处置，隐患已消除。",
+    ];
+
+    /// <summary>The event rate the stage dwell times below are written for; a faster demo shortens them in proportion.</summary>
+    private const double PaceEventsPerMinute = 30;
+
+    /// <summary>Simulated users' ids start with this, so the simulator never takes over an alert a real person holds.</summary>
+    private const string SimulatedUserPrefix = "sim-";
+
+    /// <summary>How many of the oldest open alerts a work step looks at besides the ones it raised lately.</summary>
+    private const int BacklogWindow = 200;
+
+    /// <summary>The moves one work step makes at most: enough for the whole shift to keep up with the reports.</summary>
+    private const int MaxMovesPerWorkStep = 40;
+
+    private const double LateAcknowledgeShare = 0.10;
+    private const double VoidShare = 0.04;
+    private const double DispatchShare = 0.60;
+    private const double SendBackShare = 0.08;
+
     private readonly Random _random = new(options.Value.Seed);
     private readonly List<(Guid Id, string GridCode)> _recentAlerts = [];
+    private readonly double _pace = options.Value.EventsPerMinute > PaceEventsPerMinute ? PaceEventsPerMinute / options.Value.EventsPerMinute : 1;
     private AdminNode[] _grids = [];
     private AdminNode[] _hotspots = [];
     private Category[] _leafCategories = [];
+    private Dictionary<string, Operator> _townStaff = [];
+    private Operator _dutyOfficer = null!;
     private Guid? _petition;
     private long _sequence;
 
@@ -78,7 +111,7 @@ public sealed class DemoCitySimulator(
             {
                 await StepAsync(stoppingToken);
             }
-            catch (DomainRuleException ex)
+            catch (Exception ex) when (ex is DomainRuleException or WorkflowDeniedException or AlertConflictException)
             {
                 // A simulated move the rules refuse (a race with a real user) is skipped, not fatal.
                 logger.LogDebug("Simulator step refused: {Reason}", ex.Message);
@@ -94,15 +127,25 @@ public sealed class DemoCitySimulator(
     /// <summary>The grids that get half of all reports (and every storm).</summary>
     internal IReadOnlyList<AdminNode> Hotspots => _hotspots;
 
-    /// <summary>Picks the hotspots and categories; <see cref="ExecuteAsync"/> does this before its first step.</summary>
+    /// <summary>
+    /// Picks the hotspots and categories and staffs the city: a staffer per town and one duty officer at the city, who
+    /// verifies what the staff resolve. <see cref="ExecuteAsync"/> does this before its first step.
+    /// </summary>
     internal void Prepare()
     {
         _grids = [.. reference.Map.Grids];
         _hotspots = [.. _grids.OrderBy(_ => _random.Next()).Take(8)];
         _leafCategories = [.. reference.Categories.All.Where(c => c.ParentCode is not null)];
+        _townStaff = reference.Map.Towns.ToDictionary(
+            t => t.Code, t => new Operator($"{SimulatedUserPrefix}staff-{t.Code}", $"{t.Name}处置员（模拟）", Role.Staff, t.Code));
+        var city = reference.Map.City;
+        _dutyOfficer = new Operator($"{SimulatedUserPrefix}duty-{city.Code}", $"{city.Name}指挥中心值班员（模拟）", Role.DutyOfficer, city.Code);
     }
 
-    /// <summary>One simulated event: a report (70 %), a team move (20 %), a petition step (7 %) or a storm of repeats (3 %).</summary>
+    /// <summary>
+    /// One simulated event: a report (50 %), a team move (20 %), staff working alerts (20 %), a petition step (7 %)
+    /// or a storm of repeats (3 %).
+    /// </summary>
     internal async Task StepAsync(CancellationToken ct)
     {
         var roll = _random.NextDouble();
@@ -117,6 +160,10 @@ public sealed class DemoCitySimulator(
         else if (roll < 0.30)
         {
             await TeamStepAsync(ct);
+        }
+        else if (roll < 0.50)
+        {
+            await WorkStepAsync(ct);
         }
         else
         {
@@ -235,6 +282,137 @@ public sealed class DemoCitySimulator(
         }
     }
 
+    /// <summary>
+    /// The simulated staff take their turn: every open alert whose next step is due moves one step, oldest first,
+    /// through the workflow service as a real user's would. Alerts a real person holds are left to them.
+    /// </summary>
+    private async Task WorkStepAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var moves = 0;
+        foreach (var alert in await WorkQueueAsync(ct))
+        {
+            if (moves == MaxMovesPerWorkStep)
+            {
+                break;
+            }
+
+            if (NextMove(alert) is { } move && move.DueAt <= now && await TryMoveAsync(alert.Id, move, ct))
+            {
+                moves++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The open alerts raised lately plus the oldest open ones in the store: the store's backlog (after a restart,
+    /// say) drains while fresh alerts are still acknowledged on time.
+    /// </summary>
+    private async Task<List<Alert>> WorkQueueAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var recentIds = _recentAlerts.Select(a => a.Id).ToList();
+        var recent = await db.Alerts.AsNoTracking().Where(a => recentIds.Contains(a.Id)).ToListAsync(ct);
+        var stillOpen = recent.Where(a => a.IsOpen).Select(a => a.Id).ToHashSet();
+        _recentAlerts.RemoveAll(a => !stillOpen.Contains(a.Id)); // closed by someone else: no team goes there any more
+
+        var backlog = await db.Alerts.AsNoTracking()
+            .Where(a => a.State != AlertState.Closed && a.State != AlertState.Voided)
+            .Where(a => a.HandlerId == null || a.HandlerId.StartsWith(SimulatedUserPrefix))
+            .OrderBy(a => a.ReportedAt).ThenBy(a => a.ExternalId)
+            .Take(BacklogWindow)
+            .ToListAsync(ct);
+        return [.. recent.Where(a => a.IsOpen).UnionBy(backlog, a => a.Id).OrderBy(a => a.ReportedAt).ThenBy(a => a.ExternalId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// What the simulated staff do next to <paramref name="alert"/> and from when: most are acknowledged within a few
+    /// minutes, some only after their deadline; then dispatch or handle, resolve with feedback, and the duty officer
+    /// verifies (or now and then sends it back, or voids a report). Null when a real person holds it.
+    /// </summary>
+    private Move? NextMove(Alert alert)
+    {
+        if ((alert.HandlerId is { } holder && !holder.StartsWith(SimulatedUserPrefix, StringComparison.Ordinal))
+            || !_townStaff.TryGetValue(alert.TownCode, out var staff))
+        {
+            return null;
+        }
+
+        return alert.State switch
+        {
+            AlertState.Reported when Chance(alert, "void") < VoidShare =>
+                new Move(AlertAction.Void, _dutyOfficer, "经核实为重复上报，予以作废。", alert.StageStartedAt + Dwell(alert, 60, 300)),
+            AlertState.Reported => new Move(AlertAction.Acknowledge, staff, null, AcknowledgeAt(alert)),
+            AlertState.Acknowledged when Chance(alert, "dispatch") < DispatchShare =>
+                new Move(AlertAction.Dispatch, staff, "已派处置力量赶赴现场。", alert.UpdatedAt + Dwell(alert, 30, 120)),
+            AlertState.Acknowledged => new Move(AlertAction.StartHandling, staff, "网格力量已就地处置。", alert.UpdatedAt + Dwell(alert, 30, 120)),
+            AlertState.Dispatched => new Move(AlertAction.StartHandling, staff, "处置力量已到达现场。", alert.UpdatedAt + Dwell(alert, 30, 180)),
+            AlertState.Rework => new Move(AlertAction.StartHandling, staff, "按复核意见重新处置。", alert.UpdatedAt + Dwell(alert, 30, 120)),
+            AlertState.Handling => new Move(AlertAction.Resolve, staff, Feedback[(int)(Chance(alert, "feedback") * Feedback.Length)],
+                alert.UpdatedAt + Dwell(alert, 60, 300)),
+            AlertState.Resolved when Chance(alert, "send-back") < SendBackShare =>
+                new Move(AlertAction.SendBack, _dutyOfficer, "复核发现整改不到位，退回重新处置。", alert.UpdatedAt + Dwell(alert, 30, 120)),
+            AlertState.Resolved => new Move(AlertAction.Verify, _dutyOfficer, "经复核，处置到位，予以办结。", alert.UpdatedAt + Dwell(alert, 30, 120)),
+            _ => null,
+        };
+    }
+
+    /// <summary>Most within a few minutes and well inside the deadline; a share deliberately late, so overdue means something.</summary>
+    private DateTimeOffset AcknowledgeAt(Alert alert)
+    {
+        // The acknowledge clock runs from the report (it resumes, never restarts, after an un-acknowledge).
+        var window = (alert.StageDeadline ?? alert.StageStartedAt) - alert.StageStartedAt;
+        if (Chance(alert, "late") < LateAcknowledgeShare)
+        {
+            return alert.StageStartedAt + window + Dwell(alert, 60, 480);
+        }
+
+        var delay = Dwell(alert, 20, 180);
+        return alert.StageStartedAt + (delay < window * 0.8 ? delay : window * 0.8);
+    }
+
+    /// <summary>A stage's dwell, between the bounds (seconds at the default pace), shortened for a faster demo.</summary>
+    private TimeSpan Dwell(Alert alert, double minSeconds, double maxSeconds) =>
+        TimeSpan.FromSeconds((minSeconds + (Chance(alert, "dwell") * (maxSeconds - minSeconds))) * _pace);
+
+    /// <summary>
+    /// A number in [0, 1) fixed by the seed, the alert and its current stage (FNV-1a, then a 64-bit mix): each
+    /// stage's plan is the same however often and in whatever order alerts are looked at, and after a restart.
+    /// </summary>
+    private double Chance(Alert alert, string purpose)
+    {
+        var hash = 14695981039346656037UL ^ (ulong)options.Value.Seed;
+        foreach (var c in $"{alert.Source}|{alert.ExternalId}|{alert.State}|{alert.StageStartedAt.ToUnixTimeMilliseconds()}|{purpose}")
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        hash = (hash ^ (hash >> 33)) * 0xff51afd7ed558ccdUL;
+        hash = (hash ^ (hash >> 33)) * 0xc4ceb9fe1a85ec53UL;
+        hash ^= hash >> 33;
+        return (hash >> 11) / (double)(1UL << 53);
+    }
+
+    /// <summary>False when the move was refused: a real user got there first, which is theirs to win.</summary>
+    private async Task<bool> TryMoveAsync(Guid alertId, Move move, CancellationToken ct)
+    {
+        try
+        {
+            var alert = await workflow.ApplyAsync(alertId, move.Action, move.By, move.Comment, ct);
+            if (alert is null || !alert.IsOpen)
+            {
+                _recentAlerts.RemoveAll(a => a.Id == alertId); // no team goes to a closed alert
+            }
+
+            return alert is not null;
+        }
+        catch (Exception ex) when (ex is DomainRuleException or WorkflowDeniedException or AlertConflictException)
+        {
+            logger.LogDebug("Simulated {Action} of alert {AlertId} skipped: {Reason}", move.Action, alertId, ex.Message);
+            return false;
+        }
+    }
+
     private Guid? DispatchTarget(Team team)
     {
         var candidates = _recentAlerts.Where(a => reference.Map.IsWithin(a.GridCode, team.NodeCode)).ToList();
@@ -286,4 +464,7 @@ public sealed class DemoCitySimulator(
         var centre = grid.Boundary.InteriorPoint;
         return new GeoPoint(centre.Y, centre.X);
     }
+
+    /// <summary>One step of the closed loop a simulated person means to take, due from <see cref="DueAt"/>.</summary>
+    private sealed record Move(AlertAction Action, Operator By, string? Comment, DateTimeOffset DueAt);
 }

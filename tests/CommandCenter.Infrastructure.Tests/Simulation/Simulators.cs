@@ -3,8 +3,10 @@ using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Petitions;
 using CommandCenter.Infrastructure.Simulation;
 using CommandCenter.Infrastructure.Teams;
+using CommandCenter.Infrastructure.Workflow;
 using CommandCenter.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -16,20 +18,21 @@ internal static class Simulators
     /// <summary>The gap of fake time before each step: near the simulator's default mean gap of 2 s.</summary>
     public static readonly TimeSpan StepGap = TimeSpan.FromSeconds(3);
 
-    public static DemoCitySimulator New(StoreHost host, SimulatorOptions options) => new(
+    public static DemoCitySimulator New(StoreHost host, SimulatorOptions options, ILogger<DemoCitySimulator>? logger = null) => new(
         host.Get<AlertIngestionService>(),
         host.Get<PetitionService>(),
         host.Get<TeamService>(),
+        host.Get<AlertWorkflowService>(),
         host.Get<IDbContextFactory<CommandCenterDbContext>>(),
         host.Get<ReferenceData>(),
         host.Time,
         Options.Create(options),
-        NullLogger<DemoCitySimulator>.Instance);
+        logger ?? NullLogger<DemoCitySimulator>.Instance);
 
-    /// <summary>A simulator with its hotspots and categories picked, ready for <see cref="RunAsync"/>.</summary>
-    public static DemoCitySimulator Prepared(StoreHost host, int seed)
+    /// <summary>A simulator with its hotspots, categories and staff picked, ready for <see cref="RunAsync"/>.</summary>
+    public static DemoCitySimulator Prepared(StoreHost host, int seed, ILogger<DemoCitySimulator>? logger = null)
     {
-        var simulator = New(host, new SimulatorOptions { Seed = seed });
+        var simulator = New(host, new SimulatorOptions { Seed = seed }, logger);
         simulator.Prepare();
         return simulator;
     }
