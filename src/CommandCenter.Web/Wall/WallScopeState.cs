@@ -9,9 +9,15 @@ namespace CommandCenter.Web.Wall;
 
 /// <summary>
 /// The live state of one wall scope (the city, a town or a community), shared by every wall showing it: loaded
-/// once from the store, then kept current from the live feed. Circuits read immutable <see cref="WallView"/>s and
-/// are told when something changed; they never touch this state directly.
+/// from the store, kept current from the live feed, and reloaded now and then (see <see cref="WallStateRegistry"/>).
+/// Circuits read immutable <see cref="WallView"/>s and are told when something changed; they never touch this
+/// state directly.
 /// </summary>
+/// <remarks>
+/// A load holds the feed back: messages that arrive while the store is read are kept and applied after it, and
+/// every alert message not newer than the version already seen (in the snapshot or on the feed) is dropped, so
+/// nothing falls between load and feed and nothing is counted twice.
+/// </remarks>
 public sealed class WallScopeState
 {
     public const int RecentLimit = 30;
@@ -36,11 +42,12 @@ public sealed class WallScopeState
     private readonly List<WallMarker> _markers = [];
     private readonly Dictionary<long, int[]> _trend = [];
     private readonly List<Action> _listeners = [];
+    private readonly HashSet<Guid> _majorToday = [];
+    private readonly Dictionary<Guid, bool> _acknowledgedToday = []; // alert → acknowledged in time
+    private Dictionary<Guid, long> _versions = [];
+    private List<FeedMessage>? _held = []; // a new state holds the feed until its first load
     private DateTimeOffset _day;
-    private int _majorToday;
     private int _reportsToday;
-    private int _ackedOnTimeToday;
-    private int _ackedLateToday;
     private DateTimeOffset? _lastDataAt;
     private long _version;
     private WallView? _cached;
@@ -68,6 +75,18 @@ public sealed class WallScopeState
         }
     }
 
+    /// <summary>How many markers and trend buckets are kept in memory: tests check they are pruned without a view.</summary>
+    internal (int Markers, int TrendBuckets) Retained
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_markers.Count, _trend.Count);
+            }
+        }
+    }
+
     /// <summary>Calls <paramref name="onChange"/> after each applied change, until disposed. Keep it cheap: it runs on the feed's thread.</summary>
     public IDisposable OnChange(Action onChange)
     {
@@ -79,7 +98,19 @@ public sealed class WallScopeState
         return new Unsubscriber(this, onChange);
     }
 
-    /// <summary>Replaces the state with a fresh load from the store.</summary>
+    /// <summary>From now until the next <see cref="Load"/> (or <see cref="ReleaseHeld"/>), feed messages are held back.</summary>
+    internal void HoldFeed()
+    {
+        lock (_lock)
+        {
+            _held ??= [];
+        }
+    }
+
+    /// <summary>
+    /// Replaces the state with a fresh load from the store, then applies the messages held since
+    /// <see cref="HoldFeed"/>, dropping those the snapshot already reflects.
+    /// </summary>
     internal void Load(WallSnapshot snapshot)
     {
         lock (_lock)
@@ -112,33 +143,50 @@ public sealed class WallScopeState
                 CountInTrend(start, severity);
             }
 
+            _versions = new Dictionary<Guid, long>(snapshot.AlertVersions);
             _day = snapshot.Day;
-            _majorToday = snapshot.MajorOrWorseToday;
+            _majorToday.Clear();
+            _majorToday.UnionWith(snapshot.MajorOrWorseToday);
             _reportsToday = snapshot.ReportsToday;
-            _ackedOnTimeToday = snapshot.AckedOnTimeToday;
-            _ackedLateToday = snapshot.AckedLateToday;
-            _lastDataAt = _time.GetUtcNow(); // just read from the store: as fresh as data gets
+            _acknowledgedToday.Clear();
+            foreach (var (id, inTime) in snapshot.AcknowledgedToday)
+            {
+                _acknowledgedToday[id] = inTime;
+            }
+
+            // The first load was just read from the store, as fresh as data gets. A resync leaves the data age alone:
+            // it tells whether the feed is alive, and a dead feed must not look live every few minutes.
+            _lastDataAt ??= _time.GetUtcNow();
+            ApplyHeldLocked();
             _version++;
         }
+
+        Notify();
     }
 
-    /// <summary>Applies one feed message. Messages for other scopes only refresh the data-age clock.</summary>
+    /// <summary>After a failed load: applies what was held to the state as it was, and stops holding.</summary>
+    internal void ReleaseHeld()
+    {
+        lock (_lock)
+        {
+            ApplyHeldLocked();
+        }
+
+        Notify();
+    }
+
+    /// <summary>Applies one feed message (or holds it while a load runs). Messages for other scopes only refresh the data-age clock.</summary>
     public void Apply(FeedMessage message)
     {
         lock (_lock)
         {
-            var now = _time.GetUtcNow();
-            _lastDataAt = now;
-            RollDay(now);
-            // The version moves even for a heartbeat: the data age it shows has changed.
-            _ = message.Scope.Codes().Contains(_scope.Code) && message switch
+            if (_held is not null)
             {
-                AlertChanged alert => ApplyAlert(alert, now),
-                PetitionWarningChanged petition => ApplyPetition(petition),
-                TeamStatusChanged team => ApplyTeam(team),
-                _ => false,
-            };
-            _version++;
+                _held.Add(message);
+                return;
+            }
+
+            ApplyLocked(message);
         }
 
         Notify();
@@ -162,59 +210,91 @@ public sealed class WallScopeState
         }
     }
 
+    private void ApplyHeldLocked()
+    {
+        var held = _held;
+        _held = null;
+        foreach (var message in held ?? [])
+        {
+            ApplyLocked(message);
+        }
+    }
+
+    private void ApplyLocked(FeedMessage message)
+    {
+        var now = _time.GetUtcNow();
+        _lastDataAt = now;
+        RollDay(now);
+        _ = message.Scope.Codes().Contains(_scope.Code) && message switch
+        {
+            AlertChanged alert => ApplyAlert(alert, now),
+            PetitionWarningChanged petition => ApplyPetition(petition),
+            TeamStatusChanged team => ApplyTeam(team),
+            _ => false,
+        };
+
+        // Pruned here too, not only when viewed: a scope nobody watches must not grow for weeks.
+        Prune(now);
+
+        // The version moves even for a heartbeat: the data age it shows has changed.
+        _version++;
+    }
+
     private bool ApplyAlert(AlertChanged change, DateTimeOffset now)
     {
-        var isNew = change.Change == AlertChange.Raised;
-        var wasKnown = _open.TryGetValue(change.AlertId, out var known);
-        if (!isNew && wasKnown && known!.Version >= change.Version)
-        {
-            return false; // Already in the loaded snapshot.
-        }
-
-        if (isNew && (wasKnown || _recent.Any(r => r.Id == change.AlertId)))
+        // Every change bumps the alert's version, so a message not newer than the one seen is already counted,
+        // whether the store's snapshot or an earlier message brought it (the feed delivers late, never out of order).
+        if (_versions.TryGetValue(change.AlertId, out var seen) && change.Version <= seen)
         {
             return false;
         }
 
-        if (isNew || change.Change == AlertChange.RepeatMerged)
+        _versions[change.AlertId] = change.Version;
+        var isNew = change.Change == AlertChange.Raised;
+        var known = _open.GetValueOrDefault(change.AlertId);
+        var reportedToday = change.ReportedAt >= _day;
+
+        // Counted as the store counts them, so a reload changes nothing: each report received today, each alert
+        // in the trend and the major tally at its current severity, each alert's first acknowledgement.
+        if ((isNew || change.Change == AlertChange.RepeatMerged) && change.At >= _day)
         {
-            if (change.ReportedAt >= _day || change.At >= _day)
-            {
-                _reportsToday++;
-            }
+            _reportsToday++;
         }
 
         if (isNew)
         {
             CountInTrend(change.ReportedAt, change.Severity);
-            if (change.Severity >= Severity.Major && change.ReportedAt >= _day)
-            {
-                _majorToday++;
-            }
-
-            if (change.Severity >= Severity.Major && Position(change) is { } point)
-            {
-                _markers.Add(new WallMarker(change.AlertId, change.Severity, point.Latitude, point.Longitude, change.ReportedAt));
-            }
+        }
+        else if (known is not null && known.Severity != change.Severity)
+        {
+            MoveInTrend(change.ReportedAt, known.Severity, change.Severity);
         }
 
-        if (change.PreviousState == AlertState.Reported && change.State != AlertState.Reported && wasKnown && change.ReportedAt >= _day)
+        if (change.Severity >= Severity.Major)
         {
-            if (change.At <= known!.AcknowledgeBy)
+            if (reportedToday)
             {
-                _ackedOnTimeToday++;
+                _majorToday.Add(change.AlertId);
             }
-            else
-            {
-                _ackedLateToday++;
-            }
+
+            Mark(change, now);
+        }
+
+        if (change.PreviousState == AlertState.Reported && change.State == AlertState.Acknowledged && reportedToday
+            && !_acknowledgedToday.ContainsKey(change.AlertId))
+        {
+            _acknowledgedToday[change.AlertId] = change.At <= (known?.AcknowledgeBy ?? AcknowledgeDeadline(change.CategoryCode, change.Severity, change.ReportedAt));
         }
 
         if (AlertWorkflow.IsOpen(change.State))
         {
+            // While it waits for acknowledgement, its stage deadline is the acknowledge deadline.
+            var acknowledgeBy = change.State == AlertState.Reported && change.StageDeadline is { } stage
+                ? stage
+                : known?.AcknowledgeBy ?? AcknowledgeDeadline(change.CategoryCode, change.Severity, change.ReportedAt);
             _open[change.AlertId] = new OpenAlert(
                 change.AlertId, change.Scope.GridCode!, change.Scope.CommunityCode!, change.Scope.TownCode!, change.State, change.Severity,
-                change.ReportedAt, known?.AcknowledgeBy ?? AcknowledgeDeadline(change.CategoryCode, change.Severity, change.ReportedAt), change.Version);
+                change.ReportedAt, acknowledgeBy, change.StageDeadline, change.Version);
         }
         else
         {
@@ -240,6 +320,20 @@ public sealed class WallScopeState
         }
 
         return true;
+    }
+
+    /// <summary>A major-or-worse alert reported within the marker lifetime pulses on the map (raised so by a repeat, too).</summary>
+    private void Mark(AlertChanged change, DateTimeOffset now)
+    {
+        var at = _markers.FindIndex(m => m.AlertId == change.AlertId);
+        if (at >= 0)
+        {
+            _markers[at] = _markers[at] with { Severity = change.Severity };
+        }
+        else if (now - change.ReportedAt <= MarkerLifetime && Position(change) is { } point)
+        {
+            _markers.Add(new WallMarker(change.AlertId, change.Severity, point.Latitude, point.Longitude, change.ReportedAt));
+        }
     }
 
     private bool ApplyPetition(PetitionWarningChanged change)
@@ -271,7 +365,7 @@ public sealed class WallScopeState
 
     private WallView Build(DateTimeOffset now)
     {
-        _markers.RemoveAll(m => now - m.RaisedAt > MarkerLifetime);
+        Prune(now);
         var overdue = 0;
         var unacknowledged = 0;
         var unackedPastDeadlineToday = 0;
@@ -279,16 +373,19 @@ public sealed class WallScopeState
         var byChild = new Dictionary<string, (int Open, int Serious)>(StringComparer.Ordinal);
         foreach (var alert in _open.Values)
         {
+            if ((alert.StageDeadline ?? alert.AcknowledgeBy) <= now)
+            {
+                overdue++;
+            }
+
             if (alert.State == AlertState.Reported)
             {
                 unacknowledged++;
-                if (alert.AcknowledgeBy < now)
+
+                // Due today and missed; one acknowledged earlier and since handed back was counted when acknowledged.
+                if (alert.AcknowledgeBy <= now && alert.ReportedAt >= _day && !_acknowledgedToday.ContainsKey(alert.Id))
                 {
-                    overdue++;
-                    if (alert.ReportedAt >= _day)
-                    {
-                        unackedPastDeadlineToday++;
-                    }
+                    unackedPastDeadlineToday++;
                 }
             }
 
@@ -298,17 +395,18 @@ public sealed class WallScopeState
             byChild[child] = (open + 1, serious + (alert.Severity >= Severity.Serious ? 1 : 0));
         }
 
-        var due = _ackedOnTimeToday + _ackedLateToday + unackedPastDeadlineToday;
+        var inTime = _acknowledgedToday.Values.Count(t => t);
+        var due = _acknowledgedToday.Count + unackedPastDeadlineToday;
         var kpis = new WallKpis(
             _open.Count,
             unacknowledged,
             overdue,
-            _majorToday,
+            _majorToday.Count,
             _petitions.Count,
             _teams.Values.Count(t => TeamStatusRules.IsDeployed(t.Status)),
             _teams.Values.Count(t => t.Status == TeamStatus.Available),
             _reportsToday,
-            due == 0 ? null : (double)_ackedOnTimeToday / due);
+            due == 0 ? null : (double)inTime / due);
 
         var ranking = _reference.Map.Children(_scope.Code)
             .Select(c => (Node: c, Load: byChild.GetValueOrDefault(c.Code)))
@@ -335,11 +433,6 @@ public sealed class WallScopeState
     private List<TrendBucket> TrendSeries(DateTimeOffset now)
     {
         var current = BucketIndex(now);
-        foreach (var stale in _trend.Keys.Where(k => k <= current - TrendBuckets).ToList())
-        {
-            _trend.Remove(stale);
-        }
-
         var series = new List<TrendBucket>(TrendBuckets);
         for (var index = current - TrendBuckets + 1; index <= current; index++)
         {
@@ -348,6 +441,17 @@ public sealed class WallScopeState
         }
 
         return series;
+    }
+
+    /// <summary>Drops expired markers and trend buckets that have left the window.</summary>
+    private void Prune(DateTimeOffset now)
+    {
+        _markers.RemoveAll(m => now - m.RaisedAt > MarkerLifetime);
+        var oldest = BucketIndex(now) - TrendBuckets + 1;
+        foreach (var stale in _trend.Keys.Where(k => k < oldest).ToList())
+        {
+            _trend.Remove(stale);
+        }
     }
 
     private void CountInTrend(DateTimeOffset reportedAt, Severity severity)
@@ -361,6 +465,16 @@ public sealed class WallScopeState
         counts[(int)severity]++;
     }
 
+    /// <summary>A repeat raised an alert's severity: the trend counts each alert once, at its current severity.</summary>
+    private void MoveInTrend(DateTimeOffset reportedAt, Severity from, Severity to)
+    {
+        if (_trend.TryGetValue(BucketIndex(reportedAt), out var counts) && counts[(int)from] > 0)
+        {
+            counts[(int)from]--;
+            counts[(int)to]++;
+        }
+    }
+
     private static long BucketIndex(DateTimeOffset at) => at.ToUnixTimeMilliseconds() / (long)TrendBucket.TotalMilliseconds;
 
     private void RollDay(DateTimeOffset now)
@@ -369,7 +483,9 @@ public sealed class WallScopeState
         if (today != _day)
         {
             _day = today;
-            _majorToday = _reportsToday = _ackedOnTimeToday = _ackedLateToday = 0;
+            _reportsToday = 0;
+            _majorToday.Clear();
+            _acknowledgedToday.Clear();
         }
     }
 
@@ -409,7 +525,8 @@ public sealed class WallScopeState
             change.RepeatCount,
             change.ReportedAt,
             change.At,
-            change.IsLateReport);
+            change.IsLateReport,
+            change.HandlerName);
     }
 
     private void Notify()
@@ -438,7 +555,10 @@ public sealed class WallScopeState
     }
 }
 
-/// <summary>An open alert as the wall tracks it: where, what state, and when acknowledging falls due.</summary>
+/// <summary>
+/// An open alert as the wall tracks it: where, what state, when acknowledging falls due and when its current stage
+/// does (null when unknown; the acknowledge deadline stands in).
+/// </summary>
 public sealed record OpenAlert(
     Guid Id,
     string GridCode,
@@ -448,4 +568,5 @@ public sealed record OpenAlert(
     Severity Severity,
     DateTimeOffset ReportedAt,
     DateTimeOffset AcknowledgeBy,
+    DateTimeOffset? StageDeadline,
     long Version);

@@ -5,11 +5,18 @@ using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Persistence;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Web.Wall;
 
 /// <summary>A wall scope's state as read from the store, before the live feed takes over.</summary>
+/// <param name="AlertVersions">
+/// The stored version of every alert the feed could still be telling us about (open, or reported or changed since
+/// the start of the day or the trend window): a feed message not newer than this is already in the snapshot.
+/// </param>
+/// <param name="MajorOrWorseToday">Alerts reported today that are major or worse now.</param>
+/// <param name="AcknowledgedToday">Alerts reported today that have been acknowledged, and whether in time.</param>
 internal sealed record WallSnapshot(
     DateTimeOffset Day,
     IReadOnlyList<OpenAlert> OpenAlerts,
@@ -18,10 +25,10 @@ internal sealed record WallSnapshot(
     IReadOnlyList<WallTeamRow> Teams,
     IReadOnlyList<WallMarker> Markers,
     IReadOnlyList<(DateTimeOffset ReportedAt, Severity Severity)> TrendAlerts,
-    int MajorOrWorseToday,
+    IReadOnlyDictionary<Guid, long> AlertVersions,
+    IReadOnlyCollection<Guid> MajorOrWorseToday,
     int ReportsToday,
-    int AckedOnTimeToday,
-    int AckedLateToday);
+    IReadOnlyDictionary<Guid, bool> AcknowledgedToday);
 
 /// <summary>Reads a <see cref="WallSnapshot"/> for one scope straight from the store.</summary>
 internal sealed class WallSnapshotLoader(IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, TimeProvider time)
@@ -33,14 +40,20 @@ internal sealed class WallSnapshotLoader(IDbContextFactory<CommandCenterDbContex
         var policy = reference.CurrentPolicy;
         await using var db = await contexts.CreateDbContextAsync(ct);
 
+        // One read transaction, so every query sees the same moment and the versions below match the counts. It
+        // is deferred (a plain BEGIN): with the store in WAL mode it takes no lock that would hold up writers.
+        await db.Database.OpenConnectionAsync(ct);
+        await using var read = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
+        await db.Database.UseTransactionAsync(read, ct);
+
         var alerts = InScope(db.Alerts.AsNoTracking(), scope);
         var open = await alerts
             .Where(a => a.State != AlertState.Closed && a.State != AlertState.Voided)
-            .Select(a => new { a.Id, a.GridCode, a.CommunityCode, a.TownCode, a.State, a.Severity, a.CategoryCode, a.ReportedAt, a.Version })
+            .Select(a => new { a.Id, a.GridCode, a.CommunityCode, a.TownCode, a.State, a.Severity, a.CategoryCode, a.ReportedAt, a.StageDeadline, a.Version })
             .ToListAsync(ct);
         var openAlerts = open.Select(a => new OpenAlert(
             a.Id, a.GridCode, a.CommunityCode, a.TownCode, a.State, a.Severity, a.ReportedAt,
-            a.ReportedAt + policy.DeadlinesFor(a.CategoryCode, a.Severity, reference.Categories).Acknowledge, a.Version)).ToList();
+            AcknowledgeBy(a.State, a.StageDeadline, a.CategoryCode, a.Severity, a.ReportedAt), a.StageDeadline, a.Version)).ToList();
 
         var recent = await alerts.OrderByDescending(a => a.ReportedAt).Take(WallScopeState.RecentLimit).ToListAsync(ct);
         var trendFrom = now - (WallScopeState.TrendBucket * WallScopeState.TrendBuckets);
@@ -51,25 +64,43 @@ internal sealed class WallSnapshotLoader(IDbContextFactory<CommandCenterDbContex
             .Select(a => new { a.Id, a.Severity, a.Latitude, a.Longitude, a.GridCode, a.ReportedAt })
             .ToListAsync(ct);
 
-        var majorToday = await alerts.CountAsync(a => a.ReportedAt >= day && a.Severity >= Severity.Major, ct);
+        // The alerts a feed message could still be about: open ones, and any reported or changed since the day or
+        // the trend window began (all the counts here look no further back).
+        var versionsFrom = day < trendFrom ? day : trendFrom;
+        var versions = await alerts
+            .Where(a => a.ReportedAt >= versionsFrom || a.UpdatedAt >= versionsFrom)
+            .Select(a => new { a.Id, a.Version })
+            .ToDictionaryAsync(a => a.Id, a => a.Version, ct);
+        foreach (var alert in open)
+        {
+            versions[alert.Id] = alert.Version;
+        }
+
+        var majorToday = await alerts.Where(a => a.ReportedAt >= day && a.Severity >= Severity.Major).Select(a => a.Id).ToListAsync(ct);
         var reportsToday = await db.AlertReports.AsNoTracking()
             .Where(r => r.ReceivedAt >= day)
             .Join(alerts, r => r.AlertId, a => a.Id, (r, a) => r.Id)
             .CountAsync(ct);
 
+        // Only Reported → Acknowledged is an acknowledgement (voiding is not), and only an alert's first one counts.
         var todays = await alerts.Where(a => a.ReportedAt >= day)
-            .Select(a => new { Id = a.Id.ToString(), a.CategoryCode, a.Severity, a.ReportedAt })
-            .ToListAsync(ct);
-        var todaysIds = todays.Select(a => a.Id).ToHashSet();
-        var acks = (await db.AuditEntries.AsNoTracking()
-                .Where(e => e.Subject == AuditSubject.Alert && e.At >= day && e.FromState == nameof(AlertState.Reported) && e.ToState != nameof(AlertState.Reported))
-                .Select(e => new { e.SubjectId, e.At })
+            .Select(a => new { a.Id, a.CategoryCode, a.Severity, a.ReportedAt })
+            .ToDictionaryAsync(a => a.Id.ToString(), ct);
+        var acknowledged = (await db.AuditEntries.AsNoTracking()
+                .Where(e => e.Subject == AuditSubject.Alert && e.At >= day
+                    && e.FromState == nameof(AlertState.Reported) && e.ToState == nameof(AlertState.Acknowledged))
+                .Select(e => new { e.SubjectId, e.At, e.Deadline })
                 .ToListAsync(ct))
-            .Where(e => todaysIds.Contains(e.SubjectId))
+            .Where(e => todays.ContainsKey(e.SubjectId))
             .GroupBy(e => e.SubjectId)
-            .ToDictionary(g => g.Key, g => g.Min(e => e.At));
-        var onTime = todays.Count(a => acks.TryGetValue(a.Id, out var at)
-            && at <= a.ReportedAt + policy.DeadlinesFor(a.CategoryCode, a.Severity, reference.Categories).Acknowledge);
+            .Select(g => g.MinBy(e => e.At)!)
+            .ToDictionary(
+                e => todays[e.SubjectId].Id,
+                e =>
+                {
+                    var alert = todays[e.SubjectId];
+                    return e.At <= (e.Deadline ?? AcknowledgeDeadline(alert.CategoryCode, alert.Severity, alert.ReportedAt));
+                });
 
         var petitions = await InScope(db.PetitionWarnings.AsNoTracking(), scope)
             .Where(w => w.Stage != PetitionStage.Defused)
@@ -87,7 +118,7 @@ internal sealed class WallSnapshotLoader(IDbContextFactory<CommandCenterDbContex
             [.. recent.Select(a => new WallAlertRow(
                 a.Id, a.Title, reference.Categories.Find(a.CategoryCode)?.Name ?? a.CategoryCode, a.Severity,
                 map.Find(a.TownCode)?.Name ?? "", map.Find(a.CommunityCode)?.Name ?? "", map.Find(a.GridCode)?.Name ?? "",
-                a.State, a.RepeatCount, a.ReportedAt, a.UpdatedAt, a.IsLateReport))],
+                a.State, a.RepeatCount, a.ReportedAt, a.UpdatedAt, a.IsLateReport, a.HandlerName))],
             [.. petitions.Select(w => new WallPetitionRow(
                 w.Id, w.Subject, w.Stage, w.EstimatedHeadcount, w.Attention, map.Find(w.OriginCode)?.Name ?? w.OriginCode, w.Destination,
                 w.LastFollowUpAt, policy.FollowUpCadence.TryGetValue(w.Stage, out var cadence) ? cadence : null))],
@@ -100,11 +131,21 @@ internal sealed class WallSnapshotLoader(IDbContextFactory<CommandCenterDbContex
                 return new WallMarker(m.Id, m.Severity, m.Latitude ?? centre?.Y ?? 0, m.Longitude ?? centre?.X ?? 0, m.ReportedAt);
             })],
             [.. trend.Select(t => (t.ReportedAt, t.Severity))],
+            versions,
             majorToday,
             reportsToday,
-            onTime,
-            acks.Count - onTime);
+            acknowledged);
     }
+
+    /// <summary>
+    /// While an alert waits for acknowledgement its stage deadline is the acknowledge deadline; otherwise (or for
+    /// a row without one) the policy's limit from the first report.
+    /// </summary>
+    private DateTimeOffset AcknowledgeBy(AlertState state, DateTimeOffset? stageDeadline, string category, Severity severity, DateTimeOffset reportedAt) =>
+        state == AlertState.Reported && stageDeadline is { } deadline ? deadline : AcknowledgeDeadline(category, severity, reportedAt);
+
+    private DateTimeOffset AcknowledgeDeadline(string category, Severity severity, DateTimeOffset reportedAt) =>
+        reportedAt + reference.CurrentPolicy.DeadlinesFor(category, severity, reference.Categories).Acknowledge;
 
     private static IQueryable<Alert> InScope(IQueryable<Alert> alerts, AdminNode scope) => scope.Level switch
     {

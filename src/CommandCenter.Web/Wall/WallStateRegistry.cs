@@ -1,22 +1,36 @@
 using System.Collections.Concurrent;
 using CommandCenter.Core.Feed;
+using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Web.Wall;
 
 /// <summary>
 /// One <see cref="WallScopeState"/> per scope, created on first use and kept for the life of the app (there are
-/// only as many as nodes). Each state subscribes to the live feed once, however many walls show it.
+/// only as many as nodes). Each state subscribes to the live feed once, however many walls show it, and is reloaded
+/// from the store every <see cref="ResyncInterval"/> and at the city's midnight, so drift (a lost message, a job that
+/// changed alerts without telling the feed) lasts minutes, not until the next restart.
 /// </summary>
-public sealed class WallStateRegistry(ILiveFeed feed, ReferenceData reference, TimeProvider time, IServiceProvider services) : IDisposable
+public sealed class WallStateRegistry(
+    ILiveFeed feed,
+    ReferenceData reference,
+    TimeProvider time,
+    IDbContextFactory<CommandCenterDbContext> contexts,
+    ILogger<WallStateRegistry> logger) : IDisposable
 {
+    public static readonly TimeSpan ResyncInterval = TimeSpan.FromMinutes(5);
+
     private readonly ConcurrentDictionary<string, Lazy<Task<WallScopeState>>> _states = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<IDisposable> _subscriptions = [];
+    private readonly ConcurrentDictionary<string, LiveScope> _live = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>The state of a scope, loaded on first call. Null when the code is not a city, town or community.</summary>
     public async Task<WallScopeState?> GetAsync(string scopeCode, CancellationToken ct = default)
     {
-        if (reference.Map.Find(scopeCode) is not { Level: not Core.Hierarchy.NodeLevel.Grid })
+        ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        if (reference.Map.Find(scopeCode) is not { Level: not NodeLevel.Grid })
         {
             return null;
         }
@@ -33,60 +47,220 @@ public sealed class WallStateRegistry(ILiveFeed feed, ReferenceData reference, T
         }
     }
 
+    /// <summary>Completes when the resync running for <paramref name="scopeCode"/> (if any) has finished: tests wait on it.</summary>
+    internal Task ResyncCompletion(string scopeCode) =>
+        _live.TryGetValue(scopeCode, out var live) ? live.Resync : Task.CompletedTask;
+
     public void Dispose()
     {
-        foreach (var subscription in _subscriptions)
+        if (_stopping.IsCancellationRequested)
         {
-            subscription.Dispose();
+            return;
         }
+
+        _stopping.Cancel();
+        foreach (var live in _live.Values)
+        {
+            live.Dispose();
+        }
+
+        _live.Clear();
+        _stopping.Dispose();
     }
 
     private async Task<WallScopeState> CreateAsync(string scopeCode)
     {
-        var state = new WallScopeState(reference.Map.Find(scopeCode)!, reference, time);
+        var node = reference.Map.Find(scopeCode)!;
+        var stopping = _stopping.Token;
 
-        // Subscribe before loading and hold back what arrives meanwhile, so nothing falls between load and feed.
-        var held = new List<FeedMessage>();
-        var loaded = false;
-        var gate = new Lock();
-        var subscription = feed.Subscribe((message, _) =>
+        // A new state holds the feed back until it is loaded: subscribing first means nothing falls between load and feed.
+        var state = new WallScopeState(node, reference, time);
+        var live = new LiveScope(feed.Subscribe((message, _) =>
         {
-            lock (gate)
-            {
-                if (!loaded)
-                {
-                    held.Add(message);
-                    return ValueTask.CompletedTask;
-                }
-            }
-
             state.Apply(message);
             return ValueTask.CompletedTask;
-        });
-        _subscriptions.Add(subscription);
-
-        var loader = new WallSnapshotLoader(
-            services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Infrastructure.Persistence.CommandCenterDbContext>>(), reference, time);
+        }));
+        _live[scopeCode] = live;
         try
         {
-            state.Load(await loader.LoadAsync(reference.Map.Find(scopeCode)!, CancellationToken.None));
+            ObjectDisposedException.ThrowIf(stopping.IsCancellationRequested, this); // disposed before it was registered
+            await LoadAsync(state, node, stopping);
         }
         catch
         {
-            subscription.Dispose(); // a failed load must not leave a subscription hoarding held messages
+            _live.TryRemove(KeyValuePair.Create(scopeCode, live));
+            live.Dispose(); // a failed load must not leave a subscription hoarding held messages
             throw;
         }
 
-        lock (gate)
-        {
-            foreach (var message in held)
-            {
-                state.Apply(message);
-            }
+        live.StartResyncs(time, () => ResyncAsync(state, node, stopping));
+        return state;
+    }
 
-            loaded = true;
+    /// <summary>The one way a state is (re)loaded, first time and every resync: hold the feed, read the store, then replay.</summary>
+    private async Task LoadAsync(WallScopeState state, AdminNode node, CancellationToken ct)
+    {
+        state.HoldFeed();
+        WallSnapshot snapshot;
+        try
+        {
+            snapshot = await new WallSnapshotLoader(contexts, reference, time).LoadAsync(node, ct);
+        }
+        catch
+        {
+            state.ReleaseHeld(); // nothing held may be lost, nor the feed stay held
+            throw;
         }
 
-        return state;
+        state.Load(snapshot);
+    }
+
+    private async Task ResyncAsync(WallScopeState state, AdminNode node, CancellationToken ct)
+    {
+        try
+        {
+            await LoadAsync(state, node, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (Exception ex)
+        {
+            // The state stays as the feed left it; the next resync tries again.
+            logger.LogError(ex, "Resyncing the wall state of {ScopeCode} from the store failed", node.Code);
+        }
+    }
+
+    /// <summary>
+    /// What keeps a scope's state current: its feed subscription and resync timers. One resync runs at a
+    /// time; a tick that comes while one runs asks for one more after it, so the midnight reload is never skipped.
+    /// </summary>
+    private sealed class LiveScope(IDisposable subscription) : IDisposable
+    {
+        private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+        private readonly Lock _lock = new();
+        private Func<Task>? _resync;
+        private ITimer? _interval;
+        private ITimer? _midnight;
+        private bool _running;
+        private bool _again;
+        private bool _disposed;
+
+        /// <summary>The running (or last) resync.</summary>
+        public Task Resync { get; private set; } = Task.CompletedTask;
+
+        public void StartResyncs(TimeProvider time, Func<Task> resync)
+        {
+            lock (_lock)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _resync = resync;
+
+                // The timers outlive whichever circuit happened to load the scope first: none of its context flows into them.
+                var suppress = !ExecutionContext.IsFlowSuppressed();
+                if (suppress)
+                {
+                    ExecutionContext.SuppressFlow();
+                }
+
+                try
+                {
+                    _interval = time.CreateTimer(_ => Request(), null, ResyncInterval, ResyncInterval);
+                    _midnight = time.CreateTimer(_ => AtMidnight(time), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                }
+                finally
+                {
+                    if (suppress)
+                    {
+                        ExecutionContext.RestoreFlow();
+                    }
+                }
+
+                _midnight.Change(UntilMidnight(time), Day);
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _disposed = true;
+                _interval?.Dispose();
+                _midnight?.Dispose();
+            }
+
+            subscription.Dispose();
+        }
+
+        private void AtMidnight(TimeProvider time)
+        {
+            lock (_lock)
+            {
+                // Re-aimed from the wall clock every night, so a timer running early or drifting cannot skip a day.
+                if (!_disposed)
+                {
+                    _midnight!.Change(UntilMidnight(time), Day);
+                }
+            }
+
+            Request();
+        }
+
+        private void Request()
+        {
+            lock (_lock)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                if (_running)
+                {
+                    _again = true;
+                    return;
+                }
+
+                _running = true;
+
+                // Off the timer's thread: the reload reads the store.
+                Resync = Task.Run(RunAsync);
+            }
+        }
+
+        private async Task RunAsync()
+        {
+            while (true)
+            {
+                await _resync!();
+                lock (_lock)
+                {
+                    if (!_again || _disposed)
+                    {
+                        _running = false;
+                        return;
+                    }
+
+                    _again = false;
+                }
+            }
+        }
+
+        private static TimeSpan UntilMidnight(TimeProvider time)
+        {
+            var now = time.GetUtcNow();
+            return CityClock.StartOfDay(now).AddDays(1) - now;
+        }
     }
 }

@@ -35,6 +35,7 @@ public sealed record WallKpis(
     int ReportsToday,
     double? OnTimeAckRateToday);
 
+/// <summary>One row of the alert feed. <see cref="HandlerName"/> is who holds it ("being handled by …"), null while nobody does.</summary>
 public sealed record WallAlertRow(
     Guid Id,
     string Title,
@@ -47,7 +48,8 @@ public sealed record WallAlertRow(
     int RepeatCount,
     DateTimeOffset ReportedAt,
     DateTimeOffset LastActivityAt,
-    bool IsLateReport);
+    bool IsLateReport,
+    string? HandlerName);
 
 public sealed record WallPetitionRow(
     Guid Id,

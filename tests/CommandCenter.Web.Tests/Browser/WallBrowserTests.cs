@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using CommandCenter.Testing;
 using CommandCenter.Web.Tests.Api;
@@ -121,6 +122,21 @@ public sealed class WallBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(page.Locator("[data-testid=kpi-Open] .kpi-value")).ToHaveTextAsync("500", new() { Timeout = 5000 });
         await Expect(clock).Not.ToHaveTextAsync(clockBefore, new() { Timeout = 3000 }); // still ticking
         Assert.Equal(30, await page.Locator("[data-testid=alert-row]").CountAsync());
+    }
+
+    [Fact]
+    public async Task StaffAcknowledges_WallShowsWhoHandlesItWithinTwoSeconds()
+    {
+        var page = await OpenWallAsync(1920, 1080);
+        var alert = await (await _app.PostJsonAsync("/api/v1/alerts", Report("ack-1"))).Content.ReadFromJsonAsync<CommandCenter.Web.Api.AlertDto>(CommandCenterApp.Json);
+        await Expect(page.Locator("[data-testid=alert-row]")).ToHaveCountAsync(1, new() { Timeout = 2000 });
+        using var staff = await _app.SignedInClientAsync("staff-hubin");
+
+        var acknowledged = await staff.PostAsJsonAsync($"/api/v1/alerts/{alert!.Id}/actions/acknowledge", new { comment = "已到场" }, CommandCenterApp.Json);
+
+        Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+        await Expect(page.Locator("[data-testid=handler]")).ToHaveTextAsync("湖滨街道处置员 处理中", new() { Timeout = 2000 });
+        await Expect(page.Locator("[data-testid=kpi-Unacknowledged] .kpi-value")).ToHaveTextAsync("0", new() { Timeout = 2000 });
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class AlertFeedTests : WallTestContext
 {
     private WallAlertRow Row(string title, Severity severity = Severity.General, int repeats = 0, TimeSpan? age = null) =>
         new(Guid.NewGuid(), title, "消防隐患", severity, "湖滨街道", "翠苑社区", "翠苑社区第1网格", AlertState.Reported, repeats,
-            Time.GetUtcNow() - (age ?? TimeSpan.Zero), Time.GetUtcNow() - (age ?? TimeSpan.Zero), false);
+            Time.GetUtcNow() - (age ?? TimeSpan.Zero), Time.GetUtcNow() - (age ?? TimeSpan.Zero), false, null);
 
     [Fact]
     public void Render_ShowsRowsInOrderWithSeverityPlaceAndRepeats()

@@ -55,7 +55,10 @@ public abstract class WallTestContext : BunitContext, IAsyncLifetime
 
     protected ManualFeed Feed { get; } = new();
 
-    protected ReferenceData Reference => _store?.Get<ReferenceData>() ?? throw new InvalidOperationException("Call UseStoreAsync first.");
+    protected ReferenceData Reference => Store.Get<ReferenceData>();
+
+    /// <summary>The store's own services (ingestion, workflow), publishing on <see cref="Feed"/>.</summary>
+    protected StoreHost Store => _store ?? throw new InvalidOperationException("Call UseStoreAsync first.");
 
     public Task InitializeAsync() => Task.CompletedTask;
 

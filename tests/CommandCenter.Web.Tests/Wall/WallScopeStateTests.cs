@@ -1,0 +1,573 @@
+using CommandCenter.Core.Access;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
+using CommandCenter.Core.Feed;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Petitions;
+using CommandCenter.Core.Teams;
+using CommandCenter.Infrastructure.Alerts;
+using CommandCenter.Infrastructure.Persistence;
+using CommandCenter.Infrastructure.Workflow;
+using CommandCenter.Testing;
+using CommandCenter.Web.Wall;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommandCenter.Web.Tests.Wall;
+
+/// <summary>
+/// The city wall's state over the real demo store (no alerts yet at 10:00 Beijing time). Most tests feed a state by
+/// hand, without timers; the registry tests let resyncs run.
+/// </summary>
+public sealed class WallScopeStateTests : WallTestContext
+{
+    private const string City = "330188";
+    private static readonly string Grid = DemoCity.GridCode(0, 1, 2);
+    private static readonly string OtherGrid = DemoCity.GridCode(1, 0, 1);
+    private static readonly Operator DutyOfficer = new("u-city-duty", "王值班", Role.DutyOfficer, City);
+
+    [Fact]
+    public async Task View_OpenAndUnacknowledged_CountOpenAlertsAndThoseStillReported()
+    {
+        var state = await LoadedStateAsync();
+        var acknowledged = Raised(Grid);
+        var voided = Raised(OtherGrid);
+
+        state.Apply(Raised(DemoCity.GridCode(2, 0, 1)));
+        state.Apply(acknowledged);
+        state.Apply(voided);
+        state.Apply(Moved(acknowledged, AlertState.Acknowledged));
+        state.Apply(Moved(voided, AlertState.Voided));
+
+        var kpis = state.View().Kpis;
+        Assert.Equal((2, 1), (kpis.Open, kpis.Unacknowledged));
+    }
+
+    [Fact]
+    public async Task View_OpenAlertPastItsStageDeadline_IsOverdue()
+    {
+        var state = await LoadedStateAsync();
+        var alert = Raised(Grid);
+        var dispatchBy = Time.GetUtcNow() + TimeSpan.FromHours(2);
+        state.Apply(alert);
+        state.Apply(Moved(alert, AlertState.Acknowledged, stageDeadline: dispatchBy));
+
+        Time.Advance(dispatchBy - Time.GetUtcNow() - TimeSpan.FromSeconds(1));
+        var before = state.View().Kpis.Overdue;
+        Time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal((0, 1), (before, state.View().Kpis.Overdue));
+    }
+
+    [Fact]
+    public async Task View_OpenAlertWithoutStageDeadline_IsOverdueOnceTheAcknowledgeDeadlinePasses()
+    {
+        var state = await LoadedStateAsync();
+        state.Apply(Raised(Grid)); // carries no stage deadline
+
+        Time.Advance(AcknowledgeLimit() - TimeSpan.FromSeconds(1));
+        var before = state.View().Kpis.Overdue;
+        Time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal((0, 1), (before, state.View().Kpis.Overdue));
+    }
+
+    [Fact]
+    public async Task View_MajorOrWorseToday_CountsEachGraveAlertOnce()
+    {
+        var state = await LoadedStateAsync();
+        var major = Raised(Grid, Severity.Major);
+
+        state.Apply(Raised(OtherGrid, Severity.General));
+        state.Apply(major);
+        state.Apply(Raised(DemoCity.GridCode(2, 0, 1), Severity.Critical));
+        state.Apply(Moved(major, AlertState.Acknowledged));
+
+        Assert.Equal(2, state.View().Kpis.MajorOrWorseToday);
+    }
+
+    [Fact]
+    public async Task View_RepeatRaisingSeverityToMajor_CountsInMajorToday()
+    {
+        var state = await LoadedStateAsync();
+        var id = Guid.NewGuid();
+
+        state.Apply(Raised(Grid, id: id));
+        state.Apply(Raised(Grid, Severity.Major, repeat: 1, id: id, change: AlertChange.RepeatMerged));
+
+        Assert.Equal(1, state.View().Kpis.MajorOrWorseToday);
+    }
+
+    [Fact]
+    public async Task View_ReportsToday_CountsEveryReportIncludingRepeats()
+    {
+        var state = await LoadedStateAsync();
+        var id = Guid.NewGuid();
+        var first = Raised(Grid, id: id);
+
+        state.Apply(first);
+        state.Apply(Raised(Grid, repeat: 1, id: id, change: AlertChange.RepeatMerged));
+        state.Apply(Raised(Grid, repeat: 2, id: id, change: AlertChange.RepeatMerged));
+        state.Apply(Moved(first, AlertState.Acknowledged) with { Version = 4, RepeatCount = 2 });
+
+        Assert.Equal(3, state.View().Kpis.ReportsToday);
+    }
+
+    [Fact]
+    public async Task View_AcknowledgedBeforeTheDeadline_IsOnTime()
+    {
+        var state = await LoadedStateAsync();
+        var alert = Raised(Grid);
+        state.Apply(alert);
+
+        Time.Advance(AcknowledgeLimit() - TimeSpan.FromSeconds(1));
+        state.Apply(Moved(alert, AlertState.Acknowledged));
+
+        Assert.Equal(1.0, state.View().Kpis.OnTimeAckRateToday);
+    }
+
+    [Fact]
+    public async Task View_AcknowledgedAfterTheDeadline_IsLate()
+    {
+        var state = await LoadedStateAsync();
+        var alert = Raised(Grid);
+        state.Apply(alert);
+
+        Time.Advance(AcknowledgeLimit() + TimeSpan.FromSeconds(1));
+        state.Apply(Moved(alert, AlertState.Acknowledged));
+
+        Assert.Equal(0.0, state.View().Kpis.OnTimeAckRateToday);
+    }
+
+    [Fact]
+    public async Task View_UnacknowledgedPastTheDeadline_CountsAsMissed()
+    {
+        var state = await LoadedStateAsync();
+        var acknowledged = Raised(Grid);
+        state.Apply(acknowledged);
+        state.Apply(Raised(OtherGrid));
+        state.Apply(Moved(acknowledged, AlertState.Acknowledged));
+
+        Time.Advance(AcknowledgeLimit() + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0.5, state.View().Kpis.OnTimeAckRateToday);
+    }
+
+    [Fact]
+    public async Task View_VoidedWhileReported_IsNotAnAcknowledgement()
+    {
+        var state = await LoadedStateAsync();
+        var alert = Raised(Grid);
+        state.Apply(alert);
+
+        state.Apply(Moved(alert, AlertState.Voided));
+
+        Assert.Null(state.View().Kpis.OnTimeAckRateToday);
+    }
+
+    [Fact]
+    public async Task View_AcknowledgedAgainAfterHandingBack_CountsOnlyTheFirstAcknowledgement()
+    {
+        var state = await LoadedStateAsync();
+        var alert = Raised(Grid);
+        var acknowledged = Moved(alert, AlertState.Acknowledged);
+        var handedBack = Moved(acknowledged, AlertState.Reported, stageDeadline: alert.ReportedAt + AcknowledgeLimit());
+        state.Apply(alert);
+        state.Apply(acknowledged);
+        state.Apply(handedBack);
+
+        Time.Advance(AcknowledgeLimit() + TimeSpan.FromSeconds(1));
+        state.Apply(Moved(handedBack, AlertState.Acknowledged));
+
+        Assert.Equal(1.0, state.View().Kpis.OnTimeAckRateToday);
+    }
+
+    [Fact]
+    public async Task View_AtTheCitysMidnight_ResetsTodaysCounters()
+    {
+        var state = await LoadedStateAsync();
+        var alert = Raised(Grid, Severity.Major);
+        state.Apply(alert);
+        state.Apply(Moved(alert, AlertState.Acknowledged));
+        var midnight = CityClock.StartOfDay(Time.GetUtcNow()).AddDays(1);
+
+        Time.Advance(midnight - Time.GetUtcNow() - TimeSpan.FromSeconds(1));
+        var before = state.View().Kpis;
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var after = state.View().Kpis;
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 16, 0, 0, TimeSpan.Zero), midnight); // 00:00 in UTC+8
+        Assert.Equal((1, 1, 1.0), (before.MajorOrWorseToday, before.ReportsToday, before.OnTimeAckRateToday));
+        Assert.Equal((0, 0, null), (after.MajorOrWorseToday, after.ReportsToday, after.OnTimeAckRateToday));
+        Assert.Equal(1, after.Open);
+    }
+
+    [Fact]
+    public async Task Load_HeldMessagesTheSnapshotAlreadyHas_AreNotCountedTwice()
+    {
+        await UseStoreAsync();
+        var state = NewState(); // a new state holds the feed until it is loaded
+        using var subscription = Feed.Subscribe(ApplyTo(state));
+        var alert = (await ReportAsync("hl-1")).Alert;
+        await ReportAsync("hl-2");
+        await Store.Get<AlertWorkflowService>().ApplyAsync(alert.Id, AlertAction.Void, DutyOfficer, "误报");
+
+        state.Load(await LoadSnapshotAsync());
+
+        var kpis = state.View().Kpis;
+        Assert.Equal((0, 2), (kpis.Open, kpis.ReportsToday));
+        Assert.Equal(AlertState.Voided, Assert.Single(state.View().RecentAlerts).State);
+    }
+
+    [Fact]
+    public async Task Load_HeldMessageNewerThanTheSnapshot_IsApplied()
+    {
+        await UseStoreAsync();
+        var state = NewState();
+        using var subscription = Feed.Subscribe(ApplyTo(state));
+        var snapshot = await LoadSnapshotAsync();
+
+        await ReportAsync("hl-1");
+        state.Load(snapshot);
+
+        var kpis = state.View().Kpis;
+        Assert.Equal((1, 1), (kpis.Open, kpis.ReportsToday));
+    }
+
+    [Fact]
+    public async Task Apply_MessageDeliveredAgain_IsNotCountedTwice()
+    {
+        var state = await LoadedStateAsync();
+        var id = Guid.NewGuid();
+        var repeat = Raised(Grid, repeat: 1, id: id, change: AlertChange.RepeatMerged);
+        state.Apply(Raised(Grid, id: id));
+
+        state.Apply(repeat);
+        state.Apply(repeat);
+
+        Assert.Equal(2, state.View().Kpis.ReportsToday);
+    }
+
+    [Fact]
+    public async Task Load_FromTheStore_AgreesWithTheLiveFeed()
+    {
+        await UseStoreAsync();
+        var live = (await Services.GetRequiredService<WallStateRegistry>().GetAsync(City))!;
+        var workflow = Store.Get<AlertWorkflowService>();
+        await ReportAsync("hl-1");
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await ReportAsync("hl-2", Severity.Major); // merges into hl-1, raising it to major
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var voided = (await ReportAsync("hl-3", grid: OtherGrid)).Alert;
+        await workflow.ApplyAsync(voided.Id, AlertAction.Void, DutyOfficer, "误报");
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var acknowledged = (await ReportAsync("hl-4", grid: DemoCity.GridCode(2, 0, 1))).Alert;
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await workflow.ApplyAsync(acknowledged.Id, AlertAction.Acknowledge, DutyOfficer, null);
+
+        var stored = NewState();
+        stored.Load(await LoadSnapshotAsync());
+
+        var (fromStore, fromFeed) = (stored.View(), live.View());
+        Assert.Equal((2, 1, 4, 1.0), (fromFeed.Kpis.Open, fromFeed.Kpis.MajorOrWorseToday, fromFeed.Kpis.ReportsToday, fromFeed.Kpis.OnTimeAckRateToday));
+        Assert.Equal(fromStore.Kpis, fromFeed.Kpis);
+        Assert.Equal(fromStore.RecentAlerts, fromFeed.RecentAlerts);
+        Assert.Equal(fromStore.Trend, fromFeed.Trend);
+    }
+
+    [Fact]
+    public async Task Load_VoidedWhileReported_IsNotAnAcknowledgement()
+    {
+        await UseStoreAsync();
+        var alert = (await ReportAsync("hl-1")).Alert;
+        await Store.Get<AlertWorkflowService>().ApplyAsync(alert.Id, AlertAction.Void, DutyOfficer, "误报");
+
+        var state = NewState();
+        state.Load(await LoadSnapshotAsync());
+
+        Assert.Null(state.View().Kpis.OnTimeAckRateToday);
+    }
+
+    [Fact]
+    public async Task Load_AcknowledgedAlert_RowSaysWhoHandlesIt()
+    {
+        await UseStoreAsync();
+        var alert = (await ReportAsync("hl-1")).Alert;
+        await Store.Get<AlertWorkflowService>().ApplyAsync(alert.Id, AlertAction.Acknowledge, DutyOfficer, null);
+
+        var state = NewState();
+        state.Load(await LoadSnapshotAsync());
+
+        Assert.Equal("王值班", Assert.Single(state.View().RecentAlerts).HandlerName);
+    }
+
+    [Fact]
+    public async Task Apply_AcknowledgedAlert_RowSaysWhoHandlesIt()
+    {
+        var state = await LoadedStateAsync();
+        var alert = Raised(Grid);
+        state.Apply(alert);
+
+        state.Apply(Moved(alert, AlertState.Acknowledged, handler: "王值班"));
+
+        Assert.Equal("王值班", Assert.Single(state.View().RecentAlerts).HandlerName);
+    }
+
+    [Fact]
+    public async Task Apply_DefusedPetition_LeavesTheWall()
+    {
+        var state = await LoadedStateAsync();
+        var gathering = Petition(PetitionStage.Gathering);
+        state.Apply(gathering);
+        var before = state.View().Kpis.ActivePetitions;
+
+        state.Apply(gathering with { Stage = PetitionStage.Defused, PreviousStage = PetitionStage.Gathering, Version = 2 });
+
+        Assert.Equal(1, before);
+        Assert.Empty(state.View().Petitions);
+        Assert.Equal(0, state.View().Kpis.ActivePetitions);
+    }
+
+    [Fact]
+    public async Task Apply_NewerTeamStatus_ReplacesTheOlder()
+    {
+        var state = await LoadedStateAsync();
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        state.Apply(TeamUpdate(TeamStatus.EnRoute, Time.GetUtcNow()));
+
+        Assert.Equal(TeamStatus.EnRoute, state.View().Teams.Single(t => t.Code == "TM-001").Status);
+    }
+
+    [Fact]
+    public async Task Apply_OlderTeamStatus_DoesNotReplaceANewerOne()
+    {
+        var state = await LoadedStateAsync();
+        Time.Advance(TimeSpan.FromMinutes(5));
+        state.Apply(TeamUpdate(TeamStatus.OnScene, Time.GetUtcNow()));
+
+        state.Apply(TeamUpdate(TeamStatus.EnRoute, Time.GetUtcNow() - TimeSpan.FromMinutes(2)));
+
+        Assert.Equal(TeamStatus.OnScene, state.View().Teams.Single(t => t.Code == "TM-001").Status);
+    }
+
+    [Fact]
+    public async Task View_MajorAlertMarker_ExpiresAfterTenMinutes()
+    {
+        var state = await LoadedStateAsync();
+        state.Apply(Raised(Grid, Severity.Major));
+
+        Time.Advance(WallScopeState.MarkerLifetime);
+        var atTenMinutes = state.View().Markers.Count;
+        Time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1, atTenMinutes);
+        Assert.Empty(state.View().Markers);
+    }
+
+    [Fact]
+    public async Task View_Trend_CountsNewAlertsBySeverityInTenMinuteBucketsOverSixHours()
+    {
+        var state = await LoadedStateAsync();
+        state.Apply(Raised(Grid));
+        state.Apply(Raised(OtherGrid));
+        state.Apply(Raised(DemoCity.GridCode(2, 0, 1), Severity.Serious));
+
+        var trend = state.View().Trend;
+
+        Assert.Equal(36, trend.Count); // the clock starts on a bucket boundary, so the newest bucket starts now
+        Assert.Equal(TimeSpan.FromHours(6), trend[^1].Start + WallScopeState.TrendBucket - trend[0].Start);
+        Assert.Equal((Time.GetUtcNow(), 2, 1, 3), (trend[^1].Start, trend[^1].General, trend[^1].Serious, trend[^1].Total));
+        Assert.All(trend.SkipLast(1), bucket => Assert.Equal(0, bucket.Total));
+    }
+
+    [Fact]
+    public async Task View_Trend_DropsABucketOnceItIsSixHoursOld()
+    {
+        var state = await LoadedStateAsync();
+        state.Apply(Raised(Grid));
+
+        Time.Advance(TimeSpan.FromHours(6) - WallScopeState.TrendBucket);
+        var lastMoment = state.View().Trend[0].Total;
+        Time.Advance(WallScopeState.TrendBucket);
+
+        Assert.Equal(1, lastMoment);
+        Assert.Equal(0, state.View().Trend.Sum(b => b.Total));
+    }
+
+    [Fact]
+    public async Task View_Trend_CountsAnAlertAtTheSeverityARepeatRaisedItTo()
+    {
+        var state = await LoadedStateAsync();
+        var id = Guid.NewGuid();
+        state.Apply(Raised(Grid, id: id));
+
+        state.Apply(Raised(Grid, Severity.Serious, repeat: 1, id: id, change: AlertChange.RepeatMerged));
+
+        var bucket = state.View().Trend[^1];
+        Assert.Equal((0, 1), (bucket.General, bucket.Serious));
+    }
+
+    [Fact]
+    public async Task Apply_WithNobodyViewing_PrunesExpiredMarkersAndTrendBuckets()
+    {
+        var state = await LoadedStateAsync();
+        state.Apply(Raised(Grid, Severity.Major));
+        var fresh = state.Retained;
+
+        Time.Advance(TimeSpan.FromHours(7));
+        state.Apply(new FeedHeartbeat(PathOf(City), Time.GetUtcNow()));
+
+        Assert.Equal((1, 1), fresh);
+        Assert.Equal((0, 0), state.Retained);
+    }
+
+    [Fact]
+    public async Task Resync_AfterTheInterval_PicksUpAChangeMadeOnlyInTheStore()
+    {
+        await UseStoreAsync();
+        var registry = Services.GetRequiredService<WallStateRegistry>();
+        var state = (await registry.GetAsync(City))!;
+        var alert = (await ReportAsync("hl-1")).Alert;
+        await CloseInStoreOnlyAsync(alert.Id);
+
+        Time.Advance(WallStateRegistry.ResyncInterval - TimeSpan.FromSeconds(1));
+        await registry.ResyncCompletion(City);
+        var before = state.View().Kpis.Open;
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await registry.ResyncCompletion(City);
+
+        Assert.Equal((1, 0), (before, state.View().Kpis.Open));
+        Assert.Equal(AlertState.Closed, Assert.Single(state.View().RecentAlerts).State);
+    }
+
+    [Fact]
+    public async Task Resync_AtTheCitysMidnight_ReloadsFromTheStore()
+    {
+        await UseStoreAsync();
+        Time.Advance(TimeSpan.FromSeconds(150)); // so the five-minute resyncs fall at :02:30 and :07:30, never at midnight
+        var registry = Services.GetRequiredService<WallStateRegistry>();
+        var state = (await registry.GetAsync(City))!;
+        var midnight = CityClock.StartOfDay(Time.GetUtcNow()).AddDays(1);
+        Time.Advance(midnight - TimeSpan.FromMinutes(2) - Time.GetUtcNow()); // past the 23:57:30 resync
+        await registry.ResyncCompletion(City);
+        await RaiseInStoreOnlyAsync();
+
+        Time.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromSeconds(1));
+        await registry.ResyncCompletion(City);
+        var before = state.View().Kpis.Open;
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await registry.ResyncCompletion(City);
+
+        Assert.Equal((0, 1), (before, state.View().Kpis.Open));
+    }
+
+    [Fact]
+    public async Task Resync_LeavesTheDataAgeToTheFeed()
+    {
+        await UseStoreAsync();
+        var registry = Services.GetRequiredService<WallStateRegistry>();
+        var state = (await registry.GetAsync(City))!;
+        Feed.Publish(new FeedHeartbeat(PathOf(City), Time.GetUtcNow()));
+        var heard = Time.GetUtcNow();
+
+        Time.Advance(WallStateRegistry.ResyncInterval);
+        await registry.ResyncCompletion(City);
+
+        Assert.Equal(heard, state.LastDataAt);
+    }
+
+    [Fact]
+    public async Task Dispose_StopsFeedSubscriptionAndResyncs()
+    {
+        await UseStoreAsync();
+        var registry = Services.GetRequiredService<WallStateRegistry>();
+        var state = (await registry.GetAsync(City))!;
+        var subscribed = Feed.SubscriberCount;
+
+        registry.Dispose();
+        await RaiseInStoreOnlyAsync();
+        Time.Advance(WallStateRegistry.ResyncInterval * 2);
+        await registry.ResyncCompletion(City);
+
+        Assert.Equal((1, 0), (subscribed, Feed.SubscriberCount));
+        Assert.Equal(0, state.View().Kpis.Open);
+    }
+
+    private WallScopeState NewState() => new(Reference.Map.Find(City)!, Reference, Time);
+
+    /// <summary>A city state loaded from the store and then fed by hand: no subscription, no timers.</summary>
+    private async Task<WallScopeState> LoadedStateAsync()
+    {
+        await UseStoreAsync();
+        var state = NewState();
+        state.Load(await LoadSnapshotAsync());
+        return state;
+    }
+
+    private Task<WallSnapshot> LoadSnapshotAsync() =>
+        new WallSnapshotLoader(Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>(), Reference, Time)
+            .LoadAsync(Reference.Map.Find(City)!, CancellationToken.None);
+
+    private static Func<FeedMessage, CancellationToken, ValueTask> ApplyTo(WallScopeState state) => (message, _) =>
+    {
+        state.Apply(message);
+        return ValueTask.CompletedTask;
+    };
+
+    /// <summary>The seeded policy's acknowledge limit for the alerts <see cref="WallTestContext.Raised"/> makes.</summary>
+    private TimeSpan AcknowledgeLimit() => Reference.CurrentPolicy.DeadlinesFor("0301", Severity.General, Reference.Categories).Acknowledge;
+
+    /// <summary>The message for <paramref name="alert"/> moving to <paramref name="to"/> now.</summary>
+    private AlertChanged Moved(AlertChanged alert, AlertState to, string? handler = null, DateTimeOffset? stageDeadline = null) =>
+        alert with
+        {
+            Change = AlertChange.StateChanged,
+            PreviousState = alert.State,
+            State = to,
+            At = Time.GetUtcNow(),
+            Version = alert.Version + 1,
+            HandlerName = handler,
+            StageDeadline = stageDeadline,
+        };
+
+    /// <summary>A hotline report through the real ingestion, which stores it and publishes on <see cref="WallTestContext.Feed"/>.</summary>
+    private Task<IngestResult> ReportAsync(string externalId, Severity severity = Severity.General, string? grid = null) =>
+        Store.Get<AlertIngestionService>().IngestAsync(
+            new NewAlertReport(AlertSource.Hotline, externalId, "0301", severity, grid ?? Grid, null, Time.GetUtcNow(), "楼道堆物"),
+            Actor.System("api:hotline"));
+
+    /// <summary>Raises an alert straight in the store, as a job might, with nothing on the feed.</summary>
+    private async Task RaiseInStoreOnlyAsync()
+    {
+        var policy = Reference.CurrentPolicy;
+        var now = Time.GetUtcNow();
+        var report = new NewAlertReport(AlertSource.Hotline, "store-only", "0301", Severity.General, Grid, null, now, "楼道堆物");
+        await using var db = await Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>().CreateDbContextAsync();
+        db.Alerts.Add(Alert.Raise(report, Reference.Map.PathOf(Grid), policy.Version, false, policy.DeadlinesFor("0301", Severity.General, Reference.Categories), Guid.NewGuid(), now));
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Walks an alert to Closed straight in the store, with nothing on the feed.</summary>
+    private async Task CloseInStoreOnlyAsync(Guid alertId)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>().CreateDbContextAsync();
+        var alert = await db.Alerts.SingleAsync(a => a.Id == alertId);
+        foreach (var next in new[] { AlertState.Acknowledged, AlertState.Handling, AlertState.Resolved, AlertState.Closed })
+        {
+            alert.MoveTo(next, Time.GetUtcNow());
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    private PetitionWarningChanged Petition(PetitionStage stage)
+    {
+        var now = Time.GetUtcNow();
+        return new PetitionWarningChanged(
+            PathOf(Grid), now, Guid.NewGuid(), stage, null, Grid, "市政府", "征地补偿", 40, AttentionLevel.High, now, now, null, 1);
+    }
+
+    private TeamStatusChanged TeamUpdate(TeamStatus status, DateTimeOffset since) => new(
+        PathOf(City), Time.GetUtcNow(), "TM-001", "明湖市治安巡防大队", TeamType.SecurityPatrol, NodeLevel.City, status, null, since, null, null, null, null);
+}
