@@ -1,0 +1,200 @@
+using CommandCenter.Core;
+using CommandCenter.Core.Access;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
+using CommandCenter.Core.Feed;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Persistence;
+using CommandCenter.Infrastructure.Workflow;
+using CommandCenter.Web.Access;
+using CommandCenter.Web.Components.Wall;
+using CommandCenter.Web.Wall;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace CommandCenter.Web.Components.Pages;
+
+/// <summary>
+/// The staff console: the live queue of open alerts in my jurisdiction, most urgent first, and the actions of the
+/// closed loop. Every action goes through <see cref="AlertWorkflowService"/>, which checks role and jurisdiction
+/// again on the server; the page only offers what the rule table allows.
+/// </summary>
+public sealed partial class StaffConsole : ComponentBase, IDisposable
+{
+    private const int QueueLimit = 200;
+    private static readonly AlertState[] OpenStates =
+        [AlertState.Reported, AlertState.Acknowledged, AlertState.Dispatched, AlertState.Handling, AlertState.Resolved, AlertState.Rework];
+
+    private readonly HashSet<Guid> _selected = [];
+    private List<Alert> _queue = [];
+    private List<AuditEntry> _timeline = [];
+    private Alert? _detail;
+    private Operator? _operator;
+    private string? _scopeName;
+    private string? _message;
+    private bool _messageIsError;
+    private string? _comment;
+    private DateTimeOffset _now;
+    private bool _interactive;
+    private RenderThrottle? _throttle;
+    private IDisposable? _subscription;
+    private ITimer? _clock;
+
+    [CascadingParameter] public Task<AuthenticationState>? Authentication { get; set; }
+
+    [Inject] public required IDbContextFactory<CommandCenterDbContext> Contexts { get; set; }
+
+    [Inject] public required AlertWorkflowService Workflow { get; set; }
+
+    [Inject] public required ReferenceData Reference { get; set; }
+
+    [Inject] public required ILiveFeed Feed { get; set; }
+
+    [Inject] public required TimeProvider Time { get; set; }
+
+    [Inject] public required IStringLocalizer<UiText> T { get; set; }
+
+    private string StateFilter { get; set; } = "";
+
+    private string SeverityFilter { get; set; } = "";
+
+    protected override async Task OnInitializedAsync()
+    {
+        _operator = Authentication is null ? null : (await Authentication).User.ToOperator();
+        if (_operator is null)
+        {
+            return;
+        }
+
+        _scopeName = Reference.Map.Find(_operator.NodeCode)?.Name ?? _operator.NodeCode;
+        var throttle = _throttle = new RenderThrottle(Time, TimeSpan.FromMilliseconds(500), () => InvokeAsync(ReloadAsync));
+        _subscription = Feed.Subscribe((message, _) =>
+        {
+            if (message is AlertChanged change && change.Scope.Codes().Contains(_operator.NodeCode))
+            {
+                throttle.Request();
+            }
+
+            return ValueTask.CompletedTask;
+        });
+        _clock = Time.CreateTimer(_ => InvokeAsync(() =>
+        {
+            _now = Time.GetUtcNow();
+            StateHasChanged();
+        }), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        await ReloadAsync();
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _interactive = true;
+            StateHasChanged();
+        }
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _clock?.Dispose();
+        _throttle?.Dispose();
+    }
+
+    private async Task ReloadAsync()
+    {
+        if (_operator is null)
+        {
+            return;
+        }
+
+        _now = Time.GetUtcNow();
+        await using var db = await Contexts.CreateDbContextAsync();
+        var query = InJurisdiction(db.Alerts.AsNoTracking(), _operator.NodeCode)
+            .Where(a => a.State != AlertState.Closed && a.State != AlertState.Voided);
+        if (Enum.TryParse<AlertState>(StateFilter, out var state))
+        {
+            query = query.Where(a => a.State == state);
+        }
+
+        if (Enum.TryParse<Severity>(SeverityFilter, out var severity))
+        {
+            query = query.Where(a => a.Severity == severity);
+        }
+
+        // Most urgent first: overdue and nearest deadlines on top, then the gravest.
+        _queue = await query.OrderBy(a => a.StageDeadline).ThenByDescending(a => a.Severity).Take(QueueLimit).ToListAsync();
+        _selected.IntersectWith(_queue.Where(a => a.State == AlertState.Reported).Select(a => a.Id));
+        if (_detail is not null)
+        {
+            await ShowDetailAsync(_detail.Id);
+        }
+
+        StateHasChanged();
+    }
+
+    private async Task ShowDetailAsync(Guid id)
+    {
+        await using var db = await Contexts.CreateDbContextAsync();
+        _detail = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id);
+        var subject = id.ToString();
+        _timeline = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.Subject == AuditSubject.Alert && e.SubjectId == subject)
+            .OrderBy(e => e.At).ThenBy(e => e.Id)
+            .ToListAsync();
+    }
+
+    private async Task ActAsync(Guid id, AlertAction action)
+    {
+        try
+        {
+            await Workflow.ApplyAsync(id, action, _operator!, string.IsNullOrWhiteSpace(_comment) ? null : _comment.Trim());
+            Say(T["Console_Done", T[$"Action_{action}"]], error: false);
+            _comment = null;
+        }
+        catch (Exception ex) when (ex is DomainRuleException or WorkflowDeniedException or AlertConflictException)
+        {
+            Say(ex.Message, error: true);
+        }
+
+        await ReloadAsync();
+    }
+
+    private async Task AcknowledgeSelectedAsync()
+    {
+        var outcomes = await Workflow.AcknowledgeManyAsync([.. _selected], _operator!, null);
+        var failed = outcomes.Where(o => !o.Done).ToList();
+        Say(T["Console_BulkDone", outcomes.Count - failed.Count, failed.Count] + (failed.Count > 0 ? " " + failed[0].Reason : ""), error: failed.Count > 0);
+        _selected.Clear();
+        await ReloadAsync();
+    }
+
+    private void Toggle(Guid id)
+    {
+        if (!_selected.Remove(id))
+        {
+            _selected.Add(id);
+        }
+    }
+
+    private void Say(string message, bool error) => (_message, _messageIsError) = (message, error);
+
+    private string Remaining(Alert alert) => alert.StageDeadline is { } due
+        ? (due >= _now ? T.Age(due - _now) : "-" + T.Age(_now - due))
+        : "";
+
+    private string Place(Alert alert) =>
+        $"{Reference.Map.Find(alert.TownCode)?.Name} · {Reference.Map.Find(alert.CommunityCode)?.Name} · {Reference.Map.Find(alert.GridCode)?.Name}";
+
+    private IQueryable<Alert> InJurisdiction(IQueryable<Alert> alerts, string nodeCode) => Reference.Map.Find(nodeCode)?.Level switch
+    {
+        NodeLevel.Town => alerts.Where(a => a.TownCode == nodeCode),
+        NodeLevel.Community => alerts.Where(a => a.CommunityCode == nodeCode),
+        NodeLevel.Grid => alerts.Where(a => a.GridCode == nodeCode),
+        NodeLevel.City => alerts,
+        _ => alerts.Where(_ => false),
+    };
+}
