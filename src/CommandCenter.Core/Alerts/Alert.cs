@@ -64,6 +64,12 @@ public sealed class Alert
     /// <summary>True when reported-at − occurred-at exceeded the late-report limit (迟报).</summary>
     public bool IsLateReport { get; private set; }
 
+    /// <summary>When the late report was charged (责任倒查) to the grid's responsible person; null until then.</summary>
+    public DateTimeOffset? LateChargedAt { get; private set; }
+
+    /// <summary>The grid's responsible person when the late report was charged: responsibility can change later.</summary>
+    public string? LateChargedTo { get; private set; }
+
     public DateTimeOffset UpdatedAt { get; private set; }
 
     /// <summary>Who owns it ("being handled by X"): set by acknowledging, cleared by un-acknowledging.</summary>
@@ -253,6 +259,23 @@ public sealed class Alert
         EscalationLevel = Math.Min(EscalationLevel + 1, topRung);
         IsOverdue = true;
         Touch(now);
+        return true;
+    }
+
+    /// <summary>
+    /// Charges a late report to <paramref name="responsibleName"/>, once: false when it is not late or already charged.
+    /// Charging is bookkeeping beside the workflow, so it leaves <see cref="Version"/> alone: a staff action at the
+    /// same moment must not fail as a conflict because of it. The caller serialises charging (a write transaction).
+    /// </summary>
+    public bool ChargeLateReport(string responsibleName, DateTimeOffset now)
+    {
+        if (!IsLateReport || LateChargedAt is not null)
+        {
+            return false;
+        }
+
+        LateChargedAt = now;
+        LateChargedTo = responsibleName;
         return true;
     }
 

@@ -7,6 +7,9 @@ public enum AuditSubject
     PetitionWarning,
     Team,
     Deployment,
+
+    /// <summary>A grid (by code): e.g. it turned silent.</summary>
+    Grid,
 }
 
 /// <summary>
@@ -19,7 +22,7 @@ public sealed class AuditEntry
 
     public required AuditSubject Subject { get; init; }
 
-    /// <summary>The id or code of the alert, warning, team or deployment.</summary>
+    /// <summary>The id or code of the alert, warning, team, deployment or grid.</summary>
     public required string SubjectId { get; init; }
 
     /// <summary>What happened, e.g. Raised, RepeatMerged, StatusChanged, FollowUp.</summary>

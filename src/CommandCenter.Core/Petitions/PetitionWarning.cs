@@ -67,6 +67,12 @@ public sealed class PetitionWarning
 
     public int PolicyVersion { get; private set; }
 
+    /// <summary>
+    /// Set when the follow-up cadence of the current stage ran out (the moment it did), so the warning shows red;
+    /// cleared by the next follow-up. Set once per missed cadence: see <see cref="FlagFollowUpOverdue"/>.
+    /// </summary>
+    public DateTimeOffset? FollowUpOverdueSince { get; private set; }
+
     public long Version { get; private set; }
 
     public IReadOnlyList<PetitionFollowUp> FollowUps => _followUps;
@@ -147,6 +153,7 @@ public sealed class PetitionWarning
         _followUps.Add(entry);
         Stage = next;
         LastFollowUpAt = now;
+        FollowUpOverdueSince = null;
         UpdatedAt = now;
         Version++;
         return entry;
@@ -155,6 +162,24 @@ public sealed class PetitionWarning
     /// <summary>Whether a follow-up is overdue under the policy's cadence for the current stage.</summary>
     public bool IsFollowUpOverdue(IReadOnlyDictionary<PetitionStage, TimeSpan> cadence, DateTimeOffset now) =>
         IsActive && cadence.TryGetValue(Stage, out var every) && now - LastFollowUpAt > every;
+
+    /// <summary>
+    /// Flags the warning red when its follow-up is overdue and not flagged yet; <see cref="FollowUpOverdueSince"/> is
+    /// when the cadence ran out, not when this noticed it, so a flag raised after downtime tells the truth. Returns
+    /// false when there is nothing to do: one flag per missed cadence, however often or late this runs.
+    /// </summary>
+    public bool FlagFollowUpOverdue(IReadOnlyDictionary<PetitionStage, TimeSpan> cadence, DateTimeOffset now)
+    {
+        if (FollowUpOverdueSince is not null || !IsFollowUpOverdue(cadence, now))
+        {
+            return false;
+        }
+
+        FollowUpOverdueSince = LastFollowUpAt + cadence[Stage];
+        UpdatedAt = now;
+        Version++;
+        return true;
+    }
 
     private static void EnsureHeadcount(int headcount)
     {
