@@ -9,33 +9,12 @@ namespace CommandCenter.Web.Tests.Browser;
 
 /// <summary>The closed loop as people see it: staff acknowledge on the console, the duty officers' wall shows who has it.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ConsoleBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class ConsoleBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
-    private readonly TempDirectory _dir = new();
-    private readonly List<IBrowserContext> _contexts = [];
-    private CommandCenterApp _app = null!;
-
-    public Task InitializeAsync()
-    {
-        _app = new CommandCenterApp(_dir.Path, realTime: true);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var context in _contexts)
-        {
-            await context.CloseAsync();
-        }
-
-        await _app.DisposeAsync();
-        _dir.Dispose();
-    }
-
     [Fact]
     public async Task AcknowledgeOnTheConsole_WallShowsAcknowledgedByWithinTwoSeconds()
     {
-        var alert = await (await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("console-1", DemoCity.GridCode(0, 1, 4))
+        var alert = await (await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("console-1", DemoCity.GridCode(0, 1, 4))
             .With("occurredAt", DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O")))).Content.ReadFromJsonAsync<CommandCenter.Web.Api.AlertDto>(CommandCenterApp.Json);
         var wall = await PageAsync("wall", "wall");
         var console = await PageAsync("staff-hubin", "console");
@@ -52,8 +31,8 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Console_ShowsOnlyMyJurisdiction()
     {
-        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("mine", DemoCity.GridCode(0, 0, 1)).With("occurredAt", DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O")));
-        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("theirs", DemoCity.GridCode(1, 0, 1)).With("occurredAt", DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O")));
+        await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("mine", DemoCity.GridCode(0, 0, 1)).With("occurredAt", DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O")));
+        await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("theirs", DemoCity.GridCode(1, 0, 1)).With("occurredAt", DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O")));
 
         var console = await PageAsync("staff-hubin", "console");
 
@@ -71,11 +50,9 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
     private async Task<IPage> PageAsync(string user, string path, bool waitForLive = true)
     {
-        var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
-        _contexts.Add(context);
-        var page = await context.NewPageAsync();
-        await WallBrowserTests.SignInAsync(page, _app, user);
-        await page.GotoAsync(new Uri(_app.BaseAddress, path).ToString());
+        var page = await NewPageAsync();
+        await SignInAsync(page, App, user);
+        await page.GotoAsync(new Uri(App.BaseAddress, path).ToString());
         if (waitForLive)
         {
             await Expect(page.Locator("[data-circuit=live]")).ToBeVisibleAsync(new() { Timeout = 10_000 });

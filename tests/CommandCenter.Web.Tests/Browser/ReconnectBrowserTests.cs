@@ -19,7 +19,7 @@ public sealed class ReconnectBrowserTests(BrowserFixture browser) : IDisposable
         var first = new CommandCenterApp(_dir.Path, realTime: true, port: port);
         var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         var page = await context.NewPageAsync();
-        await WallBrowserTests.SignInAsync(page, first, "wall");
+        await BrowserTest.SignInAsync(page, first, "wall");
         await page.GotoAsync(new Uri(first.BaseAddress, "wall?kiosk=1").ToString());
         await Expect(page.Locator("[data-circuit=live]")).ToBeVisibleAsync(new() { Timeout = 10_000 });
 

@@ -41,7 +41,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser) : IAsyncLifetime
     {
         var page = await _context.NewPageAsync();
 
-        await WallBrowserTests.SignInAsync(page, _app, "wall", "not-the-password");
+        await BrowserTest.SignInAsync(page, _app, "wall", "not-the-password");
 
         await Expect(page.Locator("[data-testid=signin-error]")).ToHaveTextAsync("用户名或密码错误，请重试。");
         var text = await page.InnerTextAsync("body");

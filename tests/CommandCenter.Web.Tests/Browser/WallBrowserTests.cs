@@ -10,30 +10,9 @@ namespace CommandCenter.Web.Tests.Browser;
 
 /// <summary>The wall in a real Chromium against the app on a real port, with the real clock.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class WallBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class WallBrowserTests(BrowserFixture browser) : BrowserTest(browser)
 {
     private static readonly LocatorAssertionsToContainTextOptions WithinTwoSeconds = new() { Timeout = 2000 };
-    private readonly TempDirectory _dir = new();
-    private readonly List<IBrowserContext> _contexts = [];
-    private CommandCenterApp _app = null!;
-
-    public Task InitializeAsync()
-    {
-        _app = new CommandCenterApp(_dir.Path, realTime: true);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        // Close the pages first: an open circuit would hold the server's graceful shutdown.
-        foreach (var context in _contexts)
-        {
-            await context.CloseAsync();
-        }
-
-        await _app.DisposeAsync();
-        _dir.Dispose();
-    }
 
     [Fact]
     public async Task PostedAlert_AppearsOnTheWallAndMovesTheOpenTileWithinTwoSeconds()
@@ -41,7 +20,7 @@ public sealed class WallBrowserTests(BrowserFixture browser) : IAsyncLifetime
         var page = await OpenWallAsync(1920, 1080);
         await Expect(page.Locator("[data-testid=kpi-Open] .kpi-value")).ToHaveTextAsync("0");
 
-        var posted = await _app.PostJsonAsync("/api/v1/alerts", Report("pw-1"));
+        var posted = await App.PostJsonAsync("/api/v1/alerts", Report("pw-1"));
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
 
         await Expect(page.Locator("[data-testid=alert-row]").First).ToContainTextAsync("消防隐患", WithinTwoSeconds);
@@ -53,10 +32,10 @@ public sealed class WallBrowserTests(BrowserFixture browser) : IAsyncLifetime
     public async Task MergedRepeat_ShowsTheRepeatCountOnTheRow()
     {
         var page = await OpenWallAsync(1920, 1080);
-        await _app.PostJsonAsync("/api/v1/alerts", Report("pw-a"));
+        await App.PostJsonAsync("/api/v1/alerts", Report("pw-a"));
         await Expect(page.Locator("[data-testid=alert-row]")).ToHaveCountAsync(1, new() { Timeout = 2000 });
 
-        var merged = await _app.PostJsonAsync("/api/v1/alerts", Report("pw-b").With("source", "hotline"));
+        var merged = await App.PostJsonAsync("/api/v1/alerts", Report("pw-b").With("source", "hotline"));
         Assert.Equal("Merged", merged.Headers.GetValues("X-Ingest-Outcome").Single());
 
         await Expect(page.Locator("[data-testid=alert-row] [data-testid=repeat]")).ToContainTextAsync("重复×1", WithinTwoSeconds);
@@ -71,7 +50,7 @@ public sealed class WallBrowserTests(BrowserFixture browser) : IAsyncLifetime
         for (var i = 0; i < 40; i++)
         {
             // A busy city: the feed and panels must clip, never push the page into scrolling.
-            await _app.PostJsonAsync("/api/v1/alerts", Report($"fill-{i}", DemoCity.GridCode(i % 6, i % 5, 1 + (i % 10))));
+            await App.PostJsonAsync("/api/v1/alerts", Report($"fill-{i}", DemoCity.GridCode(i % 6, i % 5, 1 + (i % 10))));
         }
 
         var page = await OpenWallAsync(width, height);
@@ -109,7 +88,7 @@ public sealed class WallBrowserTests(BrowserFixture browser) : IAsyncLifetime
             try
             {
                 var grid = DemoCity.GridCode(i % 300 / 50, i % 50 / 10, 1 + (i % 10));
-                return await _app.PostJsonAsync("/api/v1/alerts", Report($"storm-{i}", grid).With("category", i < 300 ? "0301" : "0302"));
+                return await App.PostJsonAsync("/api/v1/alerts", Report($"storm-{i}", grid).With("category", i < 300 ? "0301" : "0302"));
             }
             finally
             {
@@ -128,9 +107,9 @@ public sealed class WallBrowserTests(BrowserFixture browser) : IAsyncLifetime
     public async Task StaffAcknowledges_WallShowsWhoHandlesItWithinTwoSeconds()
     {
         var page = await OpenWallAsync(1920, 1080);
-        var alert = await (await _app.PostJsonAsync("/api/v1/alerts", Report("ack-1"))).Content.ReadFromJsonAsync<CommandCenter.Web.Api.AlertDto>(CommandCenterApp.Json);
+        var alert = await (await App.PostJsonAsync("/api/v1/alerts", Report("ack-1"))).Content.ReadFromJsonAsync<CommandCenter.Web.Api.AlertDto>(CommandCenterApp.Json);
         await Expect(page.Locator("[data-testid=alert-row]")).ToHaveCountAsync(1, new() { Timeout = 2000 });
-        using var staff = await _app.SignedInClientAsync("staff-hubin");
+        using var staff = await App.SignedInClientAsync("staff-hubin");
 
         var acknowledged = await staff.PostAsJsonAsync($"/api/v1/alerts/{alert!.Id}/actions/acknowledge", new { comment = "已到场" }, CommandCenterApp.Json);
 
@@ -143,8 +122,8 @@ public sealed class WallBrowserTests(BrowserFixture browser) : IAsyncLifetime
     public async Task EnglishCulture_IsServedOnRequest()
     {
         var page = await NewPageAsync(1920, 1080);
-        await SignInAsync(page, _app, "wall");
-        await page.GotoAsync(new Uri(_app.BaseAddress, "wall?culture=en").ToString());
+        await SignInAsync(page, App, "wall");
+        await page.GotoAsync(new Uri(App.BaseAddress, "wall?culture=en").ToString());
 
         await Expect(page.Locator("[data-testid=kpi-Open] .kpi-label")).ToHaveTextAsync("Open alerts");
     }
@@ -152,27 +131,10 @@ public sealed class WallBrowserTests(BrowserFixture browser) : IAsyncLifetime
     private async Task<IPage> OpenWallAsync(int width, int height)
     {
         var page = await NewPageAsync(width, height);
-        await SignInAsync(page, _app, "wall");
-        await page.GotoAsync(new Uri(_app.BaseAddress, "wall").ToString());
+        await SignInAsync(page, App, "wall");
+        await page.GotoAsync(new Uri(App.BaseAddress, "wall").ToString());
         await Expect(page.Locator("[data-circuit=live]")).ToBeVisibleAsync(new() { Timeout = 10_000 });
         return page;
-    }
-
-    /// <summary>Signs in through the real sign-in page as a demo user.</summary>
-    internal static async Task SignInAsync(IPage page, CommandCenterApp app, string userName, string password = CommandCenter.Web.Access.DemoUsers.Password)
-    {
-        await page.GotoAsync(new Uri(app.BaseAddress, "signin").ToString());
-        await page.FillAsync("[data-testid=username]", userName);
-        await page.FillAsync("[data-testid=password]", password);
-        await page.ClickAsync("[data-testid=signin-submit]");
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-    }
-
-    private async Task<IPage> NewPageAsync(int width, int height)
-    {
-        var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
-        _contexts.Add(context);
-        return await context.NewPageAsync();
     }
 
     private static Dictionary<string, object?> Report(string externalId, string? grid = null) =>
