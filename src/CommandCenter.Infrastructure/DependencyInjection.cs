@@ -1,6 +1,7 @@
 using CommandCenter.Core.Feed;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Feed;
+using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Petitions;
 using CommandCenter.Infrastructure.Seeding;
@@ -35,6 +36,9 @@ public static class DependencyInjection
         services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection("Simulator"))
             .Validate(o => o.EventsPerMinute == 0 || o.EventsPerMinute is >= 0.01 and <= 100_000, "Simulator:EventsPerMinute must be 0 (off) or between 0.01 and 100000.")
             .ValidateOnStart();
+        services.AddOptions<MonitoringOptions>().Bind(configuration.GetSection("Monitoring"))
+            .Validate(o => o.SilentGridHours is > 0 and <= 720, "Monitoring:SilentGridHours must be more than 0 and at most 720 (30 days), e.g. 8.")
+            .ValidateOnStart();
 
         services.AddDbContextFactory<CommandCenterDbContext>((provider, db) =>
             db.UseSqlite(provider.GetRequiredService<IOptions<StoreOptions>>().Value.ConnectionString));
@@ -49,6 +53,9 @@ public static class DependencyInjection
         services.AddSingleton<TeamService>();
         services.AddSingleton<AlertWorkflowService>();
         services.AddSingleton<EscalationService>();
+        services.AddSingleton<PetitionCadenceService>();
+        services.AddSingleton<LateReportService>();
+        services.AddSingleton<GridActivityService>();
         services.AddJobs(StoreOptions.ResolveDataDir(configuration, contentRoot));
         services.AddHostedService<DemoCitySimulator>();
         services.AddHostedService<FeedHeartbeatService>();
@@ -66,17 +73,27 @@ public static class DependencyInjection
                 store.UseSqlite($"Data Source={Path.Combine(dataDir, "jobs.db")};Pooling=True");
                 store.ProvisionSchema(); // creates the QRTZ_* tables on first start (System.Text.Json serialisation is Quartz 4's default)
             });
-            quartz.AddJob<OverdueEscalationJob>(job => job.WithIdentity(OverdueEscalationJob.Key).StoreDurably());
-            quartz.AddTrigger(trigger => trigger
-                .ForJob(OverdueEscalationJob.Key)
-                .WithIdentity("overdue-escalation-every-2s", "workflow")
-                .StartNow()
-                .WithSimpleSchedule(schedule => schedule
-                    .WithInterval(OverdueEscalationJob.Interval)
-                    .RepeatForever()
-                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))); // missed runs collapse into the next scan
+            quartz.AddRepeatingJob<OverdueEscalationJob>(OverdueEscalationJob.Key, new TriggerKey("overdue-escalation-every-2s", "workflow"), OverdueEscalationJob.Interval);
+            quartz.AddRepeatingJob<PetitionCadenceJob>(PetitionCadenceJob.Key, new TriggerKey("petition-cadence-every-10s", "monitoring"), PetitionCadenceJob.Interval);
+            quartz.AddRepeatingJob<LateReportJob>(LateReportJob.Key, new TriggerKey("late-report-every-10s", "monitoring"), LateReportJob.Interval);
+            quartz.AddRepeatingJob<SilentGridJob>(SilentGridJob.Key, new TriggerKey("silent-grids-every-minute", "monitoring"), SilentGridJob.Interval);
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+    }
+
+    /// <summary>A durable job run at start-up and then every <paramref name="interval"/>, for ever.</summary>
+    private static void AddRepeatingJob<TJob>(this IQuartzBuilder quartz, JobKey job, TriggerKey trigger, TimeSpan interval)
+        where TJob : IJob
+    {
+        quartz.AddJob<TJob>(j => j.WithIdentity(job).StoreDurably());
+        quartz.AddTrigger(t => t
+            .ForJob(job)
+            .WithIdentity(trigger)
+            .StartNow()
+            .WithSimpleSchedule(schedule => schedule
+                .WithInterval(interval)
+                .RepeatForever()
+                .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))); // missed runs collapse into the next scan
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)

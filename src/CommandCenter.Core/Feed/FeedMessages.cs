@@ -65,12 +65,13 @@ public sealed record PetitionWarningChanged(
     DateTimeOffset ReportedAt,
     DateTimeOffset LastFollowUpAt,
     string? LatestFollowUp,
-    long Version) : FeedMessage(Scope, At)
+    long Version,
+    bool FollowUpOverdue = false) : FeedMessage(Scope, At)
 {
     public static PetitionWarningChanged From(PetitionWarning warning, string cityCode, PetitionStage? previous, DateTimeOffset at) => new(
         warning.Path(cityCode), at, warning.Id, warning.Stage, previous, warning.OriginCode, warning.Destination, warning.Subject,
         warning.EstimatedHeadcount, warning.Attention, warning.ReportedAt, warning.LastFollowUpAt,
-        warning.FollowUps.Count > 0 ? warning.FollowUps[^1].Text : null, warning.Version);
+        warning.FollowUps.Count > 0 ? warning.FollowUps[^1].Text : null, warning.Version, warning.FollowUpOverdueSince is not null);
 }
 
 public sealed record TeamStatusChanged(
@@ -103,6 +104,34 @@ public sealed record DeploymentChanged(
     TeamStatus? PreviousStatus,
     DateTimeOffset DispatchedAt,
     DateTimeOffset? EndedAt) : FeedMessage(Scope, At);
+
+/// <summary>
+/// A late report (迟报) was charged to the grid's responsible person and the reporter. Scoped to the alert's path;
+/// the alert itself already carries <see cref="AlertChanged.IsLateReport"/>.
+/// </summary>
+public sealed record LateReportCharged(
+    NodePath Scope,
+    DateTimeOffset At,
+    Guid AlertId,
+    string GridCode,
+    string ResponsibleName,
+    string? ReporterName,
+    Severity Severity,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset ReportedAt,
+    TimeSpan? Limit,
+    TimeSpan Delay) : FeedMessage(Scope, At);
+
+/// <summary>
+/// The set of silent grids (no report and no check-in for the configured hours) changed. Scoped to the city.
+/// <see cref="SilentGridCodes"/> is the whole current set, so a receiver can replace what it holds;
+/// <see cref="NoLongerSilent"/> lists the grids that left it since the previous message.
+/// </summary>
+public sealed record SilentGridsChanged(
+    NodePath Scope,
+    DateTimeOffset At,
+    IReadOnlyList<string> SilentGridCodes,
+    IReadOnlyList<string> NoLongerSilent) : FeedMessage(Scope, At);
 
 /// <summary>
 /// "The feed is alive": published every few seconds, so a screen can tell a quiet city from a dead data source.

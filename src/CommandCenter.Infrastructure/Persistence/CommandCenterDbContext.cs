@@ -2,6 +2,7 @@ using System.Text.Json;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Monitoring;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Teams;
 using Microsoft.AspNetCore.Identity;
@@ -35,6 +36,8 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
     public DbSet<Deployment> Deployments => Set<Deployment>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<GridCheckIn> GridCheckIns => Set<GridCheckIn>();
 
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
 
@@ -94,6 +97,11 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
 
             // The escalation scan: open alerts whose stage deadline has passed.
             alert.HasIndex(a => a.StageDeadline);
+
+            // The late-report charge scan: late alerts not charged yet. A partial index, so it holds only those; its
+            // filter is spelled as EF writes the scan's WHERE clause, or SQLite would not use it.
+            alert.HasIndex(a => a.ReportedAt, "IX_Alerts_UnchargedLateReports")
+                .HasFilter("\"IsLateReport\" AND \"LateChargedAt\" IS NULL");
         });
 
         model.Entity<AlertReport>(report =>
@@ -103,6 +111,9 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
             // The idempotency check, and the guarantee behind it.
             report.HasIndex(r => new { r.Source, r.ExternalId }).IsUnique();
             report.HasIndex(r => r.AlertId);
+
+            // The silent-grid scan: which grids were heard from lately.
+            report.HasIndex(r => r.ReceivedAt);
             report.HasOne<Alert>().WithMany().HasForeignKey(r => r.AlertId);
         });
 
@@ -133,6 +144,14 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
             deployment.HasIndex(d => new { d.TeamCode, d.EndedAt });
             deployment.HasIndex(d => d.AlertId);
             deployment.Ignore(d => d.IsActive);
+        });
+
+        model.Entity<GridCheckIn>(checkIn =>
+        {
+            checkIn.HasKey(c => c.Id);
+            checkIn.Property(c => c.WorkerName).HasMaxLength(IngestionLimits.NameMaxLength);
+            checkIn.HasIndex(c => new { c.GridCode, c.At });
+            checkIn.HasIndex(c => c.At);
         });
 
         model.Entity<AuditEntry>(audit =>

@@ -70,6 +70,12 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.Property<long>("LastReportedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LateChargedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LateChargedTo")
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("Latitude")
                         .HasColumnType("REAL");
 
@@ -146,6 +152,9 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("GridCode", "CategoryCode", "LastReportedAt");
 
+                    b.HasIndex(new[] { "ReportedAt" }, "IX_Alerts_UnchargedLateReports")
+                        .HasFilter("\"IsLateReport\" AND \"LateChargedAt\" IS NULL");
+
                     b.ToTable("Alerts");
                 });
 
@@ -179,6 +188,8 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AlertId");
+
+                    b.HasIndex("ReceivedAt");
 
                     b.HasIndex("Source", "ExternalId")
                         .IsUnique();
@@ -237,6 +248,33 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.HasIndex("Subject", "SubjectId", "At");
 
                     b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("CommandCenter.Core.Monitoring.GridCheckIn", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GridCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkerName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("GridCode", "At");
+
+                    b.ToTable("GridCheckIns");
                 });
 
             modelBuilder.Entity("CommandCenter.Core.Petitions.PetitionFollowUp", b =>
@@ -302,6 +340,9 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.Property<string>("ExternalId")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("FollowUpOverdueSince")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("GridCode")
                         .HasColumnType("TEXT");

@@ -1,0 +1,261 @@
+using CommandCenter.Core;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Feed;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Infrastructure.Alerts;
+using CommandCenter.Infrastructure.Monitoring;
+using CommandCenter.Infrastructure.Tests.Workflow;
+using CommandCenter.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CommandCenter.Infrastructure.Tests.Monitoring;
+
+/// <summary>
+/// <see cref="LateReportService"/> on a real store with the seeded limits (General: 120 min from occurring to being
+/// reported): each late alert is charged once to its grid's responsible person and its reporter — on a second run,
+/// after downtime and when two runs race — and supervisors can count the charges per grid and person.
+/// </summary>
+public sealed class LateReportServiceTests
+{
+    private static readonly Person _reporter = new("李四", "13800000001");
+
+    [Fact]
+    public async Task ChargeDueAsync_OnTimeReport_ChargesNothing()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        await RaiseAsync(host, delayMinutes: 120);
+
+        var charged = await host.Get<LateReportService>().ChargeDueAsync();
+
+        Assert.Equal(0, charged);
+        Assert.Null((await StoredAsync(host)).LateChargedAt);
+    }
+
+    [Fact]
+    public async Task ChargeDueAsync_LateReport_ChargesItToTheGridsResponsiblePerson()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        await RaiseAsync(host);
+        host.Time.Advance(TimeSpan.FromSeconds(5));
+
+        var charged = await host.Get<LateReportService>().ChargeDueAsync();
+
+        Assert.Equal(1, charged);
+        var stored = await StoredAsync(host);
+        Assert.Equal((host.Time.Now(), Responsible(host, Staff.AlertGrid)), (stored.LateChargedAt, stored.LateChargedTo));
+    }
+
+    [Fact]
+    public async Task ChargeDueAsync_LateReport_WritesOneAuditEntryNamingTheGridThePeopleTheLimitAndTheDelay()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var alertId = await RaiseAsync(host);
+
+        await host.Get<LateReportService>().ChargeDueAsync();
+
+        await using var db = host.NewDbContext();
+        var audit = await db.AuditEntries.SingleAsync(e => e.Action == "LateReportCharged");
+        Assert.Equal((alertId.ToString(), "late-report-job", "system"), (audit.SubjectId, audit.Actor, audit.Seat));
+        Assert.Equal(((DateTimeOffset?)StoreHost.Start.AddMinutes(-150 + 120), (int?)1), (audit.Deadline, audit.PolicyVersion));
+        Assert.All(
+            new[] { "150 min", "120 min", Staff.AlertGrid, Responsible(host, Staff.AlertGrid), _reporter.Name },
+            part => Assert.Contains(part, audit.Comment, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ChargeDueAsync_LateReport_PublishesOneChargeOnTheAlertsPath()
+    {
+        using var dir = new TempDirectory();
+        var feed = new RecordingFeed();
+        await using var host = await StoreHost.StartAsync(dir.Path, feed: feed);
+        var alertId = await RaiseAsync(host);
+
+        await host.Get<LateReportService>().ChargeDueAsync();
+
+        var charge = Assert.Single(feed.Published.OfType<LateReportCharged>());
+        Assert.Equal((alertId, Staff.AlertGrid, Responsible(host, Staff.AlertGrid), _reporter.Name), (charge.AlertId, charge.GridCode, charge.ResponsibleName, charge.ReporterName));
+        Assert.Equal(((TimeSpan?)TimeSpan.FromMinutes(120), TimeSpan.FromMinutes(150)), (charge.Limit, charge.Delay));
+        Assert.Equal(Staff.AlertGrid, charge.Scope.GridCode);
+    }
+
+    [Fact]
+    public async Task ChargeDueAsync_LateReport_LeavesTheAlertsVersionForStaff()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        await RaiseAsync(host);
+        var before = (await StoredAsync(host)).Version;
+
+        await host.Get<LateReportService>().ChargeDueAsync();
+
+        Assert.Equal(before, (await StoredAsync(host)).Version);
+    }
+
+    [Fact]
+    public async Task ChargeDueAsync_SecondRun_ChargesNothing()
+    {
+        using var dir = new TempDirectory();
+        var feed = new RecordingFeed();
+        await using var host = await StoreHost.StartAsync(dir.Path, feed: feed);
+        await RaiseAsync(host);
+        var service = host.Get<LateReportService>();
+        await service.ChargeDueAsync();
+        host.Time.Advance(TimeSpan.FromMinutes(5));
+
+        var again = await service.ChargeDueAsync();
+
+        Assert.Equal(0, again);
+        await using var db = host.NewDbContext();
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "LateReportCharged"));
+        Assert.Single(feed.Published.OfType<LateReportCharged>());
+    }
+
+    [Fact]
+    public async Task ChargeDueAsync_RaisedJustBeforeTheServerWentDown_ChargesOnceAfterTheRestart()
+    {
+        using var dir = new TempDirectory();
+        var time = new FakeTimeProvider(StoreHost.Start);
+        await using (var before = await StoreHost.StartAsync(dir.Path, time))
+        {
+            await RaiseAsync(before);
+        }
+
+        time.Advance(TimeSpan.FromHours(3));
+        var feed = new RecordingFeed();
+        await using var after = await StoreHost.StartAsync(dir.Path, time, feed);
+
+        var charged = await after.Get<LateReportService>().ChargeDueAsync();
+        var again = await after.Get<LateReportService>().ChargeDueAsync();
+
+        Assert.Equal((1, 0), (charged, again));
+        Assert.Equal(time.Now(), (await StoredAsync(after)).LateChargedAt);
+        Assert.Single(feed.Published.OfType<LateReportCharged>());
+    }
+
+    [Fact]
+    public async Task ChargeDueAsync_TwoRunsAtOnce_ChargeEachLateReportExactlyOnce()
+    {
+        using var dir = new TempDirectory();
+        var feed = new RecordingFeed();
+        await using var host = await StoreHost.StartAsync(dir.Path, feed: feed);
+        LateReportService[] services =
+        [
+            ActivatorUtilities.CreateInstance<LateReportService>(host.Services),
+            ActivatorUtilities.CreateInstance<LateReportService>(host.Services),
+        ];
+
+        await RaceAsync(host, feed, services);
+    }
+
+    [Fact]
+    public async Task ChargeDueAsync_TwoServersSharingTheStoreAtOnce_ChargeEachLateReportExactlyOnce()
+    {
+        using var dir = new TempDirectory();
+        var feed = new RecordingFeed();
+        await using var first = await StoreHost.StartAsync(dir.Path, feed: feed);
+        await using var second = await StoreHost.StartAsync(dir.Path, first.Time, feed);
+
+        await RaceAsync(first, feed, [first.Get<LateReportService>(), second.Get<LateReportService>()]);
+    }
+
+    [Fact]
+    public async Task LateReportsAsync_ChargedReportsInTheTown_CountsThemPerGridAndReporter()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var busy = Staff.AlertGrid;
+        var quiet = DemoCity.GridCode(0, 0, 1);
+        await RaiseAsync(host, busy, "late-1", "0101");
+        await RaiseAsync(host, busy, "late-2", "0102");
+        await RaiseAsync(host, busy, "late-3", "0103", new Person("王五"));
+        await RaiseAsync(host, busy, "on-time", "0104", delayMinutes: 30);
+        await RaiseAsync(host, quiet, "late-4", "0101");
+        await RaiseAsync(host, DemoCity.GridCode(1, 0, 1), "other-town", "0101");
+        await host.Get<LateReportService>().ChargeDueAsync();
+
+        var tallies = await host.Get<LateReportService>().LateReportsAsync(Staff.TownCode, StoreHost.Start.AddDays(-1), StoreHost.Start.AddDays(1));
+
+        Assert.Equal([(busy, 3), (quiet, 1)], tallies.Select(t => (t.GridCode, t.Count)));
+        Assert.Equal((Responsible(host, busy), TimeSpan.FromMinutes(150)), (tallies[0].ResponsibleName, tallies[0].LongestDelay));
+        Assert.Equal([new ReporterTally(_reporter.Name, 2), new ReporterTally("王五", 1)], tallies[0].Reporters);
+    }
+
+    [Fact]
+    public async Task LateReportsAsync_ReportedOutsideThePeriod_LeavesThemOut()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        await RaiseAsync(host);
+        await host.Get<LateReportService>().ChargeDueAsync();
+
+        var tallies = await host.Get<LateReportService>().LateReportsAsync(Staff.CityCode, StoreHost.Start.AddMilliseconds(1), StoreHost.Start.AddDays(1));
+
+        Assert.Empty(tallies);
+    }
+
+    [Fact]
+    public async Task LateReportsAsync_NotChargedYet_LeavesThemOut()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        await RaiseAsync(host);
+
+        var tallies = await host.Get<LateReportService>().LateReportsAsync(Staff.AlertGrid, StoreHost.Start, StoreHost.Start.AddDays(1));
+
+        Assert.Empty(tallies);
+    }
+
+    [Fact]
+    public async Task LateReportsAsync_UnknownNode_Throws()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+
+        await Assert.ThrowsAsync<DomainRuleException>(() =>
+            host.Get<LateReportService>().LateReportsAsync("999999", StoreHost.Start, StoreHost.Start.AddDays(1)));
+    }
+
+    /// <summary>Rounds of 20 late alerts in one town, then both services charge at once.</summary>
+    private static async Task RaceAsync(StoreHost host, RecordingFeed feed, LateReportService[] services)
+    {
+        const int alerts = 20;
+        foreach (var round in Enumerable.Range(0, 3))
+        {
+            var ids = new List<Guid>();
+            foreach (var i in Enumerable.Range(0, alerts))
+            {
+                ids.Add(await RaiseAsync(host, DemoCity.GridCode(round, i / 10, (i % 10) + 1), $"late-{round}-{i}"));
+            }
+
+            var counts = await AtOnce.RunAsync(services.Length, i => services[i].ChargeDueAsync());
+
+            Assert.Equal(alerts, counts.Sum());
+            await using var db = host.NewDbContext();
+            var subjects = ids.Select(id => id.ToString()).ToList();
+            var audited = await db.AuditEntries.Where(e => e.Action == "LateReportCharged" && subjects.Contains(e.SubjectId)).GroupBy(e => e.SubjectId).Select(g => g.Count()).ToListAsync();
+            Assert.Equal(Enumerable.Repeat(1, alerts), audited);
+            Assert.Equal(alerts, feed.Published.OfType<LateReportCharged>().Count(m => ids.Contains(m.AlertId)));
+        }
+    }
+
+    /// <summary>Raises a General alert that occurred <paramref name="delayMinutes"/> before it reaches us (late beyond 120).</summary>
+    private static async Task<Guid> RaiseAsync(
+        StoreHost host, string? gridCode = null, string externalId = "ext-1", string categoryCode = "0101", Person? reporter = null, int delayMinutes = 150)
+    {
+        var report = Reports.InGrid(gridCode ?? Staff.AlertGrid, externalId, categoryCode, occurredAt: host.Time.Now().AddMinutes(-delayMinutes)) with { Reporter = reporter ?? _reporter };
+        return (await host.Get<AlertIngestionService>().IngestAsync(report, Actors.Hotline)).Alert.Id;
+    }
+
+    private static string Responsible(StoreHost host, string gridCode) => host.Get<ReferenceData>().Map.Find(gridCode)!.Responsible.Name;
+
+    private static async Task<Alert> StoredAsync(StoreHost host)
+    {
+        await using var db = host.NewDbContext();
+        return await db.Alerts.SingleAsync();
+    }
+}
