@@ -16,6 +16,10 @@ public interface ICommandCenterClient
     Task DeploymentChanged(DeploymentChanged change);
 
     Task TeamStatusChanged(TeamStatusChanged change);
+
+    Task LateReportCharged(LateReportCharged change);
+
+    Task SilentGridsChanged(SilentGridsChanged change);
 }
 
 /// <summary>The node a connection now watches.</summary>

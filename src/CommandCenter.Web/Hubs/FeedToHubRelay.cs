@@ -32,6 +32,8 @@ internal sealed class FeedToHubRelay(ILiveFeed feed, IHubContext<CommandCenterHu
             PetitionWarningChanged warning => clients.PetitionWarningChanged(warning),
             DeploymentChanged deployment => clients.DeploymentChanged(deployment),
             TeamStatusChanged team => clients.TeamStatusChanged(team),
+            LateReportCharged late => clients.LateReportCharged(late),
+            SilentGridsChanged silent => clients.SilentGridsChanged(silent),
             _ => Task.CompletedTask,
         };
         await send;
