@@ -68,6 +68,22 @@ public static class HostingExtensions
         // Chinese unless asked for (?culture=en or the culture cookie): a browser's language says nothing about the wall's audience.
         localization.RequestCultureProviders = [.. localization.RequestCultureProviders.Where(p => p is not AcceptLanguageHeaderRequestCultureProvider)];
         app.UseRequestLocalization(localization);
+
+        // A circuit takes its culture from its own connection request, which has no query string: remember a
+        // ?culture= choice in the culture cookie so the live page keeps the language the first render used.
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Query.ContainsKey("culture"))
+            {
+                var chosen = context.Features.Get<IRequestCultureFeature>()!.RequestCulture;
+                context.Response.Cookies.Append(
+                    CookieRequestCultureProvider.DefaultCookieName,
+                    CookieRequestCultureProvider.MakeCookieValue(chosen),
+                    new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax });
+            }
+
+            await next();
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

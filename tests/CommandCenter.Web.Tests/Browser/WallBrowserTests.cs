@@ -125,6 +125,7 @@ public sealed class WallBrowserTests(BrowserFixture browser) : BrowserTest(brows
         await SignInAsync(page, App, "wall");
         await page.GotoAsync(new Uri(App.BaseAddress, "wall?culture=en").ToString());
 
+        await Expect(page.Locator("[data-circuit=live]")).ToBeVisibleAsync(new() { Timeout = 10_000 }); // the live circuit, not just the first render
         await Expect(page.Locator("[data-testid=kpi-Open] .kpi-label")).ToHaveTextAsync("Open alerts");
     }
 
