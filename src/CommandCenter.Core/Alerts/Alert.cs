@@ -171,7 +171,11 @@ public sealed class Alert
         Touch(now);
     }
 
-    /// <summary>Moves the alert to another state through the workflow's rules; an illegal move throws.</summary>
+    /// <summary>
+    /// Moves the alert to another state through the transition table only; an illegal move throws. People never
+    /// call this: staff act through <see cref="Apply"/>, which adds the role, person and deadline rules and the
+    /// audit trail. It exists for importing history and for setting up states in tests.
+    /// </summary>
     public AlertState MoveTo(AlertState next, DateTimeOffset now)
     {
         AlertWorkflow.EnsureCanMove(State, next);
