@@ -52,6 +52,7 @@ public static class DependencyInjection
         services.AddSingleton<PetitionService>();
         services.AddSingleton<TeamService>();
         services.AddSingleton<AlertWorkflowService>();
+        services.AddSingleton<DispatchService>();
         services.AddSingleton<EscalationService>();
         services.AddSingleton<PetitionCadenceService>();
         services.AddSingleton<LateReportService>();

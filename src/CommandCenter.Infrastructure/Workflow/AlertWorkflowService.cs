@@ -98,7 +98,9 @@ public sealed class AlertWorkflowService(
         return outcomes;
     }
 
-    private void EnsureJurisdiction(Alert alert, Operator by)
+    /// <summary>Walls never act; everyone else only inside their node's subtree.</summary>
+    /// <exception cref="WorkflowDeniedException">Either rule is broken.</exception>
+    internal void EnsureJurisdiction(Alert alert, Operator by)
     {
         if (!by.CanAct)
         {

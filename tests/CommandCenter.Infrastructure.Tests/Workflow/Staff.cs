@@ -21,6 +21,9 @@ internal static class Staff
 
     public static readonly string AlertGrid = DemoCity.GridCode(0, 1, 2);
 
+    /// <summary>Another grid of the alert's community, for a second alert that must not merge into the first.</summary>
+    public static string DemoGrid(int sequence) => DemoCity.GridCode(0, 1, sequence);
+
     public static readonly Operator TownStaff = new("u-hubin-1", "陈静", Role.Staff, TownCode);
     public static readonly Operator TownColleague = new("u-hubin-2", "刘洋", Role.Staff, TownCode);
     public static readonly Operator NeighbourTownStaff = new("u-wangjiang", "周涛", Role.Staff, OtherTownCode);
