@@ -29,6 +29,8 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
 
     /// <param name="realTime">Keep the system clock (browser tests: the wall's clock and throttle must run by themselves).</param>
     /// <param name="port">A fixed port, so a restarted app is found where the browser left it; 0 picks a free one.</param>
+    private HttpClient? _cityReader;
+
     public CommandCenterApp(string dataDir, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null, bool realTime = false, int port = 0)
     {
         _dataDir = dataDir;
@@ -57,6 +59,9 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
 
     /// <summary>A plain client talking to the real port.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>A client signed in as the city's duty officer, who may read every alert, warning and team.</summary>
+    public async Task<HttpClient> CityReaderAsync() => _cityReader ??= await SignedInClientAsync("duty");
 
     public CommandCenterDbContext NewDbContext() =>
         Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>().CreateDbContext();
@@ -151,6 +156,7 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
         if (disposing)
         {
             Http.Dispose();
+            _cityReader?.Dispose();
         }
 
         base.Dispose(disposing);

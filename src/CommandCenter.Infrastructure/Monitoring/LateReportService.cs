@@ -70,7 +70,7 @@ public sealed class LateReportService(
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var charged = await InScope(db.Alerts.AsNoTracking(), node)
+        var charged = await db.Alerts.AsNoTracking().InSubtree(node)
             .Where(a => a.LateChargedAt != null && a.ReportedAt >= from && a.ReportedAt < to)
             .Select(a => new { a.GridCode, Responsible = a.LateChargedTo!, a.ReporterName, a.OccurredAt, a.ReportedAt })
             .ToListAsync(ct);
@@ -147,14 +147,6 @@ public sealed class LateReportService(
 
         return (charges.Count, due.Count == BatchSize);
     }
-
-    private static IQueryable<Alert> InScope(IQueryable<Alert> alerts, AdminNode node) => node.Level switch
-    {
-        NodeLevel.City => alerts,
-        NodeLevel.Town => alerts.Where(a => a.TownCode == node.Code),
-        NodeLevel.Community => alerts.Where(a => a.CommunityCode == node.Code),
-        _ => alerts.Where(a => a.GridCode == node.Code),
-    };
 
     private static string Minutes(TimeSpan span) => $"{span.TotalMinutes:0} min";
 }

@@ -35,8 +35,10 @@ public static class AlertEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("Report a grid event. Idempotent on (source, externalId); repeats in the same grid and category merge.");
-        alerts.MapGet("/{id:guid}", GetAsync).WithName("GetAlert");
-        alerts.MapGet("/", ListAsync);
+        alerts.MapGet("/{id:guid}", GetAsync).WithName("GetAlert").AddEndpointFilter<ReadAccessFilter>()
+            .WithSummary("One alert, when it is in the caller's jurisdiction (signed in) or was reported by the caller's system (API key).");
+        alerts.MapGet("/", ListAsync).AddEndpointFilter<ReadAccessFilter>()
+            .WithSummary("Newest first, within what the caller may read.");
         return api;
     }
 
@@ -69,20 +71,25 @@ public static class AlertEndpoints
             : TypedResults.Ok(dto);
     }
 
-    private static async Task<Results<Ok<AlertDto>, ProblemHttpResult>> GetAsync(
-        Guid id, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
+    private static async Task<IResult> GetAsync(
+        Guid id, HttpContext http, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var alert = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
-        return alert is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such alert.", detail: $"Alert {id} does not exist.")
-            : TypedResults.Ok(AlertDto.From(alert, reference));
+        var scope = ReadAccessFilter.Scope(http);
+        return alert switch
+        {
+            null => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such alert.", detail: $"Alert {id} does not exist."),
+            _ when !scope.Covers(alert.GridCode, alert.Source, reference.Map) => scope.Forbidden($"Alert {id}"),
+            _ => TypedResults.Ok(AlertDto.From(alert, reference)),
+        };
     }
 
     private static async Task<IResult> ListAsync(
         string? townCode, string? state, string? since, string? limit,
-        IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
+        HttpContext http, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
     {
+        var scope = ReadAccessFilter.Scope(http);
         var errors = new FieldErrors();
         if (townCode is not null && reference.Map.Find(townCode) is not { Level: NodeLevel.Town })
         {
@@ -102,8 +109,18 @@ public static class AlertEndpoints
             return JsonBody.Invalid(errors);
         }
 
+        if (townCode is not null && !reference.Map.IsWithin(townCode, scope.Node.Code) && !reference.Map.IsWithin(scope.Node.Code, townCode))
+        {
+            return scope.Forbidden($"Town {townCode}");
+        }
+
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var query = db.Alerts.AsNoTracking();
+        var query = db.Alerts.AsNoTracking().InSubtree(scope.Node);
+        if (scope.Source is { } source)
+        {
+            query = query.Where(a => a.Source == source);
+        }
+
         if (townCode is not null)
         {
             query = query.Where(a => a.TownCode == townCode);

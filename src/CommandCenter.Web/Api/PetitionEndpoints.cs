@@ -31,8 +31,8 @@ public static class PetitionEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        petitions.MapGet("/{id:guid}", GetAsync);
-        petitions.MapGet("/", ListAsync);
+        petitions.MapGet("/{id:guid}", GetAsync).AddEndpointFilter<ReadAccessFilter>();
+        petitions.MapGet("/", ListAsync).AddEndpointFilter<ReadAccessFilter>();
         return api;
     }
 
@@ -112,16 +112,23 @@ public static class PetitionEndpoints
         }
     }
 
-    private static async Task<IResult> GetAsync(Guid id, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var warning = await db.PetitionWarnings.AsNoTracking().Include(w => w.FollowUps).FirstOrDefaultAsync(w => w.Id == id, ct);
-        return warning is null ? NotFound(id) : TypedResults.Ok(PetitionWarningDto.From(warning, reference));
+        var scope = ReadAccessFilter.Scope(http);
+        return warning switch
+        {
+            null => NotFound(id),
+            _ when !scope.Covers(warning.OriginCode, warning.Source, reference.Map) => scope.Forbidden($"Petition warning {id}"),
+            _ => TypedResults.Ok(PetitionWarningDto.From(warning, reference)),
+        };
     }
 
     private static async Task<IResult> ListAsync(
-        string? townCode, string? active, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
+        string? townCode, string? active, HttpContext http, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
     {
+        var scope = ReadAccessFilter.Scope(http);
         var errors = new FieldErrors();
         if (townCode is not null && reference.Map.Find(townCode) is not { Level: NodeLevel.Town })
         {
@@ -146,8 +153,18 @@ public static class PetitionEndpoints
             return JsonBody.Invalid(errors);
         }
 
+        if (townCode is not null && !reference.Map.IsWithin(townCode, scope.Node.Code) && !reference.Map.IsWithin(scope.Node.Code, townCode))
+        {
+            return scope.Forbidden($"Town {townCode}");
+        }
+
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var query = db.PetitionWarnings.AsNoTracking().Include(w => w.FollowUps).AsQueryable();
+        var query = db.PetitionWarnings.AsNoTracking().Include(w => w.FollowUps).AsQueryable().InSubtree(scope.Node);
+        if (scope.Source is { } source)
+        {
+            query = query.Where(w => w.Source == source);
+        }
+
         if (townCode is not null)
         {
             query = query.Where(w => w.TownCode == townCode);

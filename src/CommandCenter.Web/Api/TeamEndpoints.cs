@@ -15,8 +15,9 @@ public static class TeamEndpoints
     public static RouteGroupBuilder MapTeamEndpoints(this RouteGroupBuilder api)
     {
         var teams = api.MapGroup("/teams").WithTags("Teams");
-        teams.MapGet("/", ListAsync);
-        teams.MapGet("/{code}", GetAsync);
+        teams.MapGet("/", ListAsync).AddEndpointFilter<ReadAccessFilter>()
+            .WithSummary("Signed in: the teams of your subtree and the teams above it that serve you. API key: every team.");
+        teams.MapGet("/{code}", GetAsync).AddEndpointFilter<ReadAccessFilter>();
         teams.MapPost("/{code}/status", PostStatusAsync)
             .AddEndpointFilter<ApiKeyFilter>()
             .Accepts<TeamStatusRequest>("application/json")
@@ -75,22 +76,35 @@ public static class TeamEndpoints
         }
     }
 
-    private static async Task<IResult> GetAsync(string code, IDbContextFactory<CommandCenterDbContext> contexts, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string code, HttpContext http, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var team = await db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Code == code, ct);
-        return team is null ? NotFound(code) : TypedResults.Ok(TeamDto.From(team));
+        var scope = ReadAccessFilter.Scope(http);
+        return team switch
+        {
+            null => NotFound(code),
+            _ when !Serves(scope, team, reference) => scope.Forbidden($"Team {code}"),
+            _ => TypedResults.Ok(TeamDto.From(team)),
+        };
     }
 
-    private static async Task<IResult> ListAsync(string? nodeCode, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string? nodeCode, HttpContext http, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)
     {
+        var scope = ReadAccessFilter.Scope(http);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Code).ToListAsync(ct);
         return TypedResults.Ok(teams
-            .Where(t => nodeCode is null || reference.Map.IsWithin(t.NodeCode, nodeCode))
+            .Where(t => Serves(scope, t, reference) && (nodeCode is null || reference.Map.IsWithin(t.NodeCode, nodeCode)))
             .Select(TeamDto.From)
             .ToList());
     }
+
+    /// <summary>A person sees their subtree's teams and those above them (the town's and the city's serve them too).</summary>
+    private static bool Serves(ReadScope scope, Team team, ReferenceData reference) =>
+        scope.Source is not null
+        || reference.Map.IsWithin(team.NodeCode, scope.Node.Code)
+        || reference.Map.IsWithin(scope.Node.Code, team.NodeCode);
 
     private static IResult NotFound(string code) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such team.", detail: $"Team '{code}' does not exist.");

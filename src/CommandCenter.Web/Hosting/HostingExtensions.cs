@@ -101,6 +101,7 @@ public static class HostingExtensions
         api.MapReferenceEndpoints();
         api.MapAdminEndpoints();
         api.MapWorkflowEndpoints();
+        api.MapCheckInEndpoints();
 
         app.MapGet("/", () => Results.Redirect("/wall")).ExcludeFromDescription();
         app.MapPost("/signout", async (Microsoft.AspNetCore.Identity.SignInManager<Infrastructure.Persistence.CommandCenterUser> signIn) =>

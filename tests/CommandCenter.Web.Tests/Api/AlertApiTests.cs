@@ -108,8 +108,8 @@ public sealed class AlertApiTests : FreshAppTest
     {
         var created = await ReadAsync(await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-get")));
 
-        var found = await App.Http.GetFromJsonAsync<AlertDto>($"/api/v1/alerts/{created.Id}", CommandCenterApp.Json);
-        var missing = await App.Http.GetAsync($"/api/v1/alerts/{Guid.NewGuid()}");
+        var found = await (await App.CityReaderAsync()).GetFromJsonAsync<AlertDto>($"/api/v1/alerts/{created.Id}", CommandCenterApp.Json);
+        var missing = await (await App.CityReaderAsync()).GetAsync($"/api/v1/alerts/{Guid.NewGuid()}");
 
         Assert.Equal(created, found);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -142,13 +142,13 @@ public sealed class AlertApiTests : FreshAppTest
     [InlineData("?limit=abc", "limit")]
     public async Task List_BadQuery_Returns400NamingTheParameter(string query, string field)
     {
-        var response = await App.Http.GetAsync($"/api/v1/alerts{query}");
+        var response = await (await App.CityReaderAsync()).GetAsync($"/api/v1/alerts{query}");
 
         await ProblemAssert.NamesFieldAsync(response, field);
     }
 
     private async Task<List<AlertDto>> ListAsync(string query) =>
-        (await App.Http.GetFromJsonAsync<List<AlertDto>>($"/api/v1/alerts{query}", CommandCenterApp.Json))!;
+        (await (await App.CityReaderAsync()).GetFromJsonAsync<List<AlertDto>>($"/api/v1/alerts{query}", CommandCenterApp.Json))!;
 
     private static async Task<AlertDto> ReadAsync(HttpResponseMessage response)
     {

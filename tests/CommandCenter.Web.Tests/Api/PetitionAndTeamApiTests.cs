@@ -47,7 +47,7 @@ public sealed class PetitionAndTeamApiTests : FreshAppTest
         var response = await App.PostJsonAsync($"/api/v1/petition-warnings/{created!.Id}/follow-ups", new { text = "约60人在村委会聚集", stage = "gathering", estimatedHeadcount = 60 });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var fetched = await App.Http.GetFromJsonAsync<PetitionWarningDto>($"/api/v1/petition-warnings/{created.Id}", CommandCenterApp.Json);
+        var fetched = await (await App.CityReaderAsync()).GetFromJsonAsync<PetitionWarningDto>($"/api/v1/petition-warnings/{created.Id}", CommandCenterApp.Json);
         Assert.Equal(PetitionStage.Gathering, fetched!.Stage);
         Assert.Equal(60, fetched.EstimatedHeadcount);
         Assert.Equal(StoreHost.Start.AddMinutes(20), fetched.LastFollowUpAt);
@@ -64,7 +64,7 @@ public sealed class PetitionAndTeamApiTests : FreshAppTest
         var response = await App.PostJsonAsync($"/api/v1/petition-warnings/{created.Id}/follow-ups", new { text = "又回来了", stage = "brewing" });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict);
-        var fetched = await App.Http.GetFromJsonAsync<PetitionWarningDto>($"/api/v1/petition-warnings/{created.Id}", CommandCenterApp.Json);
+        var fetched = await (await App.CityReaderAsync()).GetFromJsonAsync<PetitionWarningDto>($"/api/v1/petition-warnings/{created.Id}", CommandCenterApp.Json);
         Assert.Equal(PetitionStage.Moving, fetched!.Stage);
         Assert.Single(fetched.FollowUps);
     }
@@ -146,7 +146,7 @@ public sealed class PetitionAndTeamApiTests : FreshAppTest
     [Fact]
     public async Task ListPetitions_ActiveNotABoolean_Returns400NamingIt()
     {
-        var response = await App.Http.GetAsync("/api/v1/petition-warnings?active=maybe");
+        var response = await (await App.CityReaderAsync()).GetAsync("/api/v1/petition-warnings?active=maybe");
 
         await ProblemAssert.NamesFieldAsync(response, "active");
     }
@@ -160,7 +160,7 @@ public sealed class PetitionAndTeamApiTests : FreshAppTest
             App.PostJsonAsync($"/api/v1/petition-warnings/{created!.Id}/follow-ups", new { text = $"续报 {i}" })));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var fetched = await App.Http.GetFromJsonAsync<PetitionWarningDto>($"/api/v1/petition-warnings/{created!.Id}", CommandCenterApp.Json);
+        var fetched = await (await App.CityReaderAsync()).GetFromJsonAsync<PetitionWarningDto>($"/api/v1/petition-warnings/{created!.Id}", CommandCenterApp.Json);
         Assert.Equal(20, fetched!.FollowUps.Count);
     }
 

@@ -40,7 +40,7 @@ public sealed class WorkflowApiTests : FreshAppTest
         var response = await ActAsync(staff, alert.Id, "acknowledge");
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden);
-        var after = await App.Http.GetFromJsonAsync<AlertDto>($"/api/v1/alerts/{alert.Id}", CommandCenterApp.Json);
+        var after = await (await App.CityReaderAsync()).GetFromJsonAsync<AlertDto>($"/api/v1/alerts/{alert.Id}", CommandCenterApp.Json);
         Assert.Equal(AlertState.Reported, after!.State);
     }
 

@@ -23,7 +23,7 @@ public sealed class RestartTests : IDisposable
         }
 
         using var second = new CommandCenterApp(_dir.Path);
-        var fetched = await second.Http.GetFromJsonAsync<AlertDto>($"/api/v1/alerts/{created.Id}", CommandCenterApp.Json);
+        var fetched = await (await second.CityReaderAsync()).GetFromJsonAsync<AlertDto>($"/api/v1/alerts/{created.Id}", CommandCenterApp.Json);
         var duplicate = await second.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("restart-1"));
 
         Assert.Equal(created, fetched);

@@ -106,14 +106,14 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
 
     private async Task ReloadAsync()
     {
-        if (_operator is null)
+        if (_operator is null || Reference.Map.Find(_operator.NodeCode) is not { } scope)
         {
             return;
         }
 
         _now = Time.GetUtcNow();
         await using var db = await Contexts.CreateDbContextAsync();
-        var query = InJurisdiction(db.Alerts.AsNoTracking(), _operator.NodeCode)
+        var query = db.Alerts.AsNoTracking().InSubtree(scope)
             .Where(a => a.State != AlertState.Closed && a.State != AlertState.Voided);
         if (Enum.TryParse<AlertState>(StateFilter, out var state))
         {
@@ -188,13 +188,4 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
 
     private string Place(Alert alert) =>
         $"{Reference.Map.Find(alert.TownCode)?.Name} · {Reference.Map.Find(alert.CommunityCode)?.Name} · {Reference.Map.Find(alert.GridCode)?.Name}";
-
-    private IQueryable<Alert> InJurisdiction(IQueryable<Alert> alerts, string nodeCode) => Reference.Map.Find(nodeCode)?.Level switch
-    {
-        NodeLevel.Town => alerts.Where(a => a.TownCode == nodeCode),
-        NodeLevel.Community => alerts.Where(a => a.CommunityCode == nodeCode),
-        NodeLevel.Grid => alerts.Where(a => a.GridCode == nodeCode),
-        NodeLevel.City => alerts,
-        _ => alerts.Where(_ => false),
-    };
 }

@@ -1,0 +1,29 @@
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Petitions;
+
+namespace CommandCenter.Infrastructure.Persistence;
+
+/// <summary>
+/// "Everything under this node" as a query the store can index: each record carries its town, community and grid
+/// codes, so a subtree is one equality, never a walk of the tree.
+/// </summary>
+public static class SubtreeQueries
+{
+    public static IQueryable<Alert> InSubtree(this IQueryable<Alert> alerts, AdminNode node) => node.Level switch
+    {
+        NodeLevel.City => alerts,
+        NodeLevel.Town => alerts.Where(a => a.TownCode == node.Code),
+        NodeLevel.Community => alerts.Where(a => a.CommunityCode == node.Code),
+        _ => alerts.Where(a => a.GridCode == node.Code),
+    };
+
+    /// <summary>A warning raised at community level has no grid: it belongs to the community's subtree, not to a grid's.</summary>
+    public static IQueryable<PetitionWarning> InSubtree(this IQueryable<PetitionWarning> warnings, AdminNode node) => node.Level switch
+    {
+        NodeLevel.City => warnings,
+        NodeLevel.Town => warnings.Where(w => w.TownCode == node.Code),
+        NodeLevel.Community => warnings.Where(w => w.CommunityCode == node.Code),
+        _ => warnings.Where(w => w.GridCode == node.Code),
+    };
+}
