@@ -146,6 +146,65 @@ public sealed class CommandCenterHubTests : IAsyncLifetime
         Assert.Equal(CommandCenter.Core.Teams.TeamStatus.Available, team.PreviousStatus);
     }
 
+    [Fact]
+    public async Task LateReportCharged_ReachesTheTownOfTheAlertOnly()
+    {
+        await using var town1 = await ListenerAsync(DemoCity.TownCode(0));
+        await using var town2 = await ListenerAsync(DemoCity.TownCode(1));
+        var charges = _app.Services.GetRequiredService<CommandCenter.Infrastructure.Monitoring.LateReportService>();
+
+        // Major (60 min limit) reported three hours after it happened: a late report, first in town 1, then in town 2.
+        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("late-1", DemoCity.GridCode(0, 1, 4)).With("occurredAt", StoreHost.Start.AddHours(-3).ToString("O")));
+        await charges.ChargeDueAsync();
+        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("late-2", DemoCity.GridCode(1, 1, 4)).With("occurredAt", StoreHost.Start.AddHours(-3).ToString("O")));
+        await charges.ChargeDueAsync();
+
+        var seenByTown1 = await town1.LateReports.Reader.ReadAsync(new CancellationTokenSource(Patience).Token);
+        var seenByTown2 = await town2.LateReports.Reader.ReadAsync(new CancellationTokenSource(Patience).Token);
+        Assert.Equal(DemoCity.GridCode(0, 1, 4), seenByTown1.GridCode);
+        Assert.Equal(DemoCity.GridCode(1, 1, 4), seenByTown2.GridCode); // its first charge is its own: it never got town 1's
+        Assert.Equal(TimeSpan.FromHours(3), seenByTown1.Delay);
+        Assert.False(string.IsNullOrEmpty(seenByTown1.ResponsibleName));
+    }
+
+    [Fact]
+    public async Task SilentGridsChanged_EachWatchedNodeGetsItsOwnPartOfTheSet()
+    {
+        await using var city = await ListenerAsync("330188");
+        await using var town = await ListenerAsync(DemoCity.TownCode(2));
+        var activity = _app.Services.GetRequiredService<CommandCenter.Infrastructure.Monitoring.GridActivityService>();
+        _app.Time.Advance(TimeSpan.FromHours(9));
+
+        await activity.UpdateSilentGridsAsync();
+
+        var citySet = await city.SilentGrids.Reader.ReadAsync(new CancellationTokenSource(Patience).Token);
+        var townSet = await town.SilentGrids.Reader.ReadAsync(new CancellationTokenSource(Patience).Token);
+        Assert.Equal(activity.SilentGridCodes.Order(StringComparer.Ordinal), citySet.SilentGridCodes.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            activity.SilentGridCodes.Where(g => g.StartsWith(DemoCity.TownCode(2), StringComparison.Ordinal)).Order(StringComparer.Ordinal),
+            townSet.SilentGridCodes.Order(StringComparer.Ordinal));
+        Assert.NotEmpty(townSet.SilentGridCodes);
+        Assert.Equal(DemoCity.TownCode(2), townSet.Scope.TownCode);
+    }
+
+    [Fact]
+    public async Task SilentGridsChanged_ACheckInEndsASilence_TheTownIsToldWhichGridLeftTheSet()
+    {
+        var activity = _app.Services.GetRequiredService<CommandCenter.Infrastructure.Monitoring.GridActivityService>();
+        _app.Time.Advance(TimeSpan.FromHours(9));
+        await activity.UpdateSilentGridsAsync();
+        await using var town = await ListenerAsync(DemoCity.TownCode(2));
+        var grid = DemoCity.GridCode(2, 1, 3);
+
+        var response = await _app.PostJsonAsync($"/api/v1/grids/{grid}/check-ins", new { workerName = "张网格" }, CommandCenterApp.KeyFor("gridWorker"));
+
+        response.EnsureSuccessStatusCode();
+        var change = await town.SilentGrids.Reader.ReadAsync(new CancellationTokenSource(Patience).Token);
+        Assert.Equal([grid], change.NoLongerSilent);
+        Assert.DoesNotContain(grid, change.SilentGridCodes);
+        Assert.All(change.SilentGridCodes, g => Assert.StartsWith(DemoCity.TownCode(2), g, StringComparison.Ordinal));
+    }
+
     private HubConnection Connect(System.Net.CookieContainer? cookies) => new HubConnectionBuilder()
         .WithUrl(new Uri(_app.BaseAddress, CommandCenterHub.Path), options => options.Cookies = cookies ?? new System.Net.CookieContainer())
         .AddJsonProtocol(json => HostingExtensions.ConfigureJson(json.PayloadSerializerOptions))
@@ -171,6 +230,8 @@ public sealed class CommandCenterHubTests : IAsyncLifetime
             connection.On<AlertChanged>(nameof(ICommandCenterClient.AlertChanged), change => _alerts.Writer.TryWrite(change));
             connection.On<DeploymentChanged>(nameof(ICommandCenterClient.DeploymentChanged), change => Deployments.Writer.TryWrite(change));
             connection.On<TeamStatusChanged>(nameof(ICommandCenterClient.TeamStatusChanged), change => Teams.Writer.TryWrite(change));
+            connection.On<LateReportCharged>(nameof(ICommandCenterClient.LateReportCharged), charge => LateReports.Writer.TryWrite(charge));
+            connection.On<SilentGridsChanged>(nameof(ICommandCenterClient.SilentGridsChanged), change => SilentGrids.Writer.TryWrite(change));
         }
 
         public HubConnection Connection { get; }
@@ -178,6 +239,10 @@ public sealed class CommandCenterHubTests : IAsyncLifetime
         public Channel<DeploymentChanged> Deployments { get; } = Channel.CreateUnbounded<DeploymentChanged>();
 
         public Channel<TeamStatusChanged> Teams { get; } = Channel.CreateUnbounded<TeamStatusChanged>();
+
+        public Channel<LateReportCharged> LateReports { get; } = Channel.CreateUnbounded<LateReportCharged>();
+
+        public Channel<SilentGridsChanged> SilentGrids { get; } = Channel.CreateUnbounded<SilentGridsChanged>();
 
         public async Task<AlertChanged> NextAlertAsync()
         {
