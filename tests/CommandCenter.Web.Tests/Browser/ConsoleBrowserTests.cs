@@ -29,6 +29,34 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : BrowserTest(br
     }
 
     [Fact]
+    public async Task DispatchFromTheConsole_TeamGoesOutAndTheWallShowsItEnRoute()
+    {
+        var alert = await (await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("console-dispatch", DemoCity.GridCode(0, 1, 4))
+            .With("occurredAt", DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O")))).Content.ReadFromJsonAsync<CommandCenter.Web.Api.AlertDto>(CommandCenterApp.Json);
+        var wall = await PageAsync("wall", "wall");
+        var console = await PageAsync("staff-hubin", "console");
+        var row = console.Locator($"[data-alert-id='{alert!.Id}']");
+        await row.Locator("button[data-action=Acknowledge]").ClickAsync();
+        await Expect(row.Locator("button[data-action=Dispatch]")).ToBeVisibleAsync(new() { Timeout = 5000 });
+
+        await row.Locator("button[data-action=Dispatch]").ClickAsync();
+        var detail = console.Locator("[data-testid=detail]");
+        await Expect(detail.Locator("[data-testid=alert-map] [data-testid=alert-point]")).ToBeVisibleAsync(new() { Timeout = 5000 });
+        await detail.Locator("[data-testid=candidate][data-team=TM-025] input[type=checkbox]").CheckAsync();
+        await detail.Locator("[data-testid=send]").ClickAsync();
+
+        var deployed = detail.Locator("[data-testid=deployed-team][data-team=TM-025]");
+        await Expect(deployed.Locator("[data-testid=team-status]")).ToHaveTextAsync("已派遣", new() { Timeout = 5000 });
+        await Expect(row).ToContainTextAsync("已派遣");
+        await deployed.Locator("button[data-next=EnRoute]").ClickAsync();
+        await Expect(deployed.Locator("[data-testid=team-status]")).ToHaveTextAsync("在途", new() { Timeout = 5000 });
+        await Expect(wall.Locator("[data-testid=team][data-team=TM-025]")).ToContainTextAsync("在途", new() { Timeout = 2000 });
+        await Expect(detail.Locator("[data-testid=timeline]")).ToContainTextAsync("派遣 已签收 → 已派遣");
+        await Expect(detail.Locator("[data-testid=timeline]")).ToContainTextAsync("上报");
+        await console.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "console-dispatch.png") });
+    }
+
+    [Fact]
     public async Task Console_ShowsOnlyMyJurisdiction()
     {
         await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("mine", DemoCity.GridCode(0, 0, 1)).With("occurredAt", DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O")));

@@ -39,6 +39,7 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
     private string? _comment;
     private DateTimeOffset _now;
     private bool _interactive;
+    private int _revision;
     private RenderThrottle? _throttle;
     private IDisposable? _subscription;
     private ITimer? _clock;
@@ -73,7 +74,8 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
         var throttle = _throttle = new RenderThrottle(Time, TimeSpan.FromMilliseconds(500), () => InvokeAsync(ReloadAsync));
         _subscription = Feed.Subscribe((message, _) =>
         {
-            if (message is AlertChanged change && change.Scope.Codes().Contains(_operator.NodeCode))
+            // Alerts, and the teams working them (a deployment is scoped to its alert's place).
+            if (message is (AlertChanged or DeploymentChanged) && message.Scope.Codes().Contains(_operator.NodeCode))
             {
                 throttle.Request();
             }
@@ -133,6 +135,7 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
             await ShowDetailAsync(_detail.Id);
         }
 
+        _revision++;
         StateHasChanged();
     }
 
@@ -151,13 +154,32 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
     {
         try
         {
-            await Workflow.ApplyAsync(id, action, _operator!, string.IsNullOrWhiteSpace(_comment) ? null : _comment.Trim());
+            await Workflow.ApplyAsync(id, action, _operator!, CommentText);
             Say(T["Console_Done", T[$"Action_{action}"]], error: false);
             _comment = null;
         }
         catch (Exception ex) when (ex is DomainRuleException or WorkflowDeniedException or AlertConflictException)
         {
             Say(ex.Message, error: true);
+        }
+
+        await ReloadAsync();
+    }
+
+    /// <summary>A timeline step in words: a workflow action, or what the system did (raised, merged, escalated, charged).</summary>
+    private string Step(string action) =>
+        T[$"Audit_{action}"] is { ResourceNotFound: false } system ? system
+        : T[$"Action_{action}"] is { ResourceNotFound: false } step ? step
+        : action;
+
+    private string? CommentText => string.IsNullOrWhiteSpace(_comment) ? null : _comment.Trim();
+
+    private async Task OnDispatchDoneAsync((string Message, bool IsError) result)
+    {
+        Say(result.Message, result.IsError);
+        if (!result.IsError)
+        {
+            _comment = null;
         }
 
         await ReloadAsync();
