@@ -69,6 +69,26 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : BrowserTest(br
     }
 
     [Fact]
+    public async Task Filters_ByCategoryAndByCommunity_NarrowTheQueue()
+    {
+        var recent = DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O");
+        await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("theft", DemoCity.GridCode(0, 0, 1), category: "0101").With("occurredAt", recent));
+        await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("dispute", DemoCity.GridCode(0, 2, 1), category: "0201").With("occurredAt", recent));
+        var console = await PageAsync("staff-hubin", "console");
+        var rows = console.Locator("[data-testid=queue-row]");
+        await Expect(rows).ToHaveCountAsync(2, new() { Timeout = 5000 });
+
+        await console.Locator("[data-testid=filter-category]").SelectOptionAsync("02");
+        await Expect(rows).ToHaveCountAsync(1, new() { Timeout = 5000 });
+        await Expect(rows).ToContainTextAsync(DemoCity.Map().Find(DemoCity.GridCode(0, 2, 1))!.Name);
+
+        await console.Locator("[data-testid=filter-category]").SelectOptionAsync("");
+        await console.Locator("[data-testid=filter-node]").SelectOptionAsync("330188001001");
+        await Expect(rows).ToHaveCountAsync(1, new() { Timeout = 5000 });
+        await Expect(rows).ToContainTextAsync(DemoCity.Map().Find(DemoCity.GridCode(0, 0, 1))!.Name);
+    }
+
+    [Fact]
     public async Task Console_AsAWallDevice_IsNotOffered()
     {
         var page = await PageAsync("wall", "console", waitForLive: false);

@@ -40,6 +40,7 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
     private DateTimeOffset _now;
     private bool _interactive;
     private int _revision;
+    private IReadOnlyList<AdminNode> _subNodes = [];
     private RenderThrottle? _throttle;
     private IDisposable? _subscription;
     private ITimer? _clock;
@@ -62,6 +63,12 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
 
     private string SeverityFilter { get; set; } = "";
 
+    /// <summary>A top-level category (大类): the alert's category is it or one of its 小类.</summary>
+    private string CategoryFilter { get; set; } = "";
+
+    /// <summary>One of the children of my node (a town, community or grid under it).</summary>
+    private string NodeFilter { get; set; } = "";
+
     protected override async Task OnInitializedAsync()
     {
         _operator = Authentication is null ? null : (await Authentication).User.ToOperator();
@@ -71,6 +78,7 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
         }
 
         _scopeName = Reference.Map.Find(_operator.NodeCode)?.Name ?? _operator.NodeCode;
+        _subNodes = Reference.Map.Children(_operator.NodeCode);
         var throttle = _throttle = new RenderThrottle(Time, TimeSpan.FromMilliseconds(500), () => InvokeAsync(ReloadAsync));
         _subscription = Feed.Subscribe((message, _) =>
         {
@@ -125,6 +133,17 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
         if (Enum.TryParse<Severity>(SeverityFilter, out var severity))
         {
             query = query.Where(a => a.Severity == severity);
+        }
+
+        if (Reference.Categories.Find(CategoryFilter) is { ParentCode: null } category)
+        {
+            query = query.Where(a => a.CategoryCode.StartsWith(category.Code));
+        }
+
+        // Only a node under mine: a hand-made value cannot widen the queue beyond my jurisdiction.
+        if (_subNodes.FirstOrDefault(n => n.Code == NodeFilter) is { } node)
+        {
+            query = query.InSubtree(node);
         }
 
         // Most urgent first: overdue and nearest deadlines on top, then the gravest.
