@@ -70,6 +70,15 @@ public sealed class Alert
     /// <summary>The grid's responsible person when the late report was charged: responsibility can change later.</summary>
     public string? LateChargedTo { get; private set; }
 
+    /// <summary>
+    /// When the grid's own worker first reported it (the first report, or a repeat merged later); null when no worker
+    /// ever did. An event the public or the hotline found and the worker never reported is a missed report (漏报).
+    /// </summary>
+    public DateTimeOffset? WorkerReportedAt { get; private set; }
+
+    /// <summary>漏报: first reported by the public or the 12345 hotline, and never by the grid's worker.</summary>
+    public bool IsMissedReport => Source is AlertSource.Public or AlertSource.Hotline && WorkerReportedAt is null;
+
     public DateTimeOffset UpdatedAt { get; private set; }
 
     /// <summary>Who owns it ("being handled by X"): set by acknowledging, cleared by un-acknowledging.</summary>
@@ -132,6 +141,7 @@ public sealed class Alert
             RepeatCount = 0,
             PolicyVersion = policyVersion,
             IsLateReport = isLateReport,
+            WorkerReportedAt = report.Source == AlertSource.GridWorker ? now : null,
             UpdatedAt = now,
             StageStartedAt = now,
             StageDeadline = now + deadlines.Acknowledge,
@@ -163,6 +173,11 @@ public sealed class Alert
 
         RepeatCount++;
         LastReportedAt = now;
+        if (report.Source == AlertSource.GridWorker)
+        {
+            WorkerReportedAt ??= now;
+        }
+
         if (report.Severity > Severity)
         {
             Severity = report.Severity;

@@ -100,6 +100,27 @@ public sealed class AlertIngestionServiceTests
     }
 
     [Fact]
+    public async Task IngestAsync_TheGridWorkerRepeatsWhatTheHotlineFound_IsStoredAsNotMissed()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var service = host.Get<AlertIngestionService>();
+        await service.IngestAsync(Reports.InGrid(GridCode, externalId: "a", source: AlertSource.Hotline), Actors.Hotline);
+        await using (var before = host.NewDbContext())
+        {
+            Assert.True((await before.Alerts.SingleAsync()).IsMissedReport);
+        }
+
+        host.Time.Advance(TimeSpan.FromMinutes(10));
+        await service.IngestAsync(Reports.InGrid(GridCode, externalId: "b", source: AlertSource.GridWorker), Actors.Hotline);
+
+        await using var db = host.NewDbContext();
+        var stored = await db.Alerts.SingleAsync();
+        Assert.Equal(StoreHost.Start.AddMinutes(10), stored.WorkerReportedAt);
+        Assert.False(stored.IsMissedReport);
+    }
+
+    [Fact]
     public async Task IngestAsync_Repeat_StoresTheReportAndARepeatMergedAuditEntry()
     {
         using var dir = new TempDirectory();
