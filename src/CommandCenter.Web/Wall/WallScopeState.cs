@@ -21,6 +21,9 @@ namespace CommandCenter.Web.Wall;
 public sealed class WallScopeState
 {
     public const int RecentLimit = 30;
+
+    /// <summary>The overdue panel lists at most this many (most escalated first); the count covers them all.</summary>
+    public const int OverdueLimit = 30;
     public static readonly TimeSpan MarkerLifetime = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan TrendBucket = TimeSpan.FromMinutes(10);
     public static readonly int TrendBuckets = 36;
@@ -44,6 +47,8 @@ public sealed class WallScopeState
     private readonly List<Action> _listeners = [];
     private readonly HashSet<Guid> _majorToday = [];
     private readonly Dictionary<Guid, bool> _acknowledgedToday = []; // alert → acknowledged in time
+    private readonly Dictionary<Guid, string> _lateToday = []; // alert reported today, reported late → its grid
+    private readonly HashSet<string> _silent = new(StringComparer.Ordinal); // silent grids within the scope
     private Dictionary<Guid, long> _versions = [];
     private List<FeedMessage>? _held = []; // a new state holds the feed until its first load
     private DateTimeOffset _day;
@@ -154,6 +159,15 @@ public sealed class WallScopeState
                 _acknowledgedToday[id] = inTime;
             }
 
+            _lateToday.Clear();
+            foreach (var (id, grid) in snapshot.LateReportsToday)
+            {
+                _lateToday[id] = grid;
+            }
+
+            _silent.Clear();
+            _silent.UnionWith(snapshot.SilentGrids);
+
             // The first load was just read from the store, as fresh as data gets. A resync leaves the data age alone:
             // it tells whether the feed is alive, and a dead feed must not look live every few minutes.
             _lastDataAt ??= _time.GetUtcNow();
@@ -225,9 +239,13 @@ public sealed class WallScopeState
         var now = _time.GetUtcNow();
         _lastDataAt = now;
         RollDay(now);
-        _ = message.Scope.Codes().Contains(_scope.Code) && message switch
+        _ = message switch
         {
+            // Announced city-wide and whole: each scope keeps its own grids of it.
+            SilentGridsChanged silent => ApplySilent(silent),
+            _ when !message.Scope.Codes().Contains(_scope.Code) => false,
             AlertChanged alert => ApplyAlert(alert, now),
+            LateReportCharged late => ApplyLateCharge(late),
             PetitionWarningChanged petition => ApplyPetition(petition),
             TeamStatusChanged team => ApplyTeam(team),
             _ => false,
@@ -286,6 +304,13 @@ public sealed class WallScopeState
             _acknowledgedToday[change.AlertId] = change.At <= (known?.AcknowledgeBy ?? AcknowledgeDeadline(change.CategoryCode, change.Severity, change.ReportedAt));
         }
 
+        // Once late, always late: a charge may have marked it before this message (charging leaves the version alone).
+        var late = change.IsLateReport || known?.IsLateReport == true || _lateToday.ContainsKey(change.AlertId);
+        if (late && reportedToday)
+        {
+            _lateToday[change.AlertId] = change.Scope.GridCode!;
+        }
+
         if (AlertWorkflow.IsOpen(change.State))
         {
             // While it waits for acknowledgement, its stage deadline is the acknowledge deadline.
@@ -294,7 +319,8 @@ public sealed class WallScopeState
                 : known?.AcknowledgeBy ?? AcknowledgeDeadline(change.CategoryCode, change.Severity, change.ReportedAt);
             _open[change.AlertId] = new OpenAlert(
                 change.AlertId, change.Scope.GridCode!, change.Scope.CommunityCode!, change.Scope.TownCode!, change.State, change.Severity,
-                change.ReportedAt, acknowledgeBy, change.StageDeadline, change.Version);
+                change.ReportedAt, acknowledgeBy, change.StageDeadline, change.Version, change.Title, change.EscalationLevel,
+                known?.PolicyVersion ?? _reference.CurrentPolicy.Version, change.HandlerName, late);
         }
         else
         {
@@ -306,7 +332,7 @@ public sealed class WallScopeState
         var at = _recent.FindIndex(r => r.Id == change.AlertId);
         if (at >= 0)
         {
-            _recent[at] = row;
+            _recent[at] = row with { IsLateReport = row.IsLateReport || _recent[at].IsLateReport };
         }
         else
         {
@@ -334,6 +360,39 @@ public sealed class WallScopeState
         {
             _markers.Add(new WallMarker(change.AlertId, change.Severity, point.Latitude, point.Longitude, change.ReportedAt));
         }
+    }
+
+    /// <summary>
+    /// A late report was charged: the alert's rows carry the mark (an alert flagged at ingestion has it already) and
+    /// its grid counts among today's late-report grids when it was reported today.
+    /// </summary>
+    private bool ApplyLateCharge(LateReportCharged charge)
+    {
+        if (charge.ReportedAt >= _day)
+        {
+            _lateToday[charge.AlertId] = charge.GridCode;
+        }
+
+        if (_open.TryGetValue(charge.AlertId, out var open))
+        {
+            _open[charge.AlertId] = open with { IsLateReport = true };
+        }
+
+        var at = _recent.FindIndex(r => r.Id == charge.AlertId);
+        if (at >= 0)
+        {
+            _recent[at] = _recent[at] with { IsLateReport = true };
+        }
+
+        return true;
+    }
+
+    /// <summary>The message carries the whole silent set, so it replaces what the scope holds.</summary>
+    private bool ApplySilent(SilentGridsChanged change)
+    {
+        _silent.Clear();
+        _silent.UnionWith(change.SilentGridCodes.Where(code => _reference.Map.IsWithin(code, _scope.Code)));
+        return true;
     }
 
     private bool ApplyPetition(PetitionWarningChanged change)
@@ -371,11 +430,13 @@ public sealed class WallScopeState
         var unackedPastDeadlineToday = 0;
         var openByGrid = new Dictionary<string, int>(StringComparer.Ordinal);
         var byChild = new Dictionary<string, (int Open, int Serious)>(StringComparer.Ordinal);
+        var pastDue = new List<OpenAlert>();
         foreach (var alert in _open.Values)
         {
-            if ((alert.StageDeadline ?? alert.AcknowledgeBy) <= now)
+            if (alert.DueBy <= now)
             {
                 overdue++;
+                pastDue.Add(alert);
             }
 
             if (alert.State == AlertState.Reported)
@@ -426,6 +487,12 @@ public sealed class WallScopeState
             openByGrid,
             [.. _markers],
             TrendSeries(now),
+            [.. pastDue
+                .OrderByDescending(a => a.EscalationLevel).ThenBy(a => a.DueBy).ThenBy(a => a.Id)
+                .Take(OverdueLimit)
+                .Select(OverdueRow)],
+            _silent.ToHashSet(StringComparer.Ordinal),
+            _lateToday.Values.GroupBy(grid => grid, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             _lastDataAt,
             _version);
     }
@@ -486,6 +553,7 @@ public sealed class WallScopeState
             _reportsToday = 0;
             _majorToday.Clear();
             _acknowledgedToday.Clear();
+            _lateToday.Clear();
         }
     }
 
@@ -529,6 +597,25 @@ public sealed class WallScopeState
             change.HandlerName);
     }
 
+    private WallOverdueRow OverdueRow(OpenAlert alert)
+    {
+        var map = _reference.Map;
+        var ladder = _reference.Policy(alert.PolicyVersion).Ladder;
+        return new WallOverdueRow(
+            alert.Id,
+            alert.Title,
+            alert.Severity,
+            map.Find(alert.TownCode)?.Name ?? "",
+            map.Find(alert.CommunityCode)?.Name ?? "",
+            map.Find(alert.GridCode)?.Name ?? "",
+            alert.State,
+            alert.EscalationLevel,
+            ladder[Math.Clamp(alert.EscalationLevel, 0, ladder.Count - 1)],
+            alert.DueBy,
+            alert.HandlerName,
+            alert.IsLateReport);
+    }
+
     private void Notify()
     {
         Action[] listeners;
@@ -557,7 +644,8 @@ public sealed class WallScopeState
 
 /// <summary>
 /// An open alert as the wall tracks it: where, what state, when acknowledging falls due and when its current stage
-/// does (null when unknown; the acknowledge deadline stands in).
+/// does (null when unknown; the acknowledge deadline stands in), and what the overdue panel shows of it: how far up
+/// the ladder of its policy it has climbed, who holds it, whether it was reported late.
 /// </summary>
 public sealed record OpenAlert(
     Guid Id,
@@ -569,4 +657,13 @@ public sealed record OpenAlert(
     DateTimeOffset ReportedAt,
     DateTimeOffset AcknowledgeBy,
     DateTimeOffset? StageDeadline,
-    long Version);
+    long Version,
+    string Title,
+    int EscalationLevel,
+    int PolicyVersion,
+    string? HandlerName,
+    bool IsLateReport)
+{
+    /// <summary>When the current stage falls due; past it the alert is overdue.</summary>
+    public DateTimeOffset DueBy => StageDeadline ?? AcknowledgeBy;
+}

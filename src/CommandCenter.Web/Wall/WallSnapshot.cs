@@ -4,6 +4,7 @@ using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +18,8 @@ namespace CommandCenter.Web.Wall;
 /// </param>
 /// <param name="MajorOrWorseToday">Alerts reported today that are major or worse now.</param>
 /// <param name="AcknowledgedToday">Alerts reported today that have been acknowledged, and whether in time.</param>
+/// <param name="LateReportsToday">Alerts reported today that were reported late (迟报), with their grids.</param>
+/// <param name="SilentGrids">The scope's grids that are silent now.</param>
 internal sealed record WallSnapshot(
     DateTimeOffset Day,
     IReadOnlyList<OpenAlert> OpenAlerts,
@@ -28,10 +31,19 @@ internal sealed record WallSnapshot(
     IReadOnlyDictionary<Guid, long> AlertVersions,
     IReadOnlyCollection<Guid> MajorOrWorseToday,
     int ReportsToday,
-    IReadOnlyDictionary<Guid, bool> AcknowledgedToday);
+    IReadOnlyDictionary<Guid, bool> AcknowledgedToday,
+    IReadOnlyDictionary<Guid, string> LateReportsToday,
+    IReadOnlyCollection<string> SilentGrids);
 
-/// <summary>Reads a <see cref="WallSnapshot"/> for one scope straight from the store.</summary>
-internal sealed class WallSnapshotLoader(IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, TimeProvider time)
+/// <summary>
+/// Reads a <see cref="WallSnapshot"/> for one scope straight from the store, and the silent grids from
+/// <see cref="GridActivityService"/>, which keeps that set in memory (a later change reaches the state on the feed).
+/// </summary>
+internal sealed class WallSnapshotLoader(
+    IDbContextFactory<CommandCenterDbContext> contexts,
+    ReferenceData reference,
+    GridActivityService gridActivity,
+    TimeProvider time)
 {
     public async Task<WallSnapshot> LoadAsync(AdminNode scope, CancellationToken ct)
     {
@@ -49,11 +61,16 @@ internal sealed class WallSnapshotLoader(IDbContextFactory<CommandCenterDbContex
         var alerts = InScope(db.Alerts.AsNoTracking(), scope);
         var open = await alerts
             .Where(a => a.State != AlertState.Closed && a.State != AlertState.Voided)
-            .Select(a => new { a.Id, a.GridCode, a.CommunityCode, a.TownCode, a.State, a.Severity, a.CategoryCode, a.ReportedAt, a.StageDeadline, a.Version })
+            .Select(a => new
+            {
+                a.Id, a.GridCode, a.CommunityCode, a.TownCode, a.State, a.Severity, a.CategoryCode, a.ReportedAt, a.StageDeadline, a.Version,
+                a.Title, a.EscalationLevel, a.PolicyVersion, a.HandlerName, a.IsLateReport,
+            })
             .ToListAsync(ct);
         var openAlerts = open.Select(a => new OpenAlert(
             a.Id, a.GridCode, a.CommunityCode, a.TownCode, a.State, a.Severity, a.ReportedAt,
-            AcknowledgeBy(a.State, a.StageDeadline, a.CategoryCode, a.Severity, a.ReportedAt), a.StageDeadline, a.Version)).ToList();
+            AcknowledgeBy(a.State, a.StageDeadline, a.CategoryCode, a.Severity, a.ReportedAt), a.StageDeadline, a.Version,
+            a.Title, a.EscalationLevel, a.PolicyVersion, a.HandlerName, a.IsLateReport)).ToList();
 
         var recent = await alerts.OrderByDescending(a => a.ReportedAt).Take(WallScopeState.RecentLimit).ToListAsync(ct);
         var trendFrom = now - (WallScopeState.TrendBucket * WallScopeState.TrendBuckets);
@@ -76,6 +93,9 @@ internal sealed class WallSnapshotLoader(IDbContextFactory<CommandCenterDbContex
             versions[alert.Id] = alert.Version;
         }
 
+        var lateToday = await alerts.Where(a => a.ReportedAt >= day && a.IsLateReport)
+            .Select(a => new { a.Id, a.GridCode })
+            .ToDictionaryAsync(a => a.Id, a => a.GridCode, ct);
         var majorToday = await alerts.Where(a => a.ReportedAt >= day && a.Severity >= Severity.Major).Select(a => a.Id).ToListAsync(ct);
         var reportsToday = await db.AlertReports.AsNoTracking()
             .Where(r => r.ReceivedAt >= day)
@@ -134,7 +154,9 @@ internal sealed class WallSnapshotLoader(IDbContextFactory<CommandCenterDbContex
             versions,
             majorToday,
             reportsToday,
-            acknowledged);
+            acknowledged,
+            lateToday,
+            [.. gridActivity.SilentGridCodes.Where(code => map.IsWithin(code, scope.Code))]);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CommandCenter.Core.Feed;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +19,7 @@ public sealed class WallStateRegistry(
     ReferenceData reference,
     TimeProvider time,
     IDbContextFactory<CommandCenterDbContext> contexts,
+    GridActivityService gridActivity,
     ILogger<WallStateRegistry> logger) : IDisposable
 {
     public static readonly TimeSpan ResyncInterval = TimeSpan.FromMinutes(5);
@@ -104,7 +106,7 @@ public sealed class WallStateRegistry(
         WallSnapshot snapshot;
         try
         {
-            snapshot = await new WallSnapshotLoader(contexts, reference, time).LoadAsync(node, ct);
+            snapshot = await new WallSnapshotLoader(contexts, reference, gridActivity, time).LoadAsync(node, ct);
         }
         catch
         {

@@ -20,6 +20,9 @@ public sealed record WallView(
     IReadOnlyDictionary<string, int> OpenByGrid,
     IReadOnlyList<WallMarker> Markers,
     IReadOnlyList<TrendBucket> Trend,
+    IReadOnlyList<WallOverdueRow> Overdue,
+    IReadOnlySet<string> SilentGrids,
+    IReadOnlyDictionary<string, int> LateReportsTodayByGrid,
     DateTimeOffset? LastDataAt,
     long Version);
 
@@ -50,6 +53,24 @@ public sealed record WallAlertRow(
     DateTimeOffset LastActivityAt,
     bool IsLateReport,
     string? HandlerName);
+
+/// <summary>
+/// An open alert past its stage deadline, for the overdue panel. <see cref="Rung"/> is the level of the escalation
+/// ladder it has climbed to (grid, community, town, city); <see cref="HandlerName"/> is null while nobody holds it.
+/// </summary>
+public sealed record WallOverdueRow(
+    Guid Id,
+    string Title,
+    Severity Severity,
+    string TownName,
+    string CommunityName,
+    string GridName,
+    AlertState State,
+    int EscalationLevel,
+    NodeLevel Rung,
+    DateTimeOffset DueBy,
+    string? HandlerName,
+    bool IsLateReport);
 
 public sealed record WallPetitionRow(
     Guid Id,

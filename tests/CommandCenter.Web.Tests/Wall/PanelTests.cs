@@ -33,6 +33,18 @@ public sealed class AlertFeedTests : WallTestContext
     }
 
     [Fact]
+    public void Render_LateReport_ShowsTheLateMark()
+    {
+        var cut = Render<AlertFeed>(p => p
+            .Add(c => c.Alerts, [Row("迟") with { IsLateReport = true }, Row("准时")])
+            .Add(c => c.Now, Time.GetUtcNow()));
+
+        var rows = cut.FindAll("[data-testid=alert-row]");
+        Assert.Equal("迟报", rows[0].QuerySelector("[data-testid=late]")!.TextContent);
+        Assert.Null(rows[1].QuerySelector("[data-testid=late]"));
+    }
+
+    [Fact]
     public void Render_NewRowIsMarkedFreshForAFewSecondsOnly()
     {
         var rows = new[] { Row("新") };
@@ -56,6 +68,77 @@ public sealed class AlertFeedTests : WallTestContext
 
         cut.Render(p => p.Add(c => c.Now, Time.GetUtcNow() + TimeSpan.FromHours(2)));
         Assert.Equal("2时00分", cut.Find("[data-testid=age]").TextContent);
+    }
+}
+
+public sealed class OverduePanelTests : WallTestContext
+{
+    private WallOverdueRow Row(string title, int level, NodeLevel rung, TimeSpan overdueFor, string? handler = null, bool late = false) =>
+        new(Guid.NewGuid(), title, Severity.Major, "湖滨街道", "翠苑社区", "翠苑社区第1网格", handler is null ? AlertState.Reported : AlertState.Acknowledged,
+            level, rung, Time.GetUtcNow() - overdueFor, handler, late);
+
+    [Fact]
+    public void Render_ShowsEachRowsRungTitlePlaceOverdueTimeAndHolder()
+    {
+        var rows = new[] { Row("井盖缺失", 2, NodeLevel.Town, TimeSpan.FromMinutes(12), "王值班"), Row("占道经营", 1, NodeLevel.Community, TimeSpan.FromSeconds(40)) };
+
+        var cut = Render<OverduePanel>(p => p.Add(c => c.Alerts, rows).Add(c => c.Count, 2).Add(c => c.Now, Time.GetUtcNow()));
+
+        var shown = cut.FindAll("[data-testid=overdue-row]");
+        Assert.Equal(["镇街", "社区"], shown.Select(r => r.QuerySelector("[data-testid=rung]")!.TextContent));
+        Assert.Contains("井盖缺失", shown[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("湖滨街道 · 翠苑社区 · 翠苑社区第1网格", shown[0].TextContent, StringComparison.Ordinal);
+        Assert.Equal(["超时 12分00秒", "超时 40秒"], shown.Select(r => r.QuerySelector("[data-testid=overdue-for]")!.TextContent));
+        Assert.Equal(["王值班", "无人认领"], shown.Select(r => r.QuerySelector("[data-testid=holder]")!.TextContent));
+        Assert.Contains("unclaimed", shown[1].QuerySelector("[data-testid=holder]")!.ClassList);
+        Assert.Equal(["rung-2", "rung-1"], shown.Select(r => r.ClassList.Single(c => c.StartsWith("rung-", StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public void Render_TitleCountsAllOverdueAlerts_NotOnlyTheListedOnes()
+    {
+        var cut = Render<OverduePanel>(p => p
+            .Add(c => c.Alerts, [Row("井盖缺失", 1, NodeLevel.Community, TimeSpan.FromMinutes(1))])
+            .Add(c => c.Count, 42)
+            .Add(c => c.Now, Time.GetUtcNow()));
+
+        Assert.Equal("42", cut.Find("[data-testid=overdue-count]").TextContent);
+        Assert.Contains("超时升级", cut.Find("h2").TextContent, StringComparison.Ordinal);
+        Assert.Contains("has-overdue", cut.Find("[data-testid=overdue-panel]").ClassList);
+    }
+
+    [Fact]
+    public void Render_NothingOverdue_SaysSoCalmly()
+    {
+        var cut = Render<OverduePanel>(p => p.Add(c => c.Alerts, []).Add(c => c.Count, 0).Add(c => c.Now, Time.GetUtcNow()));
+
+        Assert.Equal("0", cut.Find("[data-testid=overdue-count]").TextContent);
+        Assert.Equal("暂无超时事件", cut.Find(".empty").TextContent);
+        Assert.DoesNotContain("has-overdue", cut.Find("[data-testid=overdue-panel]").ClassList);
+    }
+
+    [Fact]
+    public void Render_OverdueTimeTicksWithTheClock()
+    {
+        var rows = new[] { Row("井盖缺失", 1, NodeLevel.Community, TimeSpan.FromSeconds(50)) };
+        var cut = Render<OverduePanel>(p => p.Add(c => c.Alerts, rows).Add(c => c.Count, 1).Add(c => c.Now, Time.GetUtcNow()));
+        Assert.Equal("超时 50秒", cut.Find("[data-testid=overdue-for]").TextContent);
+
+        cut.Render(p => p.Add(c => c.Now, Time.GetUtcNow() + TimeSpan.FromMinutes(70)));
+
+        Assert.Equal("超时 1时10分", cut.Find("[data-testid=overdue-for]").TextContent);
+    }
+
+    [Fact]
+    public void Render_LateReport_ShowsTheLateMark()
+    {
+        var rows = new[] { Row("井盖缺失", 1, NodeLevel.Community, TimeSpan.FromMinutes(1), late: true), Row("占道经营", 1, NodeLevel.Community, TimeSpan.FromMinutes(1)) };
+
+        var cut = Render<OverduePanel>(p => p.Add(c => c.Alerts, rows).Add(c => c.Count, 2).Add(c => c.Now, Time.GetUtcNow()));
+
+        var shown = cut.FindAll("[data-testid=overdue-row]");
+        Assert.Equal("迟报", shown[0].QuerySelector("[data-testid=late]")!.TextContent);
+        Assert.Null(shown[1].QuerySelector("[data-testid=late]"));
     }
 }
 
@@ -200,7 +283,9 @@ public sealed class RankingAndMapTests : WallTestContext
             .Add(c => c.Map, geometry.For("330188"))
             .Add(c => c.OpenByGrid, new Dictionary<string, int> { [busy] = 7 })
             .Add(c => c.Markers, [new WallMarker(Guid.NewGuid(), Severity.Critical, point.Y, point.X, Time.GetUtcNow())])
-            .Add(c => c.Teams, []));
+            .Add(c => c.Teams, [])
+            .Add(c => c.SilentGrids, new HashSet<string>())
+            .Add(c => c.LateGrids, new Dictionary<string, int>()));
 
         Assert.Equal(300, cut.FindAll("path[data-grid]").Count);
         Assert.Contains("load-3", cut.Find($"path[data-grid='{busy}']").ClassList);
@@ -208,6 +293,55 @@ public sealed class RankingAndMapTests : WallTestContext
         Assert.Contains("sev-critical", cut.Find("[data-testid=marker]").ClassList);
         Assert.Equal(6, cut.FindAll("text.child-name").Count);
     }
+
+    [Fact]
+    public async Task Map_SilentGrids_AreHatchedAndCountedInTheLegend()
+    {
+        await UseStoreAsync();
+        var silent = new HashSet<string> { DemoCity.GridCode(0, 0, 1), DemoCity.GridCode(3, 2, 5), "330199001001001" }; // the last is on no map
+
+        var cut = RenderMap("330188", silent: silent);
+
+        Assert.Equal([DemoCity.GridCode(0, 0, 1), DemoCity.GridCode(3, 2, 5)], cut.FindAll("path.silent-grid").Select(p => p.GetAttribute("data-silent-grid")));
+        Assert.Equal("静默网格 2", cut.Find("[data-testid=legend-silent]").TextContent);
+        Assert.All(cut.FindAll("path.silent-grid"), p => Assert.Equal("url(#silent-hatch)", p.GetAttribute("fill")));
+        Assert.NotNull(cut.Find("pattern#silent-hatch"));
+    }
+
+    [Fact]
+    public async Task Map_TownMap_CountsOnlyItsOwnSilentGrids()
+    {
+        await UseStoreAsync();
+
+        var cut = RenderMap(DemoCity.TownCode(0), silent: new HashSet<string> { DemoCity.GridCode(0, 0, 1), DemoCity.GridCode(1, 0, 1) });
+
+        Assert.Equal("静默网格 1", cut.Find("[data-testid=legend-silent]").TextContent);
+        Assert.Single(cut.FindAll("path.silent-grid"));
+    }
+
+    [Fact]
+    public async Task Map_GridsWithLateReportsToday_AreOutlinedBadgedAndCounted()
+    {
+        await UseStoreAsync();
+        var late = new Dictionary<string, int> { [DemoCity.GridCode(0, 0, 1)] = 2, [DemoCity.GridCode(2, 1, 3)] = 1 };
+
+        var cut = RenderMap("330188", late: late);
+
+        Assert.Equal(late.Keys.Order(), cut.FindAll("path.late-grid").Select(p => p.GetAttribute("data-late-grid")!).Order());
+        Assert.Equal(2, cut.FindAll("[data-late-badge]").Count);
+        Assert.Equal("迟", cut.Find($"[data-late-badge='{DemoCity.GridCode(0, 0, 1)}'] text").TextContent);
+        Assert.Equal("今日迟报网格 2", cut.Find("[data-testid=legend-late]").TextContent);
+        Assert.Empty(cut.FindAll("path.silent-grid"));
+    }
+
+    private IRenderedComponent<CityMapPanel> RenderMap(string scope, IReadOnlySet<string>? silent = null, IReadOnlyDictionary<string, int>? late = null) =>
+        Render<CityMapPanel>(p => p
+            .Add(c => c.Map, Services.GetRequiredService<WallGeometry>().For(scope))
+            .Add(c => c.OpenByGrid, new Dictionary<string, int>())
+            .Add(c => c.Markers, [])
+            .Add(c => c.Teams, [])
+            .Add(c => c.SilentGrids, silent ?? new HashSet<string>())
+            .Add(c => c.LateGrids, late ?? new Dictionary<string, int>()));
 
     [Fact]
     public void Trend_StacksEachBucketBySeverity()

@@ -117,6 +117,59 @@ public sealed class WallPageTests : WallTestContext
     }
 
     [Fact]
+    public async Task AlertPastItsDeadline_EntersTheOverduePanelWithoutAnyNewData()
+    {
+        var cut = await RenderWallAsync();
+        var acknowledgeBy = Time.GetUtcNow() + TimeSpan.FromMinutes(2);
+        Feed.Publish(Raised(Grid) with { StageDeadline = acknowledgeBy });
+        Time.Advance(WallPage.RenderInterval);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=alert-row]")));
+        Assert.Empty(cut.FindAll("[data-testid=overdue-row]"));
+
+        for (var i = 0; i < 125; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("超时 5秒", cut.Find("[data-testid=overdue-row] [data-testid=overdue-for]").TextContent);
+            Assert.Equal("1", cut.Find("[data-testid=overdue-count]").TextContent);
+        });
+        Assert.Equal("无人认领", cut.Find("[data-testid=overdue-row] [data-testid=holder]").TextContent);
+    }
+
+    [Fact]
+    public async Task LateReportCharged_MarksTheFeedRowAndTheGridOnTheMap()
+    {
+        var cut = await RenderWallAsync();
+        var alert = Raised(Grid);
+        Feed.Publish(alert);
+        Time.Advance(WallPage.RenderInterval);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=alert-row]")));
+
+        Feed.Publish(new LateReportCharged(alert.Scope, Time.GetUtcNow(), alert.AlertId, Grid, "李网格", null, alert.Severity,
+            alert.OccurredAt, alert.ReportedAt, TimeSpan.FromHours(2), TimeSpan.FromHours(3)));
+        Time.Advance(WallPage.RenderInterval);
+
+        cut.WaitForAssertion(() => Assert.Equal("迟报", cut.Find("[data-testid=alert-row] [data-testid=late]").TextContent));
+        Assert.NotNull(cut.Find($"path.late-grid[data-late-grid='{Grid}']"));
+        Assert.Equal("今日迟报网格 1", cut.Find("[data-testid=legend-late]").TextContent);
+    }
+
+    [Fact]
+    public async Task SilentGridsChanged_TownWallHatchesOnlyItsOwnGrids()
+    {
+        var cut = await RenderWallAsync(DemoCity.TownCode(1));
+
+        Feed.Publish(new SilentGridsChanged(PathOf("330188"), Time.GetUtcNow(), [DemoCity.GridCode(0, 0, 1), DemoCity.GridCode(1, 0, 1), DemoCity.GridCode(1, 2, 3)], []));
+        Time.Advance(WallPage.RenderInterval);
+
+        cut.WaitForAssertion(() => Assert.Equal("静默网格 2", cut.Find("[data-testid=legend-silent]").TextContent));
+        Assert.Equal([DemoCity.GridCode(1, 0, 1), DemoCity.GridCode(1, 2, 3)], cut.FindAll("path.silent-grid").Select(p => p.GetAttribute("data-silent-grid")));
+    }
+
+    [Fact]
     public async Task TownUser_OnTheCityWall_SeesTheirOwnTown()
     {
         SignedInAs(DemoCity.TownCode(0), "Wall");

@@ -6,6 +6,7 @@ using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure.Alerts;
+using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Workflow;
 using CommandCenter.Testing;
@@ -494,6 +495,228 @@ public sealed class WallScopeStateTests : WallTestContext
         Assert.Equal(0, state.View().Kpis.Open);
     }
 
+    [Fact]
+    public async Task View_OpenAlertPastItsStageDeadline_EntersTheOverduePanel()
+    {
+        var state = await LoadedStateAsync();
+        var alert = Raised(Grid);
+        var dispatchBy = Time.GetUtcNow() + TimeSpan.FromHours(1);
+        state.Apply(alert);
+        state.Apply(Moved(alert, AlertState.Acknowledged, handler: "王值班", stageDeadline: dispatchBy));
+
+        Time.Advance(TimeSpan.FromHours(1) - TimeSpan.FromSeconds(1));
+        var before = state.View().Overdue;
+        Time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Empty(before);
+        var row = Assert.Single(state.View().Overdue);
+        Assert.Equal((alert.AlertId, "楼道堆物", "王值班", dispatchBy, NodeLevel.Grid), (row.Id, row.Title, row.HandlerName, row.DueBy, row.Rung));
+        Assert.Equal(DemoCity.Map().Find(Grid)!.Name, row.GridName);
+        Assert.Equal(1, state.View().Kpis.Overdue);
+    }
+
+    [Fact]
+    public async Task View_Overdue_MostEscalatedFirstThenLongestOverdue()
+    {
+        var state = await LoadedStateAsync();
+        var now = Time.GetUtcNow();
+        var newest = Overdue(Grid, level: 1, dueAgo: TimeSpan.FromMinutes(5));
+        var oldest = Overdue(OtherGrid, level: 1, dueAgo: TimeSpan.FromMinutes(50));
+        var highest = Overdue(DemoCity.GridCode(2, 0, 1), level: 3, dueAgo: TimeSpan.FromMinutes(1));
+        var notYetEscalated = Overdue(DemoCity.GridCode(3, 0, 1), level: 0, dueAgo: TimeSpan.FromHours(2));
+
+        foreach (var change in new[] { newest, notYetEscalated, oldest, highest })
+        {
+            state.Apply(change);
+        }
+
+        var overdue = state.View().Overdue;
+        Assert.Equal([highest.AlertId, oldest.AlertId, newest.AlertId, notYetEscalated.AlertId], overdue.Select(r => r.Id));
+        Assert.Equal([NodeLevel.City, NodeLevel.Community, NodeLevel.Community, NodeLevel.Grid], overdue.Select(r => r.Rung));
+        Assert.Equal(now - TimeSpan.FromMinutes(50), overdue[1].DueBy);
+    }
+
+    [Fact]
+    public async Task Apply_Escalated_MovesTheOverdueRowUpTheLadder()
+    {
+        var state = await LoadedStateAsync();
+        var alert = Overdue(Grid, level: 1, dueAgo: TimeSpan.FromMinutes(5));
+        state.Apply(alert);
+
+        state.Apply(alert with { Change = AlertChange.Escalated, EscalationLevel = 2, Version = alert.Version + 1, At = Time.GetUtcNow() });
+
+        var row = Assert.Single(state.View().Overdue);
+        Assert.Equal((2, NodeLevel.Town), (row.EscalationLevel, row.Rung));
+    }
+
+    [Theory]
+    [InlineData(AlertState.Voided)]
+    [InlineData(AlertState.Closed)]
+    public async Task Apply_OverdueAlertVoidedOrClosed_LeavesTheOverduePanel(AlertState final)
+    {
+        var state = await LoadedStateAsync();
+        var alert = Overdue(Grid, level: 1, dueAgo: TimeSpan.FromMinutes(5), state: final == AlertState.Closed ? AlertState.Resolved : AlertState.Reported);
+        state.Apply(alert);
+        var before = state.View().Overdue.Count;
+
+        state.Apply(Moved(alert, final));
+
+        Assert.Equal(1, before);
+        Assert.Empty(state.View().Overdue);
+        Assert.Equal(0, state.View().Kpis.Overdue);
+    }
+
+    [Fact]
+    public async Task Apply_AcknowledgedIntoAStageNotYetDue_LeavesTheOverduePanel()
+    {
+        var state = await LoadedStateAsync();
+        var alert = Overdue(Grid, level: 1, dueAgo: TimeSpan.FromMinutes(5));
+        state.Apply(alert);
+
+        state.Apply(Moved(alert, AlertState.Acknowledged, handler: "王值班", stageDeadline: Time.GetUtcNow() + TimeSpan.FromHours(1)));
+
+        Assert.Empty(state.View().Overdue);
+    }
+
+    [Fact]
+    public async Task Load_OverdueAlertsInTheStore_ListsThemWithRungAndHolder()
+    {
+        await UseStoreAsync();
+        var now = Time.GetUtcNow();
+        var twice = OverdueAlerts.Replay(Reference, Grid, rungs: 2, TimeSpan.FromMinutes(3), now, DutyOfficer, title: "井盖缺失");
+        var unclaimed = OverdueAlerts.Replay(Reference, OtherGrid, rungs: 1, TimeSpan.FromMinutes(40), now, title: "占道经营");
+        await using (var db = Store.NewDbContext())
+        {
+            db.Alerts.AddRange(twice, unclaimed);
+            await db.SaveChangesAsync();
+        }
+
+        var state = NewState();
+        state.Load(await LoadSnapshotAsync());
+
+        var overdue = state.View().Overdue;
+        Assert.Equal(
+            [(twice.Id, "井盖缺失", NodeLevel.Town, "王值班", AlertState.Acknowledged), (unclaimed.Id, "占道经营", NodeLevel.Community, (string?)null, AlertState.Reported)],
+            overdue.Select(r => (r.Id, r.Title, r.Rung, r.HandlerName, r.State)));
+        Assert.Equal(now - TimeSpan.FromMinutes(40), overdue[1].DueBy);
+    }
+
+    [Fact]
+    public async Task Load_FromTheStore_AgreesWithTheLiveFeedOnOverdueAndLateReports()
+    {
+        await UseStoreAsync();
+        var live = (await Services.GetRequiredService<WallStateRegistry>().GetAsync(City))!;
+        var late = (await ReportAsync("late-1", occurredAgo: TimeSpan.FromHours(5))).Alert;
+        var acknowledged = (await ReportAsync("hl-2", grid: OtherGrid)).Alert;
+        var waiting = (await ReportAsync("hl-3", grid: DemoCity.GridCode(2, 0, 1))).Alert;
+        await Store.Get<AlertWorkflowService>().ApplyAsync(acknowledged.Id, AlertAction.Acknowledge, DutyOfficer, null);
+        Time.Advance(AcknowledgeLimit() + TimeSpan.FromMinutes(1));
+        await Store.Get<EscalationService>().EscalateDueAsync();
+        await Store.Get<LateReportService>().ChargeDueAsync();
+
+        var stored = NewState();
+        stored.Load(await LoadSnapshotAsync());
+
+        var (fromStore, fromFeed) = (stored.View(), live.View());
+        Assert.Equal(new[] { late.Id, waiting.Id }.Order(), fromFeed.Overdue.Select(r => r.Id).Order());
+        Assert.All(fromFeed.Overdue, row => Assert.Equal(NodeLevel.Community, row.Rung));
+        Assert.Equal(fromStore.Overdue, fromFeed.Overdue);
+        Assert.Equal(fromStore.LateReportsTodayByGrid, fromFeed.LateReportsTodayByGrid);
+        Assert.Equal(1, fromFeed.LateReportsTodayByGrid[Grid]);
+        Assert.True(fromFeed.RecentAlerts.Single(r => r.Id == late.Id).IsLateReport);
+    }
+
+    [Fact]
+    public async Task Apply_LateReportCharged_MarksTheFeedRowTheOverdueRowAndTheGrid()
+    {
+        var state = await LoadedStateAsync();
+        var alert = Overdue(Grid, level: 1, dueAgo: TimeSpan.FromMinutes(5));
+        state.Apply(alert);
+        var before = (state.View().RecentAlerts.Single().IsLateReport, state.View().Overdue.Single().IsLateReport, state.View().LateReportsTodayByGrid.Count);
+
+        state.Apply(Charged(alert));
+
+        var view = state.View();
+        Assert.Equal((false, false, 0), before);
+        Assert.True(view.RecentAlerts.Single().IsLateReport);
+        Assert.True(view.Overdue.Single().IsLateReport);
+        Assert.Equal(1, view.LateReportsTodayByGrid[Grid]);
+    }
+
+    [Fact]
+    public async Task Apply_ChangeAfterALateReportCharge_KeepsTheMark()
+    {
+        var state = await LoadedStateAsync();
+        var alert = Raised(Grid);
+        state.Apply(alert);
+        state.Apply(Charged(alert));
+
+        state.Apply(Moved(alert, AlertState.Acknowledged, handler: "王值班"));
+
+        Assert.True(state.View().RecentAlerts.Single().IsLateReport);
+    }
+
+    [Fact]
+    public async Task View_LateReportGridsToday_CountEachLateAlertOnceAndResetAtMidnight()
+    {
+        var state = await LoadedStateAsync();
+        var flagged = Raised(Grid) with { IsLateReport = true };
+        state.Apply(flagged);
+        state.Apply(Charged(flagged));
+        state.Apply(Raised(Grid) with { IsLateReport = true });
+        state.Apply(Raised(OtherGrid));
+        var midnight = CityClock.StartOfDay(Time.GetUtcNow()).AddDays(1);
+        var today = state.View().LateReportsTodayByGrid;
+
+        Time.Advance(midnight - Time.GetUtcNow());
+
+        Assert.Equal(new Dictionary<string, int> { [Grid] = 2 }, today);
+        Assert.Empty(state.View().LateReportsTodayByGrid);
+    }
+
+    [Fact]
+    public async Task Apply_SilentGridsChanged_ReplacesTheSilentSet()
+    {
+        var state = await LoadedStateAsync();
+        state.Apply(Silent([Grid, OtherGrid], []));
+        var first = state.View().SilentGrids.ToHashSet();
+
+        state.Apply(Silent([OtherGrid, DemoCity.GridCode(5, 4, 10)], [Grid]));
+
+        Assert.Equal(new HashSet<string> { Grid, OtherGrid }, first);
+        Assert.Equal(new HashSet<string> { OtherGrid, DemoCity.GridCode(5, 4, 10) }, state.View().SilentGrids.ToHashSet());
+    }
+
+    [Fact]
+    public async Task Apply_SilentGridsChanged_TownKeepsOnlyItsOwnGrids()
+    {
+        await UseStoreAsync();
+        var town = new WallScopeState(Reference.Map.Find(DemoCity.TownCode(0))!, Reference, Time);
+        town.Load(await LoadSnapshotAsync(DemoCity.TownCode(0)));
+
+        town.Apply(Silent([Grid, OtherGrid], []));
+
+        Assert.Equal([Grid], town.View().SilentGrids);
+    }
+
+    [Fact]
+    public async Task Load_SilentGrids_ComeFromGridActivityForTheScopeOnly()
+    {
+        await UseStoreAsync();
+        var options = Store.Get<Microsoft.Extensions.Options.IOptionsMonitor<MonitoringOptions>>().CurrentValue;
+        Time.Advance(options.SilentAfter + TimeSpan.FromMinutes(1)); // no report anywhere since the store was seeded
+        await Store.Get<GridActivityService>().UpdateSilentGridsAsync();
+        var city = NewState();
+        var town = new WallScopeState(Reference.Map.Find(DemoCity.TownCode(0))!, Reference, Time);
+
+        city.Load(await LoadSnapshotAsync());
+        town.Load(await LoadSnapshotAsync(DemoCity.TownCode(0)));
+
+        Assert.Equal(300, city.View().SilentGrids.Count);
+        Assert.Equal(50, town.View().SilentGrids.Count);
+        Assert.All(town.View().SilentGrids, code => Assert.True(Reference.Map.IsWithin(code, DemoCity.TownCode(0))));
+    }
+
     private WallScopeState NewState() => new(Reference.Map.Find(City)!, Reference, Time);
 
     /// <summary>A city state loaded from the store and then fed by hand: no subscription, no timers.</summary>
@@ -505,9 +728,27 @@ public sealed class WallScopeStateTests : WallTestContext
         return state;
     }
 
-    private Task<WallSnapshot> LoadSnapshotAsync() =>
-        new WallSnapshotLoader(Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>(), Reference, Time)
-            .LoadAsync(Reference.Map.Find(City)!, CancellationToken.None);
+    private Task<WallSnapshot> LoadSnapshotAsync(string scope = City) =>
+        new WallSnapshotLoader(Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>(), Reference, Store.Get<GridActivityService>(), Time)
+            .LoadAsync(Reference.Map.Find(scope)!, CancellationToken.None);
+
+    /// <summary>An open alert (reported, unless <paramref name="state"/> says otherwise) whose stage fell due <paramref name="dueAgo"/>, escalated to <paramref name="level"/>.</summary>
+    private AlertChanged Overdue(string grid, int level, TimeSpan dueAgo, AlertState state = AlertState.Reported) =>
+        Raised(grid) with
+        {
+            State = state,
+            StageDeadline = Time.GetUtcNow() - dueAgo,
+            EscalationLevel = level,
+            IsOverdue = level > 0,
+            Change = AlertChange.Escalated,
+        };
+
+    private LateReportCharged Charged(AlertChanged alert) => new(
+        alert.Scope, Time.GetUtcNow(), alert.AlertId, alert.Scope.GridCode!, "李网格", "张三", alert.Severity,
+        alert.OccurredAt, alert.ReportedAt, TimeSpan.FromHours(2), TimeSpan.FromHours(3));
+
+    private SilentGridsChanged Silent(IReadOnlyList<string> silent, IReadOnlyList<string> noLonger) =>
+        new(PathOf(City), Time.GetUtcNow(), silent, noLonger);
 
     private static Func<FeedMessage, CancellationToken, ValueTask> ApplyTo(WallScopeState state) => (message, _) =>
     {
@@ -532,9 +773,9 @@ public sealed class WallScopeStateTests : WallTestContext
         };
 
     /// <summary>A hotline report through the real ingestion, which stores it and publishes on <see cref="WallTestContext.Feed"/>.</summary>
-    private Task<IngestResult> ReportAsync(string externalId, Severity severity = Severity.General, string? grid = null) =>
+    private Task<IngestResult> ReportAsync(string externalId, Severity severity = Severity.General, string? grid = null, TimeSpan? occurredAgo = null) =>
         Store.Get<AlertIngestionService>().IngestAsync(
-            new NewAlertReport(AlertSource.Hotline, externalId, "0301", severity, grid ?? Grid, null, Time.GetUtcNow(), "楼道堆物"),
+            new NewAlertReport(AlertSource.Hotline, externalId, "0301", severity, grid ?? Grid, null, Time.GetUtcNow() - (occurredAgo ?? TimeSpan.Zero), "楼道堆物"),
             Actor.System("api:hotline"));
 
     /// <summary>Raises an alert straight in the store, as a job might, with nothing on the feed.</summary>

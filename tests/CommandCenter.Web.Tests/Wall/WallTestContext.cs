@@ -5,6 +5,7 @@ using CommandCenter.Core.Feed;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Simulation;
 using CommandCenter.Testing;
@@ -80,6 +81,7 @@ public abstract class WallTestContext : BunitContext, IAsyncLifetime
         _store = await StoreHost.StartAsync(_dir.Path, Time, Feed);
         Services.AddSingleton(_store.Get<ReferenceData>());
         Services.AddSingleton(_store.Get<IDbContextFactory<CommandCenterDbContext>>());
+        Services.AddSingleton(_store.Get<GridActivityService>());
         Services.AddSingleton<WallStateRegistry>();
         Services.AddSingleton<WallGeometry>();
     }
