@@ -6,6 +6,7 @@ using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Petitions;
 using CommandCenter.Infrastructure.Seeding;
 using CommandCenter.Infrastructure.Simulation;
+using CommandCenter.Infrastructure.Supervision;
 using CommandCenter.Infrastructure.Teams;
 using CommandCenter.Infrastructure.Workflow;
 using Quartz;
@@ -53,6 +54,7 @@ public static class DependencyInjection
         services.AddSingleton<TeamService>();
         services.AddSingleton<AlertWorkflowService>();
         services.AddSingleton<DispatchService>();
+        services.AddSingleton<SupervisionService>();
         services.AddSingleton<EscalationService>();
         services.AddSingleton<PetitionCadenceService>();
         services.AddSingleton<LateReportService>();

@@ -14,6 +14,9 @@ public static class AccessPolicies
 
     public const string Admin = "admin";
 
+    /// <summary>Leaders' pages (hotspots, supervision): leaders and admins.</summary>
+    public const string Leader = "leader";
+
     /// <summary>The claim holding the code of the user's node (their jurisdiction).</summary>
     public const string NodeClaim = "cc:node";
 
@@ -24,6 +27,7 @@ public static class AccessPolicies
         .AddPolicy(Wall, policy => policy.RequireRole(nameof(Role.Wall), nameof(Role.DutyOfficer), nameof(Role.Leader), nameof(Role.Admin)).RequireClaim(NodeClaim))
         .AddPolicy(Staff, policy => policy.RequireRole(nameof(Role.Staff), nameof(Role.DutyOfficer), nameof(Role.Leader), nameof(Role.Admin)).RequireClaim(NodeClaim))
         .AddPolicy(Admin, policy => policy.RequireRole(nameof(Role.Admin)))
+        .AddPolicy(Leader, policy => policy.RequireRole(nameof(Role.Leader), nameof(Role.Admin)).RequireClaim(NodeClaim))
         .AddPolicy(Wall + "-or-" + Staff, policy => policy.RequireRole(Enum.GetNames<Role>()).RequireClaim(NodeClaim))
         .Services;
 

@@ -1,0 +1,97 @@
+using CommandCenter.Core;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Supervision;
+using CommandCenter.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommandCenter.Infrastructure.Supervision;
+
+/// <summary>Scorecards of one level of units for a period, with the red and black lists.</summary>
+public sealed record SupervisionReport(
+    AdminNode Scope,
+    NodeLevel UnitLevel,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    DateTimeOffset AsOf,
+    IReadOnlyList<Scorecard> Cards,
+    Scorecard Total,
+    IReadOnlyList<Scorecard> RedList,
+    IReadOnlyList<Scorecard> BlackList);
+
+/// <summary>
+/// 督查考核: scores the towns or communities under a node over a period, from the operational store and its audit
+/// trail. An alert counts in the period it was raised in; its deadlines count once they have come (by the period's
+/// end, or now if that is sooner).
+/// </summary>
+public sealed class SupervisionService(IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, TimeProvider time)
+{
+    private static readonly string[] ScoredActions =
+        [nameof(AlertAction.Acknowledge), nameof(AlertAction.Resolve), nameof(AlertAction.SendBack), nameof(AlertAction.Verify)];
+
+    /// <summary>
+    /// Scores the children of <paramref name="scopeCode"/> (towns of the city, communities of a town) — or, with
+    /// <paramref name="unitLevel"/> = Community under the city, every community of the city.
+    /// </summary>
+    /// <exception cref="DomainRuleException">An unknown node, a unit level not below it, or an empty period.</exception>
+    public async Task<SupervisionReport> ReportAsync(string scopeCode, NodeLevel unitLevel, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    {
+        var map = reference.Map;
+        var scope = map.Find(scopeCode) ?? throw new DomainRuleException($"Unknown node '{scopeCode}'.");
+        if (unitLevel is not (NodeLevel.Town or NodeLevel.Community) || unitLevel <= scope.Level)
+        {
+            throw new DomainRuleException($"Supervision scores towns or communities below {scope.Name}; {unitLevel} is not one of them.");
+        }
+
+        if (to <= from)
+        {
+            throw new DomainRuleException($"The period must end after it starts ({from:O} → {to:O}).");
+        }
+
+        var units = map.Nodes.Where(n => n.Level == unitLevel && map.IsWithin(n.Code, scope.Code)).OrderBy(n => n.Code, StringComparer.Ordinal).ToList();
+        var now = time.GetUtcNow();
+        var asOf = to < now ? to : now;
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var alerts = await db.Alerts.AsNoTracking().InSubtree(scope)
+            .Where(a => a.ReportedAt >= from && a.ReportedAt < to)
+            .ToListAsync(ct);
+        var steps = await StepsAsync(db, alerts, from, ct);
+
+        var scored = alerts.Select(a => Score(a, unitLevel, steps[a.Id.ToString()]));
+        var cards = Scorecards.Compute(scored, units.Select(u => u.Code), asOf);
+        var total = Scorecards.Compute(alerts.Select(a => Score(a, unitLevel, steps[a.Id.ToString()]) with { UnitCode = scope.Code }), [scope.Code], asOf)[0];
+        return new SupervisionReport(scope, unitLevel, from, to, asOf, cards, total, Scorecards.RedList(cards), Scorecards.BlackList(cards));
+    }
+
+    /// <summary>The workflow steps supervision reads, per alert id; every step of an alert happens after it was raised.</summary>
+    private static async Task<ILookup<string, AuditEntry>> StepsAsync(CommandCenterDbContext db, List<Alert> alerts, DateTimeOffset from, CancellationToken ct)
+    {
+        var ids = alerts.Select(a => a.Id.ToString()).ToHashSet(StringComparer.Ordinal);
+        var entries = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.Subject == AuditSubject.Alert && e.At >= from && ScoredActions.Contains(e.Action))
+            .ToListAsync(ct);
+        return entries.Where(e => ids.Contains(e.SubjectId)).OrderBy(e => e.At).ThenBy(e => e.Id).ToLookup(e => e.SubjectId, StringComparer.Ordinal);
+    }
+
+    private ScoredAlert Score(Alert alert, NodeLevel unitLevel, IEnumerable<AuditEntry> steps)
+    {
+        var trail = steps.ToList();
+        var acknowledged = trail.FirstOrDefault(e => e.Action == nameof(AlertAction.Acknowledge));
+        var verified = trail.LastOrDefault(e => e.Action == nameof(AlertAction.Verify));
+        var limits = reference.Policy(alert.PolicyVersion).DeadlinesFor(alert.CategoryCode, alert.Severity, reference.Categories);
+        return new ScoredAlert(
+            UnitCode: unitLevel == NodeLevel.Town ? alert.TownCode : alert.CommunityCode,
+            Reports: 1 + alert.RepeatCount,
+            Voided: alert.State == AlertState.Voided,
+            AcknowledgeDeadline: acknowledged?.Deadline ?? (alert.State == AlertState.Reported ? alert.StageDeadline : null),
+            AcknowledgedAt: acknowledged?.At,
+            ClosureDeadline: alert.ReportedAt + limits.Acknowledge + limits.Dispatch + limits.Handle + limits.Verify,
+            ClosedAt: alert.State == AlertState.Closed ? verified?.At ?? alert.UpdatedAt : null,
+            Resolved: trail.Any(e => e.Action == nameof(AlertAction.Resolve)),
+            SentBack: trail.Any(e => e.Action == nameof(AlertAction.SendBack)),
+            LateReport: alert.IsLateReport,
+            MissedReport: alert.IsMissedReport);
+    }
+}
