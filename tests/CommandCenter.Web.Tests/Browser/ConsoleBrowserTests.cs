@@ -42,6 +42,7 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : BrowserTest(br
         await row.Locator("button[data-action=Dispatch]").ClickAsync();
         var detail = console.Locator("[data-testid=detail]");
         await Expect(detail.Locator("[data-testid=alert-map] [data-testid=alert-point]")).ToBeVisibleAsync(new() { Timeout = 5000 });
+        await Expect(detail.Locator("[data-testid=detail-holder]")).ToHaveTextAsync("已签收 · 湖滨街道处置员 处理中");
         await detail.Locator("[data-testid=candidate][data-team=TM-025] input[type=checkbox]").CheckAsync();
         await detail.Locator("[data-testid=send]").ClickAsync();
 
