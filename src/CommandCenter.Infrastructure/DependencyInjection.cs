@@ -1,6 +1,7 @@
 using CommandCenter.Core.Feed;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Feed;
+using CommandCenter.Infrastructure.Hotspots;
 using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Petitions;
@@ -55,6 +56,7 @@ public static class DependencyInjection
         services.AddSingleton<AlertWorkflowService>();
         services.AddSingleton<DispatchService>();
         services.AddSingleton<SupervisionService>();
+        services.AddSingleton<HotspotService>();
         services.AddSingleton<EscalationService>();
         services.AddSingleton<PetitionCadenceService>();
         services.AddSingleton<LateReportService>();
