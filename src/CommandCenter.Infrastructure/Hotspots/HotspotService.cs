@@ -98,6 +98,22 @@ public sealed class HotspotService(IDbContextFactory<CommandCenterDbContext> con
         return new HotspotView(node, Breadcrumb(node), total, reportedNow, reports.Count - reportedNow, ranking, listed, count, from, to);
     }
 
+    /// <summary>Every alert reported in the node during the period, newest first, for export (no limit).</summary>
+    /// <exception cref="DomainRuleException">An unknown node.</exception>
+    public async IAsyncEnumerable<Alert> AlertsAsync(string nodeCode, DateTimeOffset from, DateTimeOffset to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var node = reference.Map.Find(nodeCode) ?? throw new DomainRuleException($"Unknown node '{nodeCode}'.");
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await foreach (var alert in db.Alerts.AsNoTracking().InSubtree(node)
+            .Where(a => a.ReportedAt >= from && a.ReportedAt < to)
+            .OrderByDescending(a => a.ReportedAt)
+            .AsAsyncEnumerable()
+            .WithCancellation(ct))
+        {
+            yield return alert;
+        }
+    }
+
     /// <summary>The node's ancestors from the city down to the node itself.</summary>
     private List<AdminNode> Breadcrumb(AdminNode node)
     {

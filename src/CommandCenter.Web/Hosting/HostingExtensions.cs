@@ -102,6 +102,7 @@ public static class HostingExtensions
         api.MapAdminEndpoints();
         api.MapWorkflowEndpoints();
         api.MapCheckInEndpoints();
+        api.MapHotspotEndpoints();
 
         app.MapGet("/", () => Results.Redirect("/wall")).ExcludeFromDescription();
         app.MapPost("/signout", async (Microsoft.AspNetCore.Identity.SignInManager<Infrastructure.Persistence.CommandCenterUser> signIn) =>
