@@ -95,10 +95,17 @@ public sealed class InfluxDeliveryService(
             _databaseReady = true;
             result = await influx.WriteAsync(rows.Select(r => InfluxLines.ToLine(r.Id, r.Point)), ct);
         }
-        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException
-            || (ex is TaskCanceledException && !ct.IsCancellationRequested)) // HttpClient's timeout
+        catch (HttpRequestException ex)
         {
             return Failed($"{influx.Describe()} is unreachable: {ex.Message}", rows.Count, ex);
+        }
+        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            return Failed($"{influx.Describe()} did not answer within {options.Value.InfluxDB.Timeout}", rows.Count, ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Failed(ex.Message, rows.Count, ex); // CREATE DATABASE refused (credentials, permissions): the message says so
         }
 
         if (result.Succeeded)
