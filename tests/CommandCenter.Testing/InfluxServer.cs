@@ -64,19 +64,30 @@ public sealed class InfluxServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>Starts a fresh server and waits until it answers.</summary>
+    /// <summary>
+    /// Starts a fresh server and waits until it answers. A free port can be taken by another process before influxd
+    /// binds it, so a server that exits while starting is tried again on other ports.
+    /// </summary>
     public static async Task<InfluxServer> StartNewAsync(bool authEnabled = false)
     {
-        var server = new InfluxServer(FindInfluxd(), authEnabled);
-        try
+        var influxd = FindInfluxd();
+        for (var attempt = 1; ; attempt++)
         {
-            await server.StartAsync();
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
+            var server = new InfluxServer(influxd, authEnabled);
+            try
+            {
+                await server.StartAsync();
+                return server;
+            }
+            catch (InfluxdExitedException) when (attempt < 3)
+            {
+                await server.DisposeAsync();
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
         }
     }
 
@@ -105,7 +116,7 @@ public sealed class InfluxServer : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"influxd exited with {_process.ExitCode} while starting on port {Port}:\n{Output}");
+                throw new InfluxdExitedException($"influxd exited with {_process.ExitCode} while starting on port {Port}:\n{Output}");
             }
 
             try
@@ -225,3 +236,6 @@ public sealed class InfluxServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>influxd stopped by itself while starting (a port taken, a bad config); its output is in the message.</summary>
+public sealed class InfluxdExitedException(string message) : Exception(message);

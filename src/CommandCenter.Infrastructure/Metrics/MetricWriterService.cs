@@ -35,7 +35,22 @@ public sealed class MetricWriterService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: fall through to the final drain.
+            // Shutting down: StopAsync drains what is left.
+        }
+    }
+
+    /// <summary>
+    /// Stops the loop, then stores what is still buffered. Here rather than at the end of <see cref="ExecuteAsync"/>:
+    /// a host stopped right after starting may cancel the loop before it ever ran, and the points must be stored anyway.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { IsCompleted: false })
+        {
+            // The host's shutdown timeout ran out while a batch was still being written: the loop owns the batch.
+            logger.LogWarning("Metric writer still busy at shutdown; {Points} buffered points may be lost", writer.Buffer.Count);
+            return;
         }
 
         await DrainAsync();
