@@ -1,9 +1,11 @@
+using CommandCenter.Core.Feed;
 using CommandCenter.Core.Metrics;
 using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Metrics;
 using CommandCenter.Infrastructure.Metrics.InfluxDB;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -12,8 +14,8 @@ namespace CommandCenter.Testing;
 
 /// <summary>
 /// The metric port wired as the app wires it (<c>AddCommandCenterInfrastructure</c> with the given settings) and its
-/// background services running — the batch writer, and the InfluxDB delivery loop when <c>Metrics:Store</c> is
-/// InfluxDB — on a data directory that outlives the host, so a second host on it is an app restart.
+/// background services running — the batch writer, the InfluxDB delivery loop when <c>Metrics:Store</c> is
+/// InfluxDB, and the feed recorder (on the given feed, if any) — on a data directory that outlives the host, so a second host on it is an app restart.
 /// </summary>
 public sealed class MetricsHost : IAsyncDisposable
 {
@@ -56,7 +58,8 @@ public sealed class MetricsHost : IAsyncDisposable
     };
 
     /// <summary>Builds the services, validates the options as start-up would, and (unless <paramref name="start"/> is false) starts the metric background services.</summary>
-    public static async Task<MetricsHost> StartAsync(string dataDir, IDictionary<string, string?> settings, TimeProvider? time = null, bool start = true)
+    public static async Task<MetricsHost> StartAsync(
+        string dataDir, IDictionary<string, string?> settings, TimeProvider? time = null, bool start = true, ILiveFeed? feed = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["DataDir"] = dataDir, ["SeedDir"] = DemoCity.SeedDir })
@@ -66,10 +69,14 @@ public sealed class MetricsHost : IAsyncDisposable
             .AddSingleton(time ?? TimeProvider.System)
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
             .AddCommandCenterInfrastructure(configuration, dataDir, AppContext.BaseDirectory);
+        if (feed is not null)
+        {
+            services.Replace(ServiceDescriptor.Singleton(feed));
+        }
 
         // Only the metric services, as registered: the other hosted services (Quartz, simulator…) need a real host.
         var metricServices = services
-            .Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType is { } type && (type == typeof(MetricWriterService) || type == typeof(InfluxDeliveryService)))
+            .Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType is { } type && (type == typeof(MetricWriterService) || type == typeof(InfluxDeliveryService) || type == typeof(FeedMetricsRecorder)))
             .Select(d => d.ImplementationType!)
             .ToList();
         var provider = services.BuildServiceProvider();

@@ -44,6 +44,7 @@ internal static class MetricsRegistration
             services.AddHostedService<MetricWriterService>();
         }
 
+        services.AddHostedService<FeedMetricsRecorder>();
         return services;
     }
 }

@@ -20,7 +20,7 @@ public sealed class MetricsOptionsTests : IDisposable
         await using var host = await MetricsHost.StartAsync(_dir.Path, new Dictionary<string, string?>());
 
         Assert.IsType<EmbeddedMetricStore>(host.Reader);
-        Assert.Equal([typeof(MetricWriterService)], host.ServiceTypes);
+        Assert.Equal([typeof(MetricWriterService), typeof(FeedMetricsRecorder)], host.ServiceTypes);
         Assert.True(await host.Reader.PingAsync());
         Assert.True(File.Exists(Path.Combine(_dir.Path, "metrics.db")));
     }
@@ -35,7 +35,7 @@ public sealed class MetricsOptionsTests : IDisposable
         }, start: false);
 
         Assert.IsType<InfluxMetricReader>(host.Reader);
-        Assert.Equal([typeof(MetricWriterService), typeof(InfluxDeliveryService)], host.ServiceTypes);
+        Assert.Equal([typeof(MetricWriterService), typeof(InfluxDeliveryService), typeof(FeedMetricsRecorder)], host.ServiceTypes);
     }
 
     [Theory]
