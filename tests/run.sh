@@ -8,9 +8,10 @@ set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-# Debian packages the test suite needs: Chromium for the browser tests (Playwright drives /usr/bin/chromium) and
-# Noto CJK so its screenshots show Chinese, not boxes. Later suites add influxdb here.
-required_packages=(chromium fonts-noto-cjk)
+# Debian packages the test suite needs: Chromium for the browser tests (Playwright drives /usr/bin/chromium), Noto
+# CJK so its screenshots show Chinese, not boxes, and InfluxDB 1.x (influxd) for the metric store tests, which start
+# their own servers on loopback from a config in a temp folder (never the system service).
+required_packages=(chromium fonts-noto-cjk influxdb)
 
 missing=()
 for package in "${required_packages[@]}"; do

@@ -2,6 +2,7 @@ using CommandCenter.Core.Feed;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Feed;
 using CommandCenter.Infrastructure.Hotspots;
+using CommandCenter.Infrastructure.Metrics;
 using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Petitions;
@@ -21,7 +22,7 @@ namespace CommandCenter.Infrastructure;
 public static class DependencyInjection
 {
     /// <summary>
-    /// The store, reference data, live feed, application services and simulator. <paramref name="contentRoot"/>
+    /// The store, reference data, live feed, metric store, application services and simulator. <paramref name="contentRoot"/>
     /// anchors a relative <c>DataDir</c> (default <c>App_Data</c>) and the seeds folder.
     /// </summary>
     public static IServiceCollection AddCommandCenterInfrastructure(this IServiceCollection services, IConfiguration configuration, string contentRoot, string appBase)
@@ -61,6 +62,7 @@ public static class DependencyInjection
         services.AddSingleton<PetitionCadenceService>();
         services.AddSingleton<LateReportService>();
         services.AddSingleton<GridActivityService>();
+        services.AddMetrics(configuration);
         services.AddJobs(StoreOptions.ResolveDataDir(configuration, contentRoot));
         services.AddHostedService<DemoCitySimulator>();
         services.AddHostedService<FeedHeartbeatService>();

@@ -3,7 +3,7 @@ namespace CommandCenter.Infrastructure;
 /// <summary>Where state lives. <see cref="DataDir"/> holds everything that must survive a restart.</summary>
 public sealed class StoreOptions
 {
-    /// <summary>The data directory: the SQLite store and, later, the job store and metric outbox.</summary>
+    /// <summary>The data directory: the SQLite store, the job store (<c>jobs.db</c>) and the metric store or outbox (<c>metrics.db</c>).</summary>
     public required string DataDir { get; set; }
 
     /// <summary>The folder holding city.json, teams.json, categories.json and policies.json.</summary>

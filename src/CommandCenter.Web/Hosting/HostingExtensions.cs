@@ -43,7 +43,8 @@ public static class HostingExtensions
         services.AddHostedService<FeedToHubRelay>();
         services.AddHostedService<StartupBanner>();
         services.AddHealthChecks()
-            .AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+            .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
+            .AddCheck<MetricsHealthCheck>("metrics", tags: ["ready"]);
 
         services.AddCommandCenterAccess(builder.Configuration);
         services.AddLocalization(options => options.ResourcesPath = "Resources");

@@ -1,4 +1,5 @@
 using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Metrics;
 using CommandCenter.Infrastructure.Simulation;
 using CommandCenter.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -46,6 +47,28 @@ public sealed class SettingsTests
         var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<AlertOptions>>().Value);
 
         Assert.Contains("Alerts:MergeWindow", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownMetricsStore_IsRefusedWithTheSettingsName()
+    {
+        using var app = Build(["--Metrics:Store=Prometheus"]);
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value);
+
+        Assert.Contains("Metrics:Store", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MetricsSettings_AreReadFromArguments()
+    {
+        using var app = Build(["--Metrics:Store=InfluxDB", "--Metrics:InfluxDB:Url=http://influx:8086", "--Metrics:InfluxDB:Database=grid", "--Metrics:InfluxDB:Token=t0ken"]);
+
+        var metrics = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        Assert.True(metrics.UsesInfluxDB);
+        Assert.Equal("http://influx:8086", metrics.InfluxDB.Url);
+        Assert.Equal("grid", metrics.InfluxDB.Database);
+        Assert.Equal("t0ken", metrics.InfluxDB.Token);
     }
 
     private static WebApplication Build(string[] args)

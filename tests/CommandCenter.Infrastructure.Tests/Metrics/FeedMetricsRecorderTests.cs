@@ -1,0 +1,103 @@
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Feed;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Metrics;
+using CommandCenter.Core.Teams;
+using CommandCenter.Infrastructure.Metrics;
+using CommandCenter.Testing;
+
+namespace CommandCenter.Infrastructure.Tests.Metrics;
+
+/// <summary>Domain changes on the live feed become metric points, readable per town, category and bucket.</summary>
+public sealed class FeedMetricsRecorderTests : IDisposable
+{
+    private const string TownA = "330188001";
+    private const string TownB = "330188002";
+
+    private static readonly DateTimeOffset _at = StoreHost.Start;
+
+    private readonly TempDirectory _dir = new("cc-metrics");
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task AlertChanges_AreCountedPerCategoryAndKindOfChangeForTheirTown()
+    {
+        var feed = new ManualFeed();
+        await using var host = await MetricsHost.StartAsync(_dir.Path, MetricsHost.EmbeddedSettings(), feed: feed);
+
+        feed.Publish(Alert(TownA, "0101", AlertChange.Raised, _at.AddMinutes(1)));
+        feed.Publish(Alert(TownA, "0302", AlertChange.Raised, _at.AddMinutes(2)));
+        feed.Publish(Alert(TownA, "0101", AlertChange.RepeatMerged, _at.AddMinutes(3)));
+        feed.Publish(Alert(TownB, "0101", AlertChange.Raised, _at.AddMinutes(4)));
+        await host.WaitUntilCaughtUpAsync();
+
+        var raised = await CountAsync(host, "alert_events", "category", new() { ["town"] = TownA, ["change"] = "raised" });
+        var merged = await CountAsync(host, "alert_events", "category", new() { ["town"] = TownA, ["change"] = "merged" });
+        Assert.Equal([new MetricValue(_at, "0101", 1), new MetricValue(_at, "0302", 1)], raised);
+        Assert.Equal([new MetricValue(_at, "0101", 1)], merged);
+    }
+
+    [Fact]
+    public async Task FirstAcknowledgement_RecordsTheTransitionAndTheLatencySinceTheReport()
+    {
+        var feed = new ManualFeed();
+        await using var host = await MetricsHost.StartAsync(_dir.Path, MetricsHost.EmbeddedSettings(), feed: feed);
+
+        feed.Publish(Alert(TownA, "0101", AlertChange.StateChanged, _at.AddSeconds(90), AlertState.Acknowledged, AlertState.Reported));
+        await host.WaitUntilCaughtUpAsync();
+
+        var latency = await host.Reader.QueryAsync(new MetricQuery("ack_latency", "seconds", MetricAggregate.Mean, _at, _at.AddHours(1)) { GroupBy = "town" });
+        var transitions = await CountAsync(host, "alert_transitions", "to", new() { ["from"] = "Reported" });
+        Assert.Equal([new MetricValue(_at, TownA, 90)], latency);
+        Assert.Equal([new MetricValue(_at, "Acknowledged", 1)], transitions);
+    }
+
+    [Fact]
+    public void ToPoints_LaterStateChange_RecordsNoLatency()
+    {
+        var points = FeedMetricsRecorder.ToPoints(Alert(TownA, "0101", AlertChange.StateChanged, _at.AddHours(1), AlertState.Dispatched, AlertState.Acknowledged));
+
+        Assert.Equal(["alert_transitions"], points.Select(p => p.Measurement));
+    }
+
+    [Fact]
+    public void ToPoints_CityLevelTeam_HasNoTownTag()
+    {
+        var team = new TeamStatusChanged(
+            new NodePath("330188", null, null, null), _at, "T-01", "市应急队", TeamType.SecurityPatrol, NodeLevel.City,
+            TeamStatus.Dispatched, TeamStatus.Available, _at, null, null, null, null);
+
+        var point = Assert.Single(FeedMetricsRecorder.ToPoints(team));
+
+        Assert.Equal("team_status", point.Measurement);
+        Assert.False(point.Tags.ContainsKey("town"));
+        Assert.Equal("Dispatched", point.Tags["status"]);
+    }
+
+    [Fact]
+    public void ToPoints_Heartbeat_IsNotRecorded()
+    {
+        Assert.Empty(FeedMetricsRecorder.ToPoints(new FeedHeartbeat(new NodePath("330188", null, null, null), _at)));
+    }
+
+    [Fact]
+    public async Task StopAsync_Unsubscribes()
+    {
+        var feed = new ManualFeed();
+        var host = await MetricsHost.StartAsync(_dir.Path, MetricsHost.EmbeddedSettings(), feed: feed);
+        var subscribed = feed.SubscriberCount;
+
+        await host.DisposeAsync();
+
+        Assert.Equal(1, subscribed);
+        Assert.Equal(0, feed.SubscriberCount);
+    }
+
+    private static Task<IReadOnlyList<MetricValue>> CountAsync(MetricsHost host, string measurement, string groupBy, Dictionary<string, string> where) =>
+        host.Reader.QueryAsync(new MetricQuery(measurement, MetricPoint.CountField, MetricAggregate.Count, _at, _at.AddHours(1)) { GroupBy = groupBy, Where = where });
+
+    private static AlertChanged Alert(string town, string category, AlertChange change, DateTimeOffset at, AlertState state = AlertState.Reported, AlertState? previous = null) => new(
+        new NodePath("330188", town, town + "001", town + "001001"), at, change, Guid.NewGuid(), state, previous, category,
+        Severity.Major, "燃气异味", AlertSource.Hotline, null, null, 1, _at, _at, false, 1);
+}
