@@ -69,6 +69,7 @@ public sealed class MetricsHost : IAsyncDisposable
             .AddSingleton(time ?? TimeProvider.System)
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
             .AddCommandCenterInfrastructure(configuration, dataDir, AppContext.BaseDirectory);
+        services.Replace(ServiceDescriptor.Singleton(DemoCity.Reference())); // loaded, as the store initializer would
         if (feed is not null)
         {
             services.Replace(ServiceDescriptor.Singleton(feed));

@@ -1,4 +1,5 @@
 using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Catalog;
 using CommandCenter.Core.Feed;
 using CommandCenter.Core.Metrics;
 using Microsoft.Extensions.Hosting;
@@ -14,16 +15,18 @@ namespace CommandCenter.Infrastructure.Metrics;
 /// <remarks>
 /// Measurements (tags; fields), each point dated when the change happened:
 /// <list type="bullet">
-/// <item><c>alert_events</c> (town, category, severity, source, change = raised | merged | escalated; count)</item>
+/// <item><c>alert_events</c> (town, community, grid, kind = the top-level category 大类, category, severity, source,
+/// change = raised | merged | escalated; count)</item>
 /// <item><c>alert_transitions</c> (town, category, severity, from, to; count)</item>
-/// <item><c>ack_latency</c> (town, category, severity; seconds from report to first acknowledgement)</item>
+/// <item><c>ack_latency</c>, <c>dispatch_latency</c>, <c>close_latency</c> (town, category, severity; seconds from the
+/// first report to the acknowledgement, the dispatch, the verified closure)</item>
 /// <item><c>late_reports</c> (town, severity; count, delay_seconds)</item>
 /// <item><c>petition_events</c> (town, stage, attention, change = opened | moved | updated; count)</item>
 /// <item><c>team_status</c> (town, team_type, level, status; count)</item>
 /// </list>
 /// Heartbeats, deployments (mirrored by team status) and silent-grid sets are not recorded.
 /// </remarks>
-public sealed class FeedMetricsRecorder(ILiveFeed feed, IMetricWriter writer, ILogger<FeedMetricsRecorder> logger) : IHostedService
+public sealed class FeedMetricsRecorder(ILiveFeed feed, IMetricWriter writer, ReferenceData reference, ILogger<FeedMetricsRecorder> logger) : IHostedService
 {
     private IDisposable? _subscription;
 
@@ -40,14 +43,15 @@ public sealed class FeedMetricsRecorder(ILiveFeed feed, IMetricWriter writer, IL
     }
 
     /// <summary>The points one feed message becomes (none for messages that are not recorded).</summary>
-    public static IEnumerable<MetricPoint> ToPoints(FeedMessage message)
+    public static IEnumerable<MetricPoint> ToPoints(FeedMessage message, CategoryTree categories)
     {
         var town = message.Scope.TownCode;
         switch (message)
         {
             case AlertChanged alert when alert.Change is not AlertChange.StateChanged:
                 yield return MetricPoint.Occurrence("alert_events", Tags(
-                    ("town", town), ("category", alert.CategoryCode), ("severity", alert.Severity.ToString()),
+                    ("town", town), ("community", alert.Scope.CommunityCode), ("grid", alert.Scope.GridCode),
+                    ("kind", categories.Find(alert.CategoryCode) is null ? null : categories.RootOf(alert.CategoryCode).Code), ("category", alert.CategoryCode), ("severity", alert.Severity.ToString()),
                     ("source", alert.Source.ToString()), ("change", alert.Change switch
                     {
                         AlertChange.Raised => "raised",
@@ -60,10 +64,10 @@ public sealed class FeedMetricsRecorder(ILiveFeed feed, IMetricWriter writer, IL
                 yield return MetricPoint.Occurrence("alert_transitions", Tags(
                     ("town", town), ("category", alert.CategoryCode), ("severity", alert.Severity.ToString()),
                     ("from", alert.PreviousState?.ToString()), ("to", alert.State.ToString())), alert.At);
-                if (alert is { PreviousState: AlertState.Reported, State: AlertState.Acknowledged } && alert.At >= alert.ReportedAt)
+                if (LatencyOf(alert) is { } measurement && alert.At >= alert.ReportedAt)
                 {
                     yield return new MetricPoint(
-                        "ack_latency",
+                        measurement,
                         Tags(("town", town), ("category", alert.CategoryCode), ("severity", alert.Severity.ToString())),
                         new Dictionary<string, double> { ["seconds"] = (alert.At - alert.ReportedAt).TotalSeconds },
                         alert.At);
@@ -92,11 +96,20 @@ public sealed class FeedMetricsRecorder(ILiveFeed feed, IMetricWriter writer, IL
         }
     }
 
+    /// <summary>The latency a step completes: acknowledged (first time), dispatched, closed by verification.</summary>
+    private static string? LatencyOf(AlertChanged alert) => (alert.PreviousState, alert.State) switch
+    {
+        (AlertState.Reported, AlertState.Acknowledged) => "ack_latency",
+        (AlertState.Acknowledged, AlertState.Dispatched) => "dispatch_latency",
+        (AlertState.Resolved, AlertState.Closed) => "close_latency",
+        _ => null,
+    };
+
     private ValueTask RecordAsync(FeedMessage message, CancellationToken ct)
     {
         try
         {
-            foreach (var point in ToPoints(message))
+            foreach (var point in ToPoints(message, reference.Categories))
             {
                 writer.Write(point);
             }

@@ -16,6 +16,8 @@ public sealed class FeedMetricsRecorderTests : IDisposable
 
     private static readonly DateTimeOffset _at = StoreHost.Start;
 
+    private static readonly Core.Catalog.CategoryTree Categories = DemoCity.Categories();
+
     private readonly TempDirectory _dir = new("cc-metrics");
 
     public void Dispose() => _dir.Dispose();
@@ -56,7 +58,7 @@ public sealed class FeedMetricsRecorderTests : IDisposable
     [Fact]
     public void ToPoints_LaterStateChange_RecordsNoLatency()
     {
-        var points = FeedMetricsRecorder.ToPoints(Alert(TownA, "0101", AlertChange.StateChanged, _at.AddHours(1), AlertState.Dispatched, AlertState.Acknowledged));
+        var points = FeedMetricsRecorder.ToPoints(Alert(TownA, "0101", AlertChange.StateChanged, _at.AddHours(1), AlertState.Handling, AlertState.Dispatched), Categories);
 
         Assert.Equal(["alert_transitions"], points.Select(p => p.Measurement));
     }
@@ -68,7 +70,7 @@ public sealed class FeedMetricsRecorderTests : IDisposable
             new NodePath("330188", null, null, null), _at, "T-01", "市应急队", TeamType.SecurityPatrol, NodeLevel.City,
             TeamStatus.Dispatched, TeamStatus.Available, _at, null, null, null, null);
 
-        var point = Assert.Single(FeedMetricsRecorder.ToPoints(team));
+        var point = Assert.Single(FeedMetricsRecorder.ToPoints(team, Categories));
 
         Assert.Equal("team_status", point.Measurement);
         Assert.False(point.Tags.ContainsKey("town"));
@@ -78,7 +80,31 @@ public sealed class FeedMetricsRecorderTests : IDisposable
     [Fact]
     public void ToPoints_Heartbeat_IsNotRecorded()
     {
-        Assert.Empty(FeedMetricsRecorder.ToPoints(new FeedHeartbeat(new NodePath("330188", null, null, null), _at)));
+        Assert.Empty(FeedMetricsRecorder.ToPoints(new FeedHeartbeat(new NodePath("330188", null, null, null), _at), Categories));
+    }
+
+    [Fact]
+    public void ToPoints_Raised_TagsTheWholePlaceAndTheTopLevelCategory()
+    {
+        var point = Assert.Single(FeedMetricsRecorder.ToPoints(Alert(TownA, "0302", AlertChange.Raised, _at), Categories));
+
+        Assert.Equal("alert_events", point.Measurement);
+        Assert.Equal(TownA + "001", point.Tags["community"]);
+        Assert.Equal(TownA + "001001", point.Tags["grid"]);
+        Assert.Equal(("03", "0302", "Hotline", "raised"), (point.Tags["kind"], point.Tags["category"], point.Tags["source"], point.Tags["change"]));
+    }
+
+    [Theory]
+    [InlineData(AlertState.Acknowledged, AlertState.Dispatched, "dispatch_latency")]
+    [InlineData(AlertState.Resolved, AlertState.Closed, "close_latency")]
+    [InlineData(AlertState.Reported, AlertState.Acknowledged, "ack_latency")]
+    public void ToPoints_StepThatEndsAWait_RecordsItsLatencySinceTheReport(AlertState from, AlertState to, string measurement)
+    {
+        var points = FeedMetricsRecorder.ToPoints(Alert(TownA, "0101", AlertChange.StateChanged, _at.AddMinutes(42), to, from), Categories);
+
+        var latency = Assert.Single(points, p => p.Measurement == measurement);
+        Assert.Equal(42 * 60, latency.Fields["seconds"]);
+        Assert.Equal(2, points.Count());
     }
 
     [Fact]
