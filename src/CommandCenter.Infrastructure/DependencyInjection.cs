@@ -58,6 +58,7 @@ public static class DependencyInjection
         services.AddSingleton<DispatchService>();
         services.AddSingleton<SupervisionService>();
         services.AddSingleton<HotspotService>();
+        services.AddSingleton<MetricSnapshotService>();
         services.AddSingleton<EscalationService>();
         services.AddSingleton<PetitionCadenceService>();
         services.AddSingleton<LateReportService>();
@@ -84,6 +85,7 @@ public static class DependencyInjection
             quartz.AddRepeatingJob<PetitionCadenceJob>(PetitionCadenceJob.Key, new TriggerKey("petition-cadence-every-10s", "monitoring"), PetitionCadenceJob.Interval);
             quartz.AddRepeatingJob<LateReportJob>(LateReportJob.Key, new TriggerKey("late-report-every-10s", "monitoring"), LateReportJob.Interval);
             quartz.AddRepeatingJob<SilentGridJob>(SilentGridJob.Key, new TriggerKey("silent-grids-every-minute", "monitoring"), SilentGridJob.Interval);
+            quartz.AddRepeatingJob<MetricSnapshotJob>(MetricSnapshotJob.Key, new TriggerKey("metric-snapshot-every-minute", "metrics"), MetricSnapshotJob.Interval);
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
     }
