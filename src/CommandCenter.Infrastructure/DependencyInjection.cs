@@ -58,6 +58,7 @@ public static class DependencyInjection
         services.AddSingleton<DispatchService>();
         services.AddSingleton<SupervisionService>();
         services.AddSingleton<HotspotService>();
+        services.AddSingleton<HotspotTrendService>();
         services.AddSingleton<MetricSnapshotService>();
         services.AddSingleton<EscalationService>();
         services.AddSingleton<PetitionCadenceService>();

@@ -20,6 +20,7 @@ public static class DemoUsers
     [
         ("admin", "系统管理员", Role.Admin, "330188"),
         ("leader", "王市长", Role.Leader, "330188"),
+        ("leader-hubin", "湖滨街道主任", Role.Leader, "330188001"),
         ("duty", "市值班员", Role.DutyOfficer, "330188"),
         ("duty-hubin", "湖滨街道值班员", Role.DutyOfficer, "330188001"),
         ("staff-hubin", "湖滨街道处置员", Role.Staff, "330188001"),

@@ -24,6 +24,30 @@ public sealed class LeadersBrowserTests(BrowserFixture browser) : BrowserTest(br
     }
 
     [Fact]
+    public async Task Hotspots_DrillFromTheCityToAGridAndBackUp()
+    {
+        var grid = DemoCity.GridCode(2, 1, 3);
+        (await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("hot-1", grid).With("occurredAt", DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O")))).EnsureSuccessStatusCode();
+        var page = await PageAsync("leader", "hotspots");
+        var here = page.Locator("[data-testid=breadcrumb] .here");
+        await Expect(here).ToHaveTextAsync("明湖市");
+
+        await page.Locator("[data-testid=hot-map] path[data-child='330188003']").ClickAsync(); // the town, on the map
+        await Expect(here).ToHaveTextAsync("东城街道", new() { Timeout = 5000 });
+        await page.Locator("[data-testid=ranking-row][data-child='330188003002']").ClickAsync(); // the community, in the ranking
+        await Expect(here).ToHaveAttributeAsync("data-node", "330188003002", new() { Timeout = 5000 });
+        await page.Locator($"[data-testid=hot-map] path[data-child='{grid}']").ClickAsync(); // the grid, on the map
+        await Expect(here).ToHaveAttributeAsync("data-node", grid, new() { Timeout = 5000 });
+        await Expect(page.Locator("[data-testid=hot-alert]")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "hotspots-grid.png"), FullPage = true });
+
+        await page.Locator("[data-testid=breadcrumb] a[data-node='330188']").ClickAsync();
+        await Expect(here).ToHaveTextAsync("明湖市", new() { Timeout = 5000 });
+        await Expect(page.Locator("[data-testid=ranking-row]").First).ToHaveAttributeAsync("data-child", "330188003");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "hotspots-city.png"), FullPage = true });
+    }
+
+    [Fact]
     public async Task Supervision_AsStaff_IsNotOffered()
     {
         var page = await PageAsync("staff-hubin", "supervision", waitForLive: false);

@@ -24,6 +24,7 @@ public sealed partial class Hotspots : ComponentBase
 
     private AdminNode? _mine;
     private HotspotView? _view;
+    private HotspotTrends? _trends;
     private ScopeMap? _map;
     private string? _error;
     private bool _interactive;
@@ -39,6 +40,8 @@ public sealed partial class Hotspots : ComponentBase
     [CascadingParameter] public Task<AuthenticationState>? Authentication { get; set; }
 
     [Inject] public required HotspotService Service { get; set; }
+
+    [Inject] public required HotspotTrendService Trends { get; set; }
 
     [Inject] public required ReferenceData Reference { get; set; }
 
@@ -84,6 +87,7 @@ public sealed partial class Hotspots : ComponentBase
         try
         {
             _view = await Service.ViewAsync(code, period.From, period.To);
+            _trends = await Trends.TrendsAsync(code, period.From, period.To);
             _map = Geometry.For(code);
             _error = null;
         }
@@ -151,6 +155,10 @@ public sealed partial class Hotspots : ComponentBase
 
     private string Csv(string what) => _view is { } view
         ? $"/api/v1/hotspots/{view.Node.Code}/{what}.csv?from={Uri.EscapeDataString(view.From.ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(view.To.ToString("O", CultureInfo.InvariantCulture))}"
+        : "";
+
+    private string WidthText => _trends?.Width is { } width
+        ? width.TotalHours >= 1 ? T["Hot_Hours", width.TotalHours] : T["Hot_Minutes", width.TotalMinutes]
         : "";
 
     private string Place(Alert alert) =>
