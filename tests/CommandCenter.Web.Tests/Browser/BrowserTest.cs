@@ -43,6 +43,20 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
+    /// <summary>A new page signed in as <paramref name="user"/> on <paramref name="path"/>, by default once its circuit is live.</summary>
+    protected async Task<IPage> PageAsync(string user, string path, bool waitForLive = true)
+    {
+        var page = await NewPageAsync();
+        await SignInAsync(page, App, user);
+        await page.GotoAsync(new Uri(App.BaseAddress, path).ToString());
+        if (waitForLive)
+        {
+            await Assertions.Expect(page.Locator("[data-circuit=live]")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        }
+
+        return page;
+    }
+
     protected async Task<IPage> NewPageAsync(int width = 1920, int height = 1080)
     {
         var context = await Browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });

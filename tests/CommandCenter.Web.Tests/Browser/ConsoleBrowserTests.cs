@@ -96,17 +96,4 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : BrowserTest(br
 
         Assert.DoesNotContain("/console", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
     }
-
-    private async Task<IPage> PageAsync(string user, string path, bool waitForLive = true)
-    {
-        var page = await NewPageAsync();
-        await SignInAsync(page, App, user);
-        await page.GotoAsync(new Uri(App.BaseAddress, path).ToString());
-        if (waitForLive)
-        {
-            await Expect(page.Locator("[data-circuit=live]")).ToBeVisibleAsync(new() { Timeout = 10_000 });
-        }
-
-        return page;
-    }
 }

@@ -55,17 +55,4 @@ public sealed class LeadersBrowserTests(BrowserFixture browser) : BrowserTest(br
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin\\?ReturnUrl=%2Fsupervision"));
         await Expect(page.Locator("[data-testid=supervision]")).ToHaveCountAsync(0);
     }
-
-    private async Task<IPage> PageAsync(string user, string path, bool waitForLive = true)
-    {
-        var page = await NewPageAsync();
-        await SignInAsync(page, App, user);
-        await page.GotoAsync(new Uri(App.BaseAddress, path).ToString());
-        if (waitForLive)
-        {
-            await Expect(page.Locator("[data-circuit=live]")).ToBeVisibleAsync(new() { Timeout = 10_000 });
-        }
-
-        return page;
-    }
 }
