@@ -8,6 +8,7 @@ using CommandCenter.Web.Components;
 using CommandCenter.Web.Hubs;
 using CommandCenter.Web.Wall;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -92,7 +93,19 @@ public static class HostingExtensions
         app.MapStaticAssets();
         app.MapOpenApi();
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/readyz", new()
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+
+            // Degraded is still ready (only the metric store reports it): a load balancer keeps the app in service.
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+            ResponseWriter = HealthReportJson.WriteAsync,
+        });
         app.MapHub<CommandCenterHub>(CommandCenterHub.Path);
 
         var api = app.MapGroup("/api/v1");

@@ -16,7 +16,9 @@ namespace CommandCenter.Web.Wall;
 /// <remarks>
 /// A load holds the feed back: messages that arrive while the store is read are kept and applied after it, and
 /// every alert message not newer than the version already seen (in the snapshot or on the feed) is dropped, so
-/// nothing falls between load and feed and nothing is counted twice.
+/// nothing falls between load and feed and nothing is counted twice. The trend's settled past comes from the metric
+/// store, which holds no versions; it is split from the rest by the time an alert was reported, not by version (see
+/// <see cref="MetricTrendReader"/>), and only a raise ever counts in it, so a feed message can never add to it twice.
 /// </remarks>
 public sealed class WallScopeState
 {
@@ -143,9 +145,9 @@ public sealed class WallScopeState
             _markers.Clear();
             _markers.AddRange(snapshot.Markers);
             _trend.Clear();
-            foreach (var (start, severity) in snapshot.TrendAlerts)
+            foreach (var (at, severity, count) in snapshot.Trend)
             {
-                CountInTrend(start, severity);
+                CountInTrend(at, severity, count);
             }
 
             _versions = new Dictionary<Guid, long>(snapshot.AlertVersions);
@@ -272,8 +274,10 @@ public sealed class WallScopeState
         var known = _open.GetValueOrDefault(change.AlertId);
         var reportedToday = change.ReportedAt >= _day;
 
-        // Counted as the store counts them, so a reload changes nothing: each report received today, each alert
-        // in the trend and the major tally at its current severity, each alert's first acknowledgement.
+        // Counted as the stores count them, so a reload changes nothing: each report received today, the major
+        // tally at an alert's current severity, each alert's first acknowledgement, and each alert in the trend at
+        // the severity it was raised with, as the metric store records it (a repeat that makes it graver does not
+        // move it: the store's raised point keeps the old severity, and the next load would move it back).
         if ((isNew || change.Change == AlertChange.RepeatMerged) && change.At >= _day)
         {
             _reportsToday++;
@@ -281,11 +285,7 @@ public sealed class WallScopeState
 
         if (isNew)
         {
-            CountInTrend(change.ReportedAt, change.Severity);
-        }
-        else if (known is not null && known.Severity != change.Severity)
-        {
-            MoveInTrend(change.ReportedAt, known.Severity, change.Severity);
+            CountInTrend(change.ReportedAt, change.Severity, 1);
         }
 
         if (change.Severity >= Severity.Major)
@@ -521,27 +521,22 @@ public sealed class WallScopeState
         }
     }
 
-    private void CountInTrend(DateTimeOffset reportedAt, Severity severity)
+    private void CountInTrend(DateTimeOffset at, Severity severity, int count)
     {
-        var index = BucketIndex(reportedAt);
+        var index = BucketIndex(at);
         if (!_trend.TryGetValue(index, out var counts))
         {
             _trend[index] = counts = new int[4];
         }
 
-        counts[(int)severity]++;
+        counts[(int)severity] += count;
     }
 
-    /// <summary>A repeat raised an alert's severity: the trend counts each alert once, at its current severity.</summary>
-    private void MoveInTrend(DateTimeOffset reportedAt, Severity from, Severity to)
-    {
-        if (_trend.TryGetValue(BucketIndex(reportedAt), out var counts) && counts[(int)from] > 0)
-        {
-            counts[(int)from]--;
-            counts[(int)to]++;
-        }
-    }
+    /// <summary>The start of the oldest bucket the trend shows at <paramref name="now"/>: loads read from here on.</summary>
+    internal static DateTimeOffset TrendStart(DateTimeOffset now) =>
+        DateTimeOffset.FromUnixTimeMilliseconds((BucketIndex(now) - TrendBuckets + 1) * (long)TrendBucket.TotalMilliseconds);
 
+    /// <summary>Buckets are aligned to the Unix epoch, as the metric store aligns them, so its buckets are the wall's.</summary>
     private static long BucketIndex(DateTimeOffset at) => at.ToUnixTimeMilliseconds() / (long)TrendBucket.TotalMilliseconds;
 
     private void RollDay(DateTimeOffset now)

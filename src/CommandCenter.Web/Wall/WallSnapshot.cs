@@ -1,3 +1,4 @@
+using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Hierarchy;
@@ -20,6 +21,12 @@ namespace CommandCenter.Web.Wall;
 /// <param name="AcknowledgedToday">Alerts reported today that have been acknowledged, and whether in time.</param>
 /// <param name="LateReportsToday">Alerts reported today that were reported late (迟报), with their grids.</param>
 /// <param name="SilentGrids">The scope's grids that are silent now.</param>
+/// <param name="Trend">
+/// New alerts in the trend window by the severity they were raised with: bucket totals from the metric store for
+/// the settled past and one count per alert from the operational store after it (or for the whole window when the
+/// metric store cannot answer). The operational store knows only an alert's current severity, so there an alert a
+/// repeat made graver counts at its new severity. See <see cref="MetricTrendReader"/>.
+/// </param>
 internal sealed record WallSnapshot(
     DateTimeOffset Day,
     IReadOnlyList<OpenAlert> OpenAlerts,
@@ -27,7 +34,7 @@ internal sealed record WallSnapshot(
     IReadOnlyList<WallPetitionRow> Petitions,
     IReadOnlyList<WallTeamRow> Teams,
     IReadOnlyList<WallMarker> Markers,
-    IReadOnlyList<(DateTimeOffset ReportedAt, Severity Severity)> TrendAlerts,
+    IReadOnlyList<TrendCount> Trend,
     IReadOnlyDictionary<Guid, long> AlertVersions,
     IReadOnlyCollection<Guid> MajorOrWorseToday,
     int ReportsToday,
@@ -36,13 +43,15 @@ internal sealed record WallSnapshot(
     IReadOnlyCollection<string> SilentGrids);
 
 /// <summary>
-/// Reads a <see cref="WallSnapshot"/> for one scope straight from the store, and the silent grids from
-/// <see cref="GridActivityService"/>, which keeps that set in memory (a later change reaches the state on the feed).
+/// Reads a <see cref="WallSnapshot"/> for one scope straight from the store, the settled part of the trend from the
+/// metric store (<see cref="MetricTrendReader"/>), and the silent grids from <see cref="GridActivityService"/>,
+/// which keeps that set in memory (a later change reaches the state on the feed).
 /// </summary>
 internal sealed class WallSnapshotLoader(
     IDbContextFactory<CommandCenterDbContext> contexts,
     ReferenceData reference,
     GridActivityService gridActivity,
+    MetricTrendReader trendReader,
     TimeProvider time)
 {
     public async Task<WallSnapshot> LoadAsync(AdminNode scope, CancellationToken ct)
@@ -50,6 +59,14 @@ internal sealed class WallSnapshotLoader(
         var now = time.GetUtcNow();
         var day = CityClock.StartOfDay(now);
         var policy = reference.CurrentPolicy;
+
+        // Before the store's read transaction, so a slow metric server holds no transaction open. Alerts reported
+        // before `settled` come from the metric store, the rest from the store below: see MetricTrendReader.
+        var trendFrom = WallScopeState.TrendStart(now);
+        var settled = (now - MetricTrendReader.Settle).TruncateToMilliseconds();
+        var fromMetrics = await trendReader.ReadAsync(scope, trendFrom, settled, ct);
+        var storeTrendFrom = fromMetrics is null ? trendFrom : settled;
+
         await using var db = await contexts.CreateDbContextAsync(ct);
 
         // One read transaction, so every query sees the same moment and the versions below match the counts. It
@@ -73,8 +90,7 @@ internal sealed class WallSnapshotLoader(
             a.Title, a.EscalationLevel, a.PolicyVersion, a.HandlerName, a.IsLateReport)).ToList();
 
         var recent = await alerts.OrderByDescending(a => a.ReportedAt).Take(WallScopeState.RecentLimit).ToListAsync(ct);
-        var trendFrom = now - (WallScopeState.TrendBucket * WallScopeState.TrendBuckets);
-        var trend = await alerts.Where(a => a.ReportedAt >= trendFrom).Select(a => new { a.ReportedAt, a.Severity }).ToListAsync(ct);
+        var trend = await alerts.Where(a => a.ReportedAt >= storeTrendFrom).Select(a => new { a.ReportedAt, a.Severity }).ToListAsync(ct);
         var markerFrom = now - WallScopeState.MarkerLifetime;
         var markers = await alerts
             .Where(a => a.ReportedAt >= markerFrom && a.Severity >= Severity.Major)
@@ -150,7 +166,7 @@ internal sealed class WallSnapshotLoader(
                 var centre = map.Find(m.GridCode)?.Boundary.InteriorPoint;
                 return new WallMarker(m.Id, m.Severity, m.Latitude ?? centre?.Y ?? 0, m.Longitude ?? centre?.X ?? 0, m.ReportedAt);
             })],
-            [.. trend.Select(t => (t.ReportedAt, t.Severity))],
+            [.. fromMetrics ?? [], .. trend.Select(t => new TrendCount(t.ReportedAt, t.Severity, 1))],
             versions,
             majorToday,
             reportsToday,

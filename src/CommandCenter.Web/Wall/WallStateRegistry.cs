@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CommandCenter.Core.Feed;
+using CommandCenter.Core.Metrics;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Monitoring;
@@ -12,7 +13,8 @@ namespace CommandCenter.Web.Wall;
 /// One <see cref="WallScopeState"/> per scope, created on first use and kept for the life of the app (there are
 /// only as many as nodes). Each state subscribes to the live feed once, however many walls show it, and is reloaded
 /// from the store every <see cref="ResyncInterval"/> and at the city's midnight, so drift (a lost message, a job that
-/// changed alerts without telling the feed) lasts minutes, not until the next restart.
+/// changed alerts without telling the feed) lasts minutes, not until the next restart. Each load takes the trend's
+/// settled past from the metric store, and from the operational store when the metric store cannot answer.
 /// </summary>
 public sealed class WallStateRegistry(
     ILiveFeed feed,
@@ -20,6 +22,8 @@ public sealed class WallStateRegistry(
     TimeProvider time,
     IDbContextFactory<CommandCenterDbContext> contexts,
     GridActivityService gridActivity,
+    IMetricReader metrics,
+    IMetricWriter metricWriter,
     ILogger<WallStateRegistry> logger) : IDisposable
 {
     public static readonly TimeSpan ResyncInterval = TimeSpan.FromMinutes(5);
@@ -106,7 +110,8 @@ public sealed class WallStateRegistry(
         WallSnapshot snapshot;
         try
         {
-            snapshot = await new WallSnapshotLoader(contexts, reference, gridActivity, time).LoadAsync(node, ct);
+            var trend = new MetricTrendReader(metrics, metricWriter, time, logger);
+            snapshot = await new WallSnapshotLoader(contexts, reference, gridActivity, trend, time).LoadAsync(node, ct);
         }
         catch
         {

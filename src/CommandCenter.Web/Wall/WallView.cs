@@ -100,7 +100,7 @@ public sealed record RankingRow(string Code, string Name, int OpenAlerts, int Se
 /// <summary>A new major-or-worse alert pulsing on the map.</summary>
 public sealed record WallMarker(Guid AlertId, Severity Severity, double Latitude, double Longitude, DateTimeOffset RaisedAt);
 
-/// <summary>New alerts in one 10-minute bucket, by severity.</summary>
+/// <summary>New alerts in one 10-minute bucket, by the severity they were raised with.</summary>
 public sealed record TrendBucket(DateTimeOffset Start, int General, int Major, int Serious, int Critical)
 {
     public int Total => General + Major + Serious + Critical;

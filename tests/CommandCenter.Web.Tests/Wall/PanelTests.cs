@@ -250,6 +250,33 @@ public sealed class WallHeaderTests : WallTestContext
     }
 
     [Fact]
+    public void Render_MetricsLagging_ShowsHowManyPointsTheMetricStoreIsBehind()
+    {
+        var cut = Render<WallHeader>(p => p.Add(c => c.ScopeName, "明湖市").Add(c => c.Now, Time.GetUtcNow()).Add(c => c.MetricsLaggingBy, 12_345L));
+
+        Assert.Equal("指标数据滞后 12345 条", cut.Find("[data-testid=metrics-lag]").TextContent);
+        Assert.Contains("metrics-lag", cut.Find("[data-testid=metrics-lag]").ClassList);
+    }
+
+    [Fact]
+    public void Render_MetricsLaggingInEnglish_SaysMetricsLaggingByNPoints()
+    {
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("en");
+
+        var cut = Render<WallHeader>(p => p.Add(c => c.ScopeName, "Minghu").Add(c => c.Now, Time.GetUtcNow()).Add(c => c.MetricsLaggingBy, 42L));
+
+        Assert.Equal("metrics lagging by 42 points", cut.Find("[data-testid=metrics-lag]").TextContent);
+    }
+
+    [Fact]
+    public void Render_MetricsNotLagging_ShowsNoNotice()
+    {
+        var cut = Render<WallHeader>(p => p.Add(c => c.ScopeName, "明湖市").Add(c => c.Now, Time.GetUtcNow()));
+
+        Assert.Empty(cut.FindAll("[data-testid=metrics-lag]"));
+    }
+
+    [Fact]
     public void Render_ClockShowsCityTime()
     {
         var cut = Render<WallHeader>(p => p.Add(c => c.ScopeName, "明湖市").Add(c => c.Now, Time.GetUtcNow()));

@@ -1,6 +1,7 @@
 using Bunit;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Feed;
+using CommandCenter.Core.Metrics;
 using CommandCenter.Testing;
 using CommandCenter.Web.Components.Pages;
 using Microsoft.AspNetCore.Components;
@@ -100,6 +101,28 @@ public sealed class WallPageTests : WallTestContext
 
         cut.WaitForAssertion(() => Assert.StartsWith("数据已 20 秒未更新", cut.Find("[data-testid=freshness]").TextContent, StringComparison.Ordinal));
         Assert.Contains("stale", cut.Find("[data-testid=freshness]").ClassList);
+    }
+
+    [Fact]
+    public async Task MetricsLag_IsShownAndHiddenOnTheOneSecondClockNotOnOtherRenders()
+    {
+        var writer = new LagWriter();
+        var cut = await RenderWallAsync(metrics: writer);
+        Assert.Empty(cut.FindAll("[data-testid=metrics-lag]"));
+
+        writer.Lag = new MetricLag(12_345, 0, null, "InfluxDB at http://x is unreachable");
+        Feed.Publish(Raised(Grid));
+        Time.Advance(WallPage.RenderInterval);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=alert-row]")));
+        var onAFeedRender = cut.FindAll("[data-testid=metrics-lag]").Count;
+        Time.Advance(TimeSpan.FromSeconds(1) - WallPage.RenderInterval);
+        cut.WaitForAssertion(() => Assert.Equal("指标数据滞后 12345 条", cut.Find("[data-testid=metrics-lag]").TextContent));
+
+        writer.Lag = LagWriter.CaughtUp;
+        Time.Advance(TimeSpan.FromSeconds(1));
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=metrics-lag]")));
+        Assert.Equal(0, onAFeedRender);
     }
 
     [Fact]
@@ -231,9 +254,14 @@ public sealed class WallPageTests : WallTestContext
         Assert.Equal(1, state!.View().Kpis.Open);
     }
 
-    private async Task<IRenderedComponent<WallPage>> RenderWallAsync(string? town = null, bool kiosk = false)
+    private async Task<IRenderedComponent<WallPage>> RenderWallAsync(string? town = null, bool kiosk = false, IMetricWriter? metrics = null)
     {
         await UseStoreAsync();
+        if (metrics is not null)
+        {
+            Services.AddSingleton(metrics);
+        }
+
         if (kiosk)
         {
             Services.GetRequiredService<NavigationManager>().NavigateTo("/wall?kiosk=1");

@@ -3,6 +3,7 @@ using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Feed;
 using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Metrics;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure.Alerts;
@@ -13,6 +14,7 @@ using CommandCenter.Testing;
 using CommandCenter.Web.Wall;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CommandCenter.Web.Tests.Wall;
 
@@ -253,6 +255,7 @@ public sealed class WallScopeStateTests : WallTestContext
     public async Task Load_FromTheStore_AgreesWithTheLiveFeed()
     {
         await UseStoreAsync();
+        using var metrics = RecordMetrics(); // as the app's recorder does: the trend's settled past is read from there
         var live = (await Services.GetRequiredService<WallStateRegistry>().GetAsync(City))!;
         var workflow = Store.Get<AlertWorkflowService>();
         await ReportAsync("hl-1");
@@ -274,6 +277,7 @@ public sealed class WallScopeStateTests : WallTestContext
         Assert.Equal(fromStore.Kpis, fromFeed.Kpis);
         Assert.Equal(fromStore.RecentAlerts, fromFeed.RecentAlerts);
         Assert.Equal(fromStore.Trend, fromFeed.Trend);
+        Assert.Equal((3, 0), (fromFeed.Trend[^1].General, fromFeed.Trend[^1].Major)); // hl-1 at the severity it was raised with
     }
 
     [Fact]
@@ -397,7 +401,7 @@ public sealed class WallScopeStateTests : WallTestContext
     }
 
     [Fact]
-    public async Task View_Trend_CountsAnAlertAtTheSeverityARepeatRaisedItTo()
+    public async Task View_Trend_KeepsAnAlertAtTheSeverityItWasRaisedWith()
     {
         var state = await LoadedStateAsync();
         var id = Guid.NewGuid();
@@ -405,8 +409,10 @@ public sealed class WallScopeStateTests : WallTestContext
 
         state.Apply(Raised(Grid, Severity.Serious, repeat: 1, id: id, change: AlertChange.RepeatMerged));
 
+        // As the metric store's raised point has it, so the next load does not move it back.
         var bucket = state.View().Trend[^1];
-        Assert.Equal((0, 1), (bucket.General, bucket.Serious));
+        Assert.Equal((1, 0), (bucket.General, bucket.Serious));
+        Assert.Equal(1, state.View().Kpis.MajorOrWorseToday); // the major tally is by current severity
     }
 
     [Fact]
@@ -729,7 +735,10 @@ public sealed class WallScopeStateTests : WallTestContext
     }
 
     private Task<WallSnapshot> LoadSnapshotAsync(string scope = City) =>
-        new WallSnapshotLoader(Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>(), Reference, Store.Get<GridActivityService>(), Time)
+        new WallSnapshotLoader(
+                Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>(), Reference, Store.Get<GridActivityService>(),
+                new MetricTrendReader(Services.GetRequiredService<IMetricReader>(), Services.GetRequiredService<IMetricWriter>(), Time, NullLogger.Instance),
+                Time)
             .LoadAsync(Reference.Map.Find(scope)!, CancellationToken.None);
 
     /// <summary>An open alert (reported, unless <paramref name="state"/> says otherwise) whose stage fell due <paramref name="dueAgo"/>, escalated to <paramref name="level"/>.</summary>

@@ -3,8 +3,10 @@ using Bunit;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Feed;
 using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Metrics;
 using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Metrics;
 using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Simulation;
@@ -75,16 +77,31 @@ public abstract class WallTestContext : BunitContext, IAsyncLifetime
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = _culture;
     }
 
-    /// <summary>Starts the store and registers what the wall page needs from it.</summary>
+    /// <summary>
+    /// Starts the store and registers what the wall page needs from it, the embedded metric store included (empty,
+    /// and caught up, until a test records into it). A test registers its own metric reader or writer after this.
+    /// </summary>
     protected async Task UseStoreAsync()
     {
         _store = await StoreHost.StartAsync(_dir.Path, Time, Feed);
         Services.AddSingleton(_store.Get<ReferenceData>());
         Services.AddSingleton(_store.Get<IDbContextFactory<CommandCenterDbContext>>());
         Services.AddSingleton(_store.Get<GridActivityService>());
+        Services.AddSingleton(_store.Get<IMetricReader>());
+        Services.AddSingleton(_store.Get<IMetricWriter>());
         Services.AddSingleton<WallStateRegistry>();
         Services.AddSingleton<WallGeometry>();
     }
+
+    /// <summary>
+    /// Until disposed, every feed message is stored in the embedded metric store as the points the app's recorder
+    /// makes of it — at once, where the app's writer holds points up to a second before they can be read.
+    /// </summary>
+    protected IDisposable RecordMetrics() => Feed.Subscribe((message, ct) => new ValueTask(StorePointsAsync(FeedMetricsRecorder.ToPoints(message), ct)));
+
+    /// <summary>Puts points straight into the embedded metric store, as if the writer had stored them.</summary>
+    protected Task StorePointsAsync(IEnumerable<MetricPoint> points, CancellationToken ct = default) =>
+        Store.Get<IMetricBatchTarget>().AppendAsync([.. points], ct);
 
     protected AlertChanged Raised(string gridCode, Severity severity = Severity.General, string category = "0301", int repeat = 0, Guid? id = null, AlertChange change = AlertChange.Raised)
     {

@@ -1,3 +1,4 @@
+using CommandCenter.Core.Metrics;
 using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Simulation;
 using CommandCenter.Web.Access;
@@ -11,7 +12,8 @@ namespace CommandCenter.Web.Components.Pages;
 /// <summary>
 /// The big screen for one scope: the city at <c>/wall</c>, a town at <c>/wall/{townCode}</c>. It renders a shared
 /// <see cref="WallScopeState"/>'s view through a throttle — many changes, one render every
-/// <see cref="RenderInterval"/> at most — and a one-second clock keeps ages and the data-age indicator moving.
+/// <see cref="RenderInterval"/> at most — and a one-second clock keeps ages and the data-age indicator moving and
+/// reads the metric writer's lag for the header's notice (once a second, however often the page renders).
 /// </summary>
 public sealed partial class Wall : ComponentBase, IDisposable
 {
@@ -29,6 +31,7 @@ public sealed partial class Wall : ComponentBase, IDisposable
     private bool _unknownScope;
     private bool _noAccess;
     private Core.Access.Operator? _operator;
+    private long _metricsLaggingBy; // 0: no notice; written by the clock's thread, read by renders
 
     [Parameter] public string? TownCode { get; set; }
 
@@ -49,6 +52,8 @@ public sealed partial class Wall : ComponentBase, IDisposable
 
     [Inject] public required IStringLocalizer<UiText> T { get; set; }
 
+    [Inject] public required IMetricWriter Metrics { get; set; }
+
     /// <summary>How many throttled renders ran: tests check that a burst coalesced.</summary>
     internal int ThrottledRenders => _throttle?.RenderCount ?? 0;
 
@@ -58,6 +63,8 @@ public sealed partial class Wall : ComponentBase, IDisposable
     private bool IsKiosk => Kiosk is "1" or "true";
 
     private bool DemoData => Simulator.Value.Enabled;
+
+    private long? MetricsLaggingBy => Volatile.Read(ref _metricsLaggingBy) is > 0 and var pending ? pending : null;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -90,7 +97,12 @@ public sealed partial class Wall : ComponentBase, IDisposable
         _map = Geometry.For(scope);
         var throttle = _throttle = new RenderThrottle(Time, RenderInterval, RefreshAsync);
         _subscription = _state.OnChange(throttle.Request);
-        _clock = Time.CreateTimer(_ => throttle.Request(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _clock = Time.CreateTimer(_ =>
+        {
+            ReadMetricsLag();
+            throttle.Request();
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        ReadMetricsLag();
         Take();
     }
 
@@ -142,6 +154,8 @@ public sealed partial class Wall : ComponentBase, IDisposable
         _now = Time.GetUtcNow();
         _view = _state?.View();
     }
+
+    private void ReadMetricsLag() => Volatile.Write(ref _metricsLaggingBy, MetricsBehind.NoticePoints(Metrics.Lag) ?? 0);
 
     private void Unsubscribe()
     {
