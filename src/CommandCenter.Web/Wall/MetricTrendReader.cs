@@ -97,9 +97,8 @@ internal sealed class MetricTrendReader(IMetricReader reader, IMetricWriter writ
     }
 
     /// <summary>
-    /// The tags that pick the scope's points, or null when points carry no tag for it: a community's alerts are told
-    /// apart by a <c>community</c> tag only from when the recorder writes one (being added to it now), and for six
-    /// hours after that the older points would still lack it, so a community wall keeps counting from the operational store.
+    /// The tags that pick the scope's points. Walls show the city or a town; any other scope (null) counts from the
+    /// operational store.
     /// </summary>
     private static Dictionary<string, string>? ScopeFilter(AdminNode scope) => scope.Level switch
     {
