@@ -43,8 +43,10 @@ public sealed class ReadinessTests : IDisposable
         Assert.Equal("Degraded", root.GetProperty("status").GetString());
         Assert.Equal(("Healthy", "Store reachable."), (store.GetProperty("status").GetString(), store.GetProperty("description").GetString()));
         Assert.Equal("Degraded", metrics.GetProperty("status").GetString());
-        Assert.Equal("Metric store unreachable; metrics lagging by 3 points.", metrics.GetProperty("description").GetString());
-        Assert.Equal(3, metrics.GetProperty("data").GetProperty("pendingPoints").GetInt64());
+        // The three written here, plus whatever the minute's snapshot job has written since start-up.
+        var pending = metrics.GetProperty("data").GetProperty("pendingPoints").GetInt64();
+        Assert.True(pending >= 3, $"pending {pending}");
+        Assert.Equal($"Metric store unreachable; metrics lagging by {pending} points.", metrics.GetProperty("description").GetString());
     }
 
     [Fact]

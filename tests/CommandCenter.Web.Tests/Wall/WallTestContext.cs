@@ -97,7 +97,7 @@ public abstract class WallTestContext : BunitContext, IAsyncLifetime
     /// Until disposed, every feed message is stored in the embedded metric store as the points the app's recorder
     /// makes of it — at once, where the app's writer holds points up to a second before they can be read.
     /// </summary>
-    protected IDisposable RecordMetrics() => Feed.Subscribe((message, ct) => new ValueTask(StorePointsAsync(FeedMetricsRecorder.ToPoints(message), ct)));
+    protected IDisposable RecordMetrics() => Feed.Subscribe((message, ct) => new ValueTask(StorePointsAsync(FeedMetricsRecorder.ToPoints(message, DemoCity.Categories()), ct)));
 
     /// <summary>Puts points straight into the embedded metric store, as if the writer had stored them.</summary>
     protected Task StorePointsAsync(IEnumerable<MetricPoint> points, CancellationToken ct = default) =>

@@ -88,7 +88,7 @@ public sealed class WallTrendTests : WallTestContext
         Time.Advance(TimeSpan.FromSeconds(30));
 
         var whileBuffered = (await LoadedStateAsync(City)).View().Trend[^1];
-        await StorePointsAsync(FeedMetricsRecorder.ToPoints(AlertChanged.From(fresh, City, AlertChange.Raised, null, fresh.ReportedAt)));
+        await StorePointsAsync(FeedMetricsRecorder.ToPoints(AlertChanged.From(fresh, City, AlertChange.Raised, null, fresh.ReportedAt), DemoCity.Categories()));
         var onceStored = (await LoadedStateAsync(City)).View().Trend[^1];
 
         // 10:04:30 splits them: the settled one from the metric store, the fresh one from the alerts table.
@@ -194,7 +194,7 @@ public sealed class WallTrendTests : WallTestContext
     private MetricPoint RaisedPoint(string grid, Severity severity, TimeSpan ago, AlertChange change = AlertChange.Raised)
     {
         var at = Time.GetUtcNow() - ago;
-        return Assert.Single(FeedMetricsRecorder.ToPoints(Raised(grid, severity, change: change) with { At = at, ReportedAt = at, OccurredAt = at }));
+        return Assert.Single(FeedMetricsRecorder.ToPoints(Raised(grid, severity, change: change) with { At = at, ReportedAt = at, OccurredAt = at }, DemoCity.Categories()));
     }
 
     private WallScopeState NewState(string scope) => new(Reference.Map.Find(scope)!, Reference, Time);
