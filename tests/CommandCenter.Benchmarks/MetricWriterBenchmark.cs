@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using CommandCenter.Core;
 using CommandCenter.Core.Metrics;
 using CommandCenter.Infrastructure.Metrics;
 using CommandCenter.Testing;
@@ -164,10 +165,4 @@ public sealed class MetricWriterBenchmark(BenchSettings settings, Report report)
     }
 
     public sealed record PathResult(int Points, double ElapsedMs, double PointsPerSecond, double WriteLoopMs);
-}
-
-internal static class TimeRounding
-{
-    public static DateTimeOffset TruncateToMilliseconds(this DateTimeOffset value) =>
-        new(value.Ticks - (value.Ticks % TimeSpan.TicksPerMillisecond), value.Offset);
 }

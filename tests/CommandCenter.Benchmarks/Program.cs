@@ -16,6 +16,7 @@ var total = Stopwatch.StartNew();
 (string Name, Func<Task> Run)[] steps =
 [
     ("metrics", () => new MetricWriterBenchmark(settings, report).RunAsync()),
+    ("escalation", () => new EscalationBenchmark(settings, report).RunAsync()),
 ];
 
 foreach (var (name, run) in steps)

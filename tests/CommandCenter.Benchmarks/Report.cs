@@ -64,6 +64,7 @@ public sealed class Report(BenchSettings settings)
     private readonly List<Figure> _figures = [];
     private readonly Dictionary<string, object> _details = new(StringComparer.Ordinal);
     private readonly List<string> _failures = [];
+    private readonly List<(string Title, string Markdown)> _tables = [];
 
     public MachineInfo Machine { get; } = MachineInfo.Current();
 
@@ -76,6 +77,9 @@ public sealed class Report(BenchSettings settings)
         _figures.Add(figure);
         Console.WriteLine($"  {figure.Step} · {figure.Name}: {figure.Shown} {figure.Unit}{(figure.Goal is null ? "" : $"  (goal {figure.Goal}: {Verdict(figure)})")}");
     }
+
+    /// <summary>A table of its own under the main one (e.g. every run of a step).</summary>
+    public void Table(string title, string markdown) => _tables.Add((title, markdown));
 
     /// <summary>Raw material behind the figures (per-run tables), kept in the JSON only.</summary>
     public void Detail(string key, object value) => _details[key] = value;
@@ -103,6 +107,14 @@ public sealed class Report(BenchSettings settings)
         foreach (var failure in _failures)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"| **failed** | {failure.Replace('|', '/')} | | | |");
+        }
+
+        foreach (var (title, markdown) in _tables)
+        {
+            text.AppendLine();
+            text.AppendLine(title);
+            text.AppendLine();
+            text.Append(markdown);
         }
 
         return text.ToString();
