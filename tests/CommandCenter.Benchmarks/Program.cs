@@ -17,6 +17,7 @@ var total = Stopwatch.StartNew();
 [
     ("metrics", () => new MetricWriterBenchmark(settings, report).RunAsync()),
     ("escalation", () => new EscalationBenchmark(settings, report).RunAsync()),
+    ("hub", () => new HubLatencyBenchmark(settings, report).RunAsync()),
 ];
 
 foreach (var (name, run) in steps)
