@@ -18,6 +18,7 @@ var total = Stopwatch.StartNew();
     ("metrics", () => new MetricWriterBenchmark(settings, report).RunAsync()),
     ("escalation", () => new EscalationBenchmark(settings, report).RunAsync()),
     ("hub", () => new HubLatencyBenchmark(settings, report).RunAsync()),
+    ("wall", () => new WallLatencyBenchmark(settings, report).RunAsync()),
 ];
 
 foreach (var (name, run) in steps)
