@@ -19,6 +19,7 @@ var total = Stopwatch.StartNew();
     ("escalation", () => new EscalationBenchmark(settings, report).RunAsync()),
     ("hub", () => new HubLatencyBenchmark(settings, report).RunAsync()),
     ("wall", () => new WallLatencyBenchmark(settings, report).RunAsync()),
+    ("memory", () => new CircuitMemoryBenchmark(settings, report).RunAsync()),
 ];
 
 foreach (var (name, run) in steps)
