@@ -18,7 +18,7 @@ namespace CommandCenter.Benchmarks;
 /// apart (median). A first wall is opened and closed before the 0 reading, so one-time costs (JIT, the city's shared
 /// wall state, geometry) are not charged to the circuits.
 /// </remarks>
-public sealed class CircuitMemoryBenchmark(BenchSettings settings, Report report)
+public sealed class CircuitMemoryBenchmark(BenchSettings settings, Report report, Products products)
 {
     private const string Step = "5 memory";
     private const int FramesPerContext = 100;
@@ -26,7 +26,8 @@ public sealed class CircuitMemoryBenchmark(BenchSettings settings, Report report
 
     public async Task RunAsync()
     {
-        await using var product = await ServerProcess.StartProductAsync();
+        await using var lease = await products.StartAsync();
+        var product = lease.Server;
         await using var chromium = await Chromium.LaunchAsync();
         var session = await chromium.SignInAsync(product.BaseAddress, "wall");
         var hosts = new List<(IBrowserContext Context, IPage Page, int Frames)>();
@@ -39,10 +40,10 @@ public sealed class CircuitMemoryBenchmark(BenchSettings settings, Report report
                 var page = await warm.NewPageAsync();
                 await page.GotoAsync(new Uri(product.BaseAddress, "wall").ToString());
                 await page.WaitForSelectorAsync("[data-circuit=live]", new() { Timeout = 60_000 });
-                await page.WaitForTimeoutAsync(2000);
+                await page.WaitForTimeoutAsync(settings.Smoke ? 500 : 2000);
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Task.Delay(TimeSpan.FromSeconds(settings.Smoke ? 1 : 3));
             var zero = await ReadAsync(product);
             readings.Add(new { circuits = 0, rssBytes = zero });
             report.Add(new Figure(Step, "product working set, 0 wall circuits", zero / 1024.0 / 1024.0, "MB"));
@@ -103,13 +104,13 @@ public sealed class CircuitMemoryBenchmark(BenchSettings settings, Report report
         }
     }
 
-    private static async Task<long> ReadAsync(ServerProcess server)
+    private async Task<long> ReadAsync(ServerProcess server)
     {
         await server.CollectGarbageAsync();
         var samples = new List<double>();
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < (settings.Smoke ? 1 : 3); i++)
         {
-            await Task.Delay(1000);
+            await Task.Delay(settings.Smoke ? 300 : 1000);
             samples.Add(server.WorkingSetBytes());
         }
 

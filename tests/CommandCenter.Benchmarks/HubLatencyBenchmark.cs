@@ -11,7 +11,7 @@ namespace CommandCenter.Benchmarks;
 /// measured the same way, the bare baseline (<see cref="BaselineServer"/>). Then the ceiling: R goes up with a few
 /// listeners until a step is not sustained (an error, a lost message, the schedule not kept, or p99 over 1 s).
 /// </summary>
-public sealed class HubLatencyBenchmark(BenchSettings settings, Report report)
+public sealed class HubLatencyBenchmark(BenchSettings settings, Report report, Products products)
 {
     private const string Step = "3 ingest→hub";
     private const double CeilingP99Ms = 1000;
@@ -20,9 +20,8 @@ public sealed class HubLatencyBenchmark(BenchSettings settings, Report report)
 
     public async Task RunAsync()
     {
-        // Nothing may merge: pairs come round only after thousands of alerts, far more than a second's worth.
-        var settingsForProduct = new Dictionary<string, string>(StringComparer.Ordinal) { ["Alerts:MergeWindow"] = "00:00:01" };
-        await using var product = await ServerProcess.StartProductAsync(settingsForProduct);
+        await using var lease = await products.StartAsync();
+        var product = lease.Server;
         await using var baseline = await ServerProcess.StartBaselineAsync();
         var cookies = await AlertLoad.SignInAsync(product.BaseAddress, "wall");
         using var productLoad = new AlertLoad(product.BaseAddress);
@@ -33,8 +32,9 @@ public sealed class HubLatencyBenchmark(BenchSettings settings, Report report)
         await using (var warmProduct = await HubListeners.ConnectAsync(product.BaseAddress, cookies, 2, AlertLoad.CityCode))
         await using (var warmBaseline = await HubListeners.ConnectAsync(baseline.BaseAddress, null, 2, AlertLoad.CityCode))
         {
-            await MeasureAsync(product, productLoad, warmProduct, 50, TimeSpan.FromSeconds(2), "warm-up");
-            await MeasureAsync(baseline, baselineLoad, warmBaseline, 50, TimeSpan.FromSeconds(2), "warm-up");
+            var warmFor = TimeSpan.FromSeconds(settings.Smoke ? 1 : 3);
+            await MeasureAsync(product, productLoad, warmProduct, 50, warmFor, "warm-up");
+            await MeasureAsync(baseline, baselineLoad, warmBaseline, 50, warmFor, "warm-up");
         }
 
         foreach (var clients in settings.HubClients)

@@ -13,13 +13,14 @@ var report = new Report(settings);
 Console.WriteLine($"CommandCenter benchmarks ({(settings.Smoke ? "smoke" : "full")}) on {report.Machine}");
 
 var total = Stopwatch.StartNew();
+await using var products = new Products(settings);
 (string Name, Func<Task> Run)[] steps =
 [
     ("metrics", () => new MetricWriterBenchmark(settings, report).RunAsync()),
     ("escalation", () => new EscalationBenchmark(settings, report).RunAsync()),
-    ("hub", () => new HubLatencyBenchmark(settings, report).RunAsync()),
-    ("wall", () => new WallLatencyBenchmark(settings, report).RunAsync()),
-    ("memory", () => new CircuitMemoryBenchmark(settings, report).RunAsync()),
+    ("hub", () => new HubLatencyBenchmark(settings, report, products).RunAsync()),
+    ("wall", () => new WallLatencyBenchmark(settings, report, products).RunAsync()),
+    ("memory", () => new CircuitMemoryBenchmark(settings, report, products).RunAsync()),
 ];
 
 foreach (var (name, run) in steps)

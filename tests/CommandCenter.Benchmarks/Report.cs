@@ -152,8 +152,10 @@ public sealed class Report(BenchSettings settings)
         return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 
-    private static string Verdict(Figure f) => f.GoalMet switch
+    /// <summary>A smoke run's sizes are not the goals' sizes: it shows the goals but judges none.</summary>
+    private string Verdict(Figure f) => f.GoalMet switch
     {
+        not null when settings.Smoke => "(smoke: not judged)",
         true => "met",
         false => "**missed**",
         null => "",

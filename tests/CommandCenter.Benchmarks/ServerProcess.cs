@@ -157,7 +157,7 @@ public sealed class ServerProcess : IAsyncDisposable
             [new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, gcHeapCollectKeyword)],
             requestRundown: false);
         var drain = session.EventStream.CopyToAsync(Stream.Null);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the collection runs when the session starts; give it time to finish
         await session.StopAsync(CancellationToken.None);
         await drain;
     }

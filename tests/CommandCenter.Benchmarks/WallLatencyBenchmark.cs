@@ -13,7 +13,7 @@ namespace CommandCenter.Benchmarks;
 /// stamps the first time it sees each alert id (<c>performance.timeOrigin + performance.now()</c>, the same wall
 /// clock the harness stamps the POST with). Alerts go in at a steady, modest rate in distinct grids and categories.
 /// </summary>
-public sealed class WallLatencyBenchmark(BenchSettings settings, Report report)
+public sealed class WallLatencyBenchmark(BenchSettings settings, Report report, Products products)
 {
     private const string Step = "4 ingest→wall";
 
@@ -42,7 +42,8 @@ public sealed class WallLatencyBenchmark(BenchSettings settings, Report report)
 
     public async Task RunAsync()
     {
-        await using var product = await ServerProcess.StartProductAsync();
+        await using var lease = await products.StartAsync();
+        var product = lease.Server;
         await using var chromium = await Chromium.LaunchAsync();
         var session = await chromium.SignInAsync(product.BaseAddress, "wall");
         var pages = new List<IPage>();
@@ -62,7 +63,7 @@ public sealed class WallLatencyBenchmark(BenchSettings settings, Report report)
 
             Console.WriteLine($"[{Step}] {pages.Count} walls live; posting {settings.WallAlerts} alerts at {settings.WallRate}/s");
             var sent = await PostAsync(product.BaseAddress);
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Task.Delay(TimeSpan.FromSeconds(settings.Smoke ? 1 : 3)); // the last rows render within a throttle interval
 
             var latencies = new List<double>();
             var lost = 0;
