@@ -63,6 +63,9 @@ public sealed record BenchSettings
 
     public bool Runs(string step) => Only.Count == 0 || Only.Contains(step);
 
+    private static int[] Numbers(string list) =>
+        [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
+
     public static BenchSettings Parse(string[] args)
     {
         var settings = args.Contains("--smoke") ? Smallest : new BenchSettings();
@@ -81,8 +84,22 @@ public sealed record BenchSettings
                 case "--duration" when i + 1 < args.Length:
                     settings = settings with { HubDuration = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture)) };
                     break;
+                case "--clients" when i + 1 < args.Length:
+                    settings = settings with { HubClients = Numbers(args[++i]) };
+                    break;
+                case "--rates" when i + 1 < args.Length:
+                    settings = settings with { HubRates = Numbers(args[++i]) };
+                    break;
+                case "--circuits" when i + 1 < args.Length:
+                    settings = settings with { Circuits = Numbers(args[++i]) };
+                    break;
+                case "--ceiling-rates" when i + 1 < args.Length:
+                    settings = settings with { CeilingRates = Numbers(args[++i]) };
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Use --smoke, --only metrics,escalation,hub,wall,memory, --out PATH, --duration SECONDS.");
+                    throw new ArgumentException(
+                        $"Unknown argument '{args[i]}'. Use --smoke, --only metrics,escalation,hub,wall,memory, --out PATH; for the hub step " +
+                        "--clients 100,500 --rates 50,200 --duration SECONDS --ceiling-rates 500,1000 (empty: no ceiling); for the memory step --circuits 0,100,500.");
             }
         }
 

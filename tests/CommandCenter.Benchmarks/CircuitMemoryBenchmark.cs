@@ -104,6 +104,26 @@ public sealed class CircuitMemoryBenchmark(BenchSettings settings, Report report
         }
     }
 
+    /// <summary>
+    /// With <c>CC_BENCH_GCDUMP</c> naming dotnet-gcdump (a .NET diagnostics tool, not needed otherwise), a heap dump
+    /// of the server at each reading, next to the JSON report: <c>dotnet-gcdump report FILE</c> lists what holds the memory.
+    /// </summary>
+    private static async Task HeapDumpAsync(ServerProcess server)
+    {
+        if (Environment.GetEnvironmentVariable("CC_BENCH_GCDUMP") is not { Length: > 0 } tool)
+        {
+            return;
+        }
+
+        var dir = Path.Combine(Report.RepositoryRoot(), "TestResults", "benchmarks");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"memory-{DateTime.UtcNow:HHmmss}.gcdump"));
+        using var dump = Process.Start(new ProcessStartInfo(tool, ["collect", "-p", server.ProcessId.ToString(CultureInfo.InvariantCulture), "-o", file]) { RedirectStandardOutput = true })!;
+        await dump.StandardOutput.ReadToEndAsync();
+        await dump.WaitForExitAsync();
+        Console.WriteLine($"  heap dump: {file}");
+    }
+
     private async Task<long> ReadAsync(ServerProcess server)
     {
         await server.CollectGarbageAsync();
@@ -115,6 +135,7 @@ public sealed class CircuitMemoryBenchmark(BenchSettings settings, Report report
         }
 
         var rss = (long)Distribution.Median(samples);
+        await HeapDumpAsync(server);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  working set {rss / 1024.0 / 1024.0:N1} MB (samples {string.Join(", ", samples.Select(s => (s / 1024 / 1024).ToString("N1", CultureInfo.InvariantCulture)))})"));
         return rss;
     }

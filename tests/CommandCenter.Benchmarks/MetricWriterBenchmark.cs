@@ -3,6 +3,7 @@ using System.Text;
 using CommandCenter.Core;
 using CommandCenter.Core.Metrics;
 using CommandCenter.Infrastructure.Metrics;
+using CommandCenter.Infrastructure.Metrics.InfluxDB;
 using CommandCenter.Testing;
 using InfluxDB.Client.Api.Domain;
 using InfluxDB.Client.Writes;
@@ -43,6 +44,75 @@ public sealed class MetricWriterBenchmark(BenchSettings settings, Report report)
             Note: $"{n:N0} points until counted back; Write() loop took {product.WriteLoopMs:N0} ms"));
         report.Add(new Figure(Step, "product ÷ plain HTTP", product.PointsPerSecond / plain.PointsPerSecond, "×"));
         report.Detail("metrics", new { points = n, plain, product });
+        await BreakdownAsync(influx);
+    }
+
+    /// <summary>
+    /// Where a 5,000-point batch spends its time on the product's path, stage by stage, with the product's own
+    /// pieces (its outbox and its InfluxDB client; the line building is InfluxLines' code, which is internal). The
+    /// delivery loop runs read → build → POST → delete one batch after another, so their sum bounds its rate.
+    /// </summary>
+    private async Task BreakdownAsync(InfluxServer influx)
+    {
+        using var dir = new TempDirectory("cc-bench-metrics");
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Metrics:Store"] = MetricsOptions.InfluxDBStore,
+            ["Metrics:InfluxDB:Url"] = influx.Url.ToString(),
+            ["Metrics:InfluxDB:Database"] = Database,
+        };
+        await using var host = await MetricsHost.StartAsync(dir.Path, configuration, start: false); // nothing delivers behind our back
+        var outbox = host.Get<InfluxOutbox>();
+        var http = host.Get<InfluxHttp>();
+        var stages = new Dictionary<string, List<double>>(StringComparer.Ordinal)
+        {
+            ["outbox append (writer)"] = [],
+            ["outbox read + parse"] = [],
+            ["build line protocol"] = [],
+            ["POST /write"] = [],
+            ["outbox delete"] = [],
+        };
+        var runs = settings.Smoke ? 3 : 6;
+        for (var run = 0; run < runs; run++)
+        {
+            var points = Points("breakdown", HttpBatch).ToList();
+            var clock = Stopwatch.StartNew();
+            await outbox.AppendAsync(points, CancellationToken.None);
+            var append = clock.Elapsed.TotalMilliseconds;
+            var rows = await outbox.ReadOldestAsync(HttpBatch, CancellationToken.None);
+            var read = clock.Elapsed.TotalMilliseconds;
+            var lines = rows.Select(r => ToLine(r.Point, (int)(r.Id % 1_000_000))).ToList();
+            var build = clock.Elapsed.TotalMilliseconds;
+            var written = await http.WriteAsync(lines, CancellationToken.None);
+            var post = clock.Elapsed.TotalMilliseconds;
+            await outbox.DeleteAsync(rows, CancellationToken.None);
+            var delete = clock.Elapsed.TotalMilliseconds;
+            if (!written.Succeeded || rows.Count != HttpBatch)
+            {
+                throw new InvalidOperationException($"Breakdown batch: read {rows.Count} rows, InfluxDB answered {written.Status} {written.Error}");
+            }
+
+            if (run == 0)
+            {
+                continue; // warm-up
+            }
+
+            stages["outbox append (writer)"].Add(append);
+            stages["outbox read + parse"].Add(read - append);
+            stages["build line protocol"].Add(build - read);
+            stages["POST /write"].Add(post - build);
+            stages["outbox delete"].Add(delete - post);
+        }
+
+        var medians = stages.ToDictionary(s => s.Key, s => Distribution.Median(s.Value), StringComparer.Ordinal);
+        foreach (var (stage, ms) in medians)
+        {
+            report.Add(new Figure(Step, $"per {HttpBatch:N0}-point batch: {stage}", ms, "ms", Note: "median"));
+        }
+
+        var loop = medians.Where(m => m.Key != "outbox append (writer)").Sum(m => m.Value);
+        report.Add(new Figure(Step, "delivery loop bound (5,000 ÷ read+build+POST+delete)", HttpBatch / (loop / 1000), "points/s"));
+        report.Detail("metricsBreakdown", stages);
     }
 
     /// <summary>The product's path, producing as fast as <see cref="IMetricWriter.Write"/> returns.</summary>
