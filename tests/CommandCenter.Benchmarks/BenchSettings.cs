@@ -22,6 +22,12 @@ public sealed record BenchSettings
 
     public int EscalationWarmRuns { get; init; } = 5;
 
+    /// <summary>
+    /// <c>--what-if-escalation-index</c>: a what-if, not the product — adds a partial index on the alerts not yet
+    /// escalated for their deadline before timing the scan, to show what it would change.
+    /// </summary>
+    public bool WhatIfEscalationIndex { get; init; }
+
     public IReadOnlyList<int> HubClients { get; init; } = [100, 500];
 
     public IReadOnlyList<int> HubRates { get; init; } = [50, 200, 1000];
@@ -89,6 +95,9 @@ public sealed record BenchSettings
                     break;
                 case "--rates" when i + 1 < args.Length:
                     settings = settings with { HubRates = Numbers(args[++i]) };
+                    break;
+                case "--what-if-escalation-index":
+                    settings = settings with { WhatIfEscalationIndex = true };
                     break;
                 case "--circuits" when i + 1 < args.Length:
                     settings = settings with { Circuits = Numbers(args[++i]) };
