@@ -32,16 +32,13 @@ public sealed record MachineInfo(int Cores, double MemoryGiB, string Cpu, string
         var os = File.Exists("/etc/os-release")
             ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?["PRETTY_NAME=".Length..].Trim('"')
             : null;
-        var load = File.Exists("/proc/loadavg")
-            ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture)
-            : -1;
         return new MachineInfo(
             Environment.ProcessorCount,
             Math.Round(memory, 1),
             cpu,
-            $"{os ?? RuntimeInformation.OSDescription} ({RuntimeInformation.OSDescription.Trim()})",
+            $"{os ?? RuntimeInformation.OSDescription}, kernel {Environment.OSVersion.Version}",
             $"{RuntimeInformation.FrameworkDescription} {RuntimeInformation.RuntimeIdentifier}",
-            load);
+            Report.LoadAverage());
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
@@ -94,7 +91,7 @@ public sealed class Report(BenchSettings settings)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"CommandCenter benchmarks ({(settings.Smoke ? "smoke" : "full")}), {StartedAt:yyyy-MM-dd HH:mm} UTC");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine}, {LoadAverage():0.##} at the end");
         text.AppendLine();
         text.AppendLine("| step | measurement | value | goal | |");
         text.AppendLine("|---|---|---:|---|---|");
@@ -132,6 +129,7 @@ public sealed class Report(BenchSettings settings)
             startedAt = StartedAt,
             finishedAt = DateTimeOffset.UtcNow,
             machine = Machine,
+            loadAverageAtEnd = LoadAverage(),
             figures = _figures.Select(f => new { f.Step, f.Name, f.Value, f.Unit, f.Goal, f.GoalMet, f.Note }),
             failures = _failures,
             details = _details,
@@ -139,6 +137,11 @@ public sealed class Report(BenchSettings settings)
         File.WriteAllText(path, JsonSerializer.Serialize(document, Json));
         return Path.GetFullPath(path);
     }
+
+    /// <summary>The 1-minute load average: on a shared machine it says how much else was running.</summary>
+    public static double LoadAverage() => File.Exists("/proc/loadavg")
+        ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture)
+        : -1;
 
     /// <summary>The folder holding CommandCenter.sln above this program, for TestResults/.</summary>
     public static string RepositoryRoot()
