@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of CommandCenter on a fresh machine.
 # 1. Installs what the tests need when it is missing (Debian packages via apt-get; the .NET SDK must be present).
-# 2. Runs `dotnet test CommandCenter.sln`.
-# 3. Prints "N passed, N failed, N skipped" as the last line and exits with dotnet's exit code.
+# 2. Runs `dotnet test CommandCenter.sln`, then the benchmark harness at its smoke size.
+# 3. Prints "N passed, N failed, N skipped" as the last line and exits with dotnet's exit code (non-zero too if the
+#    benchmark smoke run failed).
 set -uo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,6 +50,17 @@ rm -f "$log"
 if (( code == 0 && passed == 0 )); then
   echo "tests/run.sh: dotnet test ran no test" >&2
   code=1
+fi
+
+# The benchmark harness at its smoke size (every step with small numbers, seconds to tens of seconds), so it cannot
+# rot. It counts as one check in the closing line and in the exit code. The full run is in README.md, "Performance".
+echo "tests/run.sh: benchmark smoke run (dotnet run -c Release --project tests/CommandCenter.Benchmarks -- --smoke)"
+if dotnet run -c Release --project tests/CommandCenter.Benchmarks -- --smoke; then
+  passed=$((passed + 1))
+else
+  echo "tests/run.sh: the benchmark smoke run failed" >&2
+  failed=$((failed + 1))
+  (( code == 0 )) && code=1
 fi
 
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"

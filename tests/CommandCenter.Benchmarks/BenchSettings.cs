@@ -1,0 +1,117 @@
+using System.Globalization;
+
+namespace CommandCenter.Benchmarks;
+
+/// <summary>
+/// How big each step is. The full run uses the sizes the goals are stated for; <c>--smoke</c> runs every step with
+/// small numbers so the harness itself cannot rot (tests/run.sh runs it).
+/// </summary>
+public sealed record BenchSettings
+{
+    public bool Smoke { get; init; }
+
+    /// <summary><c>--only metrics,escalation,hub,wall,memory</c>: run some steps (for working on one).</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary><c>--out PATH</c>: where the JSON goes (default TestResults/benchmarks/).</summary>
+    public string? OutPath { get; init; }
+
+    public int MetricPoints { get; init; } = 200_000;
+
+    public int EscalationAlerts { get; init; } = 100_000;
+
+    public int EscalationWarmRuns { get; init; } = 5;
+
+    /// <summary>
+    /// <c>--what-if-escalation-index</c>: a what-if, not the product — adds a partial index on the alerts not yet
+    /// escalated for their deadline before timing the scan, to show what it would change.
+    /// </summary>
+    public bool WhatIfEscalationIndex { get; init; }
+
+    public IReadOnlyList<int> HubClients { get; init; } = [100, 500];
+
+    public IReadOnlyList<int> HubRates { get; init; } = [50, 200, 1000];
+
+    public TimeSpan HubDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The ceiling is about ingestion, so few listeners: 500 × 2,000 messages/s would measure this harness, not the product.</summary>
+    public int CeilingClients { get; init; } = 10;
+
+    public IReadOnlyList<int> CeilingRates { get; init; } = [250, 500, 1000, 1500, 2000, 3000, 4000];
+
+    public TimeSpan CeilingStepDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int WallPages { get; init; } = 5;
+
+    public int WallAlerts { get; init; } = 60;
+
+    public double WallRate { get; init; } = 2;
+
+    public IReadOnlyList<int> Circuits { get; init; } = [0, 100, 500];
+
+    public static BenchSettings Smallest => new()
+    {
+        Smoke = true,
+        MetricPoints = 20_000,
+        EscalationAlerts = 5_000,
+        EscalationWarmRuns = 3,
+        HubClients = [10],
+        HubRates = [20],
+        HubDuration = TimeSpan.FromSeconds(3),
+        CeilingClients = 5,
+        CeilingRates = [50, 100],
+        CeilingStepDuration = TimeSpan.FromSeconds(2),
+        WallPages = 1,
+        WallAlerts = 5,
+        WallRate = 2,
+        Circuits = [0, 5],
+    };
+
+    public bool Runs(string step) => Only.Count == 0 || Only.Contains(step);
+
+    private static int[] Numbers(string list) =>
+        [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
+
+    public static BenchSettings Parse(string[] args)
+    {
+        var settings = args.Contains("--smoke") ? Smallest : new BenchSettings();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--smoke":
+                    break;
+                case "--only" when i + 1 < args.Length:
+                    settings = settings with { Only = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase) };
+                    break;
+                case "--out" when i + 1 < args.Length:
+                    settings = settings with { OutPath = args[++i] };
+                    break;
+                case "--duration" when i + 1 < args.Length:
+                    settings = settings with { HubDuration = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture)) };
+                    break;
+                case "--clients" when i + 1 < args.Length:
+                    settings = settings with { HubClients = Numbers(args[++i]) };
+                    break;
+                case "--rates" when i + 1 < args.Length:
+                    settings = settings with { HubRates = Numbers(args[++i]) };
+                    break;
+                case "--what-if-escalation-index":
+                    settings = settings with { WhatIfEscalationIndex = true };
+                    break;
+                case "--circuits" when i + 1 < args.Length:
+                    settings = settings with { Circuits = Numbers(args[++i]) };
+                    break;
+                case "--ceiling-rates" when i + 1 < args.Length:
+                    settings = settings with { CeilingRates = Numbers(args[++i]) };
+                    break;
+                default:
+                    throw new ArgumentException(
+                        $"Unknown argument '{args[i]}'. Use --smoke, --only metrics,escalation,hub,wall,memory, --out PATH; for the hub step " +
+                        "--clients 100,500 --rates 50,200 --duration SECONDS --ceiling-rates 500,1000 (empty: no ceiling); for the memory step --circuits 0,100,500.");
+            }
+        }
+
+        return settings;
+    }
+}
