@@ -95,8 +95,14 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
             alert.HasIndex(a => new { a.State, a.ReportedAt });
             alert.HasIndex(a => a.ReportedAt);
 
-            // The escalation scan: open alerts whose stage deadline has passed.
+            // Open alerts by stage deadline (the console's queue, the wall's overdue count).
             alert.HasIndex(a => a.StageDeadline);
+
+            // The escalation scan: alerts not yet escalated for their current deadline. A partial index, so the 2-second
+            // scan never re-reads an overdue backlog it has already escalated; the filter is spelled as EF writes the
+            // scan's condition, or SQLite would not use it (the benchmark harness measured 157 ms → 0.3 ms at 100,000).
+            alert.HasIndex(a => a.StageDeadline, "IX_Alerts_EscalationDue")
+                .HasFilter("\"EscalatedDeadline\" IS NULL OR \"EscalatedDeadline\" < \"StageDeadline\"");
 
             // The late-report charge scan: late alerts not charged yet. A partial index, so it holds only those; its
             // filter is spelled as EF writes the scan's WHERE clause, or SQLite would not use it.

@@ -22,6 +22,16 @@ public sealed class EscalationService(
 {
     private const int BatchSize = 500;
 
+    /// <summary>
+    /// The next batch of overdue alerts not yet escalated for their current deadline, oldest deadline first. Its
+    /// condition is the filter of the partial index <c>IX_Alerts_EscalationDue</c>, which keeps the scan cheap.
+    /// </summary>
+    internal static IQueryable<Alert> Due(IQueryable<Alert> alerts, DateTimeOffset now) => alerts
+        .Where(a => a.StageDeadline != null && a.StageDeadline <= now
+            && (a.EscalatedDeadline == null || a.EscalatedDeadline < a.StageDeadline))
+        .OrderBy(a => a.StageDeadline)
+        .Take(BatchSize);
+
     /// <summary>Escalates every overdue alert not yet escalated for its current deadline; returns how many.</summary>
     public async Task<int> EscalateDueAsync(CancellationToken ct = default)
     {
@@ -30,12 +40,7 @@ public sealed class EscalationService(
         while (true)
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
-            var due = await db.Alerts
-                .Where(a => a.StageDeadline != null && a.StageDeadline <= now
-                    && (a.EscalatedDeadline == null || a.EscalatedDeadline < a.StageDeadline))
-                .OrderBy(a => a.StageDeadline)
-                .Take(BatchSize)
-                .ToListAsync(ct);
+            var due = await Due(db.Alerts, now).ToListAsync(ct);
             if (due.Count == 0)
             {
                 return total;

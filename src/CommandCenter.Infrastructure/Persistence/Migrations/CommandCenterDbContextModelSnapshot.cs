@@ -155,6 +155,9 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("GridCode", "CategoryCode", "LastReportedAt");
 
+                    b.HasIndex(new[] { "StageDeadline" }, "IX_Alerts_EscalationDue")
+                        .HasFilter("\"EscalatedDeadline\" IS NULL OR \"EscalatedDeadline\" < \"StageDeadline\"");
+
                     b.HasIndex(new[] { "ReportedAt" }, "IX_Alerts_UnchargedLateReports")
                         .HasFilter("\"IsLateReport\" AND \"LateChargedAt\" IS NULL");
 
