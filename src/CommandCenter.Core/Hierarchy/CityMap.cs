@@ -77,6 +77,13 @@ public sealed class CityMap
         return new NodePath(City.Code, town, community, grid);
     }
 
+    /// <summary>Where a grid is, in words people read: "town · community · grid".</summary>
+    public string PlaceOf(string gridCode)
+    {
+        var path = PathOf(gridCode);
+        return string.Join(" · ", new[] { path.TownCode, path.CommunityCode, path.GridCode }.Select(code => code is null ? null : Find(code)?.Name).OfType<string>());
+    }
+
     /// <summary>True when <paramref name="code"/> is <paramref name="ancestorCode"/> or lies in its subtree.</summary>
     public bool IsWithin(string code, string ancestorCode)
     {

@@ -100,6 +100,14 @@ public class CityMapTests
     }
 
     [Fact]
+    public void PlaceOf_Grid_NamesItsTownCommunityAndGrid()
+    {
+        var grid = DemoCity.GridCode(0, 0, 5);
+
+        Assert.Equal($"湖滨街道 · {_map.Find("330188001001")!.Name} · {_map.Find(grid)!.Name}", _map.PlaceOf(grid));
+    }
+
+    [Fact]
     public void PathOf_Town_LeavesCommunityAndGridEmpty()
     {
         var path = _map.PathOf(DemoCity.TownCode(5));

@@ -161,8 +161,7 @@ public sealed partial class Hotspots : ComponentBase
         ? width.TotalHours >= 1 ? T["Hot_Hours", width.TotalHours] : T["Hot_Minutes", width.TotalMinutes]
         : "";
 
-    private string Place(Alert alert) =>
-        $"{Reference.Map.Find(alert.TownCode)?.Name} · {Reference.Map.Find(alert.CommunityCode)?.Name} · {Reference.Map.Find(alert.GridCode)?.Name}";
+    private string Place(Alert alert) => Reference.Map.PlaceOf(alert.GridCode);
 
     /// <summary>Five heat steps for the map, by score.</summary>
     private static int Heat(int score) => score switch

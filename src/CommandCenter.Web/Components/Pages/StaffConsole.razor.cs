@@ -227,6 +227,5 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
         ? (due >= _now ? T.Age(due - _now) : "-" + T.Age(_now - due))
         : "";
 
-    private string Place(Alert alert) =>
-        $"{Reference.Map.Find(alert.TownCode)?.Name} · {Reference.Map.Find(alert.CommunityCode)?.Name} · {Reference.Map.Find(alert.GridCode)?.Name}";
+    private string Place(Alert alert) => Reference.Map.PlaceOf(alert.GridCode);
 }
