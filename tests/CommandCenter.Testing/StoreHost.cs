@@ -40,7 +40,8 @@ public sealed class StoreHost : IAsyncDisposable
         FakeTimeProvider? time = null,
         ILiveFeed? feed = null,
         IDictionary<string, string?>? settings = null,
-        string? seedDir = null)
+        string? seedDir = null,
+        Action<IServiceCollection>? configure = null)
     {
         time ??= new FakeTimeProvider(Start);
         var configuration = new ConfigurationBuilder()
@@ -56,6 +57,7 @@ public sealed class StoreHost : IAsyncDisposable
             services.Replace(ServiceDescriptor.Singleton(feed));
         }
 
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<StoreInitializer>().InitializeAsync();
         return new StoreHost(provider, time);

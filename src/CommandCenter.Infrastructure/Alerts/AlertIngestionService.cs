@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
@@ -18,6 +19,12 @@ public sealed record IngestResult(IngestOutcome Outcome, Alert Alert);
 /// merging repeats of the same grid + category inside the merge window, audited, and announced on the live feed
 /// without waiting for anyone to receive it.
 /// </summary>
+/// <remarks>
+/// Group commit: reports queue up, and whoever holds the write gate stores everything queued behind it in one write
+/// transaction — each report checked and saved in turn (so a repeat sees the report just before it), one commit and one
+/// flush to disk for them all. A burst costs a flush per batch instead of per report; a lone report goes through at
+/// once. One report failing rolls back only its own part (a savepoint); the rest of its batch is stored.
+/// </remarks>
 public sealed class AlertIngestionService(
     IDbContextFactory<CommandCenterDbContext> contexts,
     ReferenceData reference,
@@ -26,9 +33,15 @@ public sealed class AlertIngestionService(
     IOptionsMonitor<AlertOptions> options,
     ILogger<AlertIngestionService> logger)
 {
-    // Check-then-write must not interleave, or two repeats could both raise an alert. The gate orders callers in
+    /// <summary>The most reports one transaction stores; bounds how long one batch holds the store's write lock.</summary>
+    internal const int MaxBatch = 256;
+
+    private const string ReportSavepoint = "report";
+
+    // Check-then-write must not interleave, or two repeats could both raise an alert. The gate orders batches in
     // this process; the write transaction (taken before the checks) orders servers sharing the store.
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentQueue<QueuedReport> _queue = new();
 
     public async Task<IngestResult> IngestAsync(NewAlertReport report, Actor actor, CancellationToken ct = default)
     {
@@ -38,30 +51,123 @@ public sealed class AlertIngestionService(
             throw new DomainRuleException($"Unknown category '{report.CategoryCode}'.");
         }
 
-        await _gate.WaitAsync(ct);
+        var queued = new QueuedReport(report, path, actor);
+        _queue.Enqueue(queued);
         try
         {
-            return await IngestLockedAsync(report, path, actor, ct);
+            await _gate.WaitAsync(ct);
+        }
+        catch (OperationCanceledException) when (!queued.TryWithdraw())
+        {
+            // Too late to withdraw: a batch has taken it and is storing it; answer as that batch ends.
+            return await queued.Stored.Task;
+        }
+
+        try
+        {
+            // An earlier gate holder may have stored it already; otherwise store batches until it is done.
+            while (!queued.Stored.Task.IsCompleted)
+            {
+                await StoreBatchAsync(TakeBatch());
+            }
         }
         finally
         {
             _gate.Release();
         }
+
+        return await queued.Stored.Task;
     }
 
-    private async Task<IngestResult> IngestLockedAsync(NewAlertReport report, NodePath path, Actor actor, CancellationToken ct)
+    private List<QueuedReport> TakeBatch()
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        await using var transaction = await db.BeginWriteTransactionAsync(ct);
+        var batch = new List<QueuedReport>();
+        while (batch.Count < MaxBatch && _queue.TryDequeue(out var queued))
+        {
+            if (queued.TryTake())
+            {
+                batch.Add(queued);
+            }
+        }
+
+        return batch;
+    }
+
+    /// <summary>
+    /// Stores a batch in one write transaction and then answers every report in it. Runs to the end whatever its
+    /// callers' tokens say: one caller giving up must not undo the others' reports.
+    /// </summary>
+    private async Task StoreBatchAsync(List<QueuedReport> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var stored = new List<(QueuedReport Queued, IngestResult Result, AlertChanged? Change)>(batch.Count);
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+            db.Database.AutoSavepointsEnabled = false;
+            await using var transaction = await db.BeginWriteTransactionAsync(CancellationToken.None);
+            foreach (var queued in batch)
+            {
+                await transaction.CreateSavepointAsync(ReportSavepoint);
+                try
+                {
+                    var (result, change) = await StoreOneAsync(db, queued);
+                    stored.Add((queued, result, change));
+                }
+                catch (Exception error)
+                {
+                    await transaction.RollbackToSavepointAsync(ReportSavepoint);
+                    queued.Stored.TrySetException(error);
+                }
+                finally
+                {
+                    db.ChangeTracker.Clear();
+                }
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception error)
+        {
+            // Nothing of this batch is stored (the transaction failed or never began): every report not yet answered hears why.
+            foreach (var queued in batch)
+            {
+                queued.Stored.TrySetException(error);
+            }
+
+            return;
+        }
+
+        foreach (var (queued, result, change) in stored)
+        {
+            if (change is not null)
+            {
+                feed.Publish(change);
+                logger.LogInformation("Alert {AlertId} {Outcome} from {Source}/{ExternalId} in grid {GridCode}, repeats {RepeatCount}",
+                    result.Alert.Id, result.Outcome, queued.Report.Source, queued.Report.ExternalId, queued.Path.GridCode, result.Alert.RepeatCount);
+            }
+
+            queued.Stored.TrySetResult(result);
+        }
+    }
+
+    /// <summary>Checks and saves one report inside the batch's transaction; the change to announce once it commits (none for a duplicate).</summary>
+    private async Task<(IngestResult Result, AlertChanged? Change)> StoreOneAsync(CommandCenterDbContext db, QueuedReport queued)
+    {
+        var (report, path, actor) = (queued.Report, queued.Path, queued.Actor);
         var now = time.Now();
 
         var seenAlertId = await db.AlertReports
             .Where(r => r.Source == report.Source && r.ExternalId == report.ExternalId)
             .Select(r => (Guid?)r.AlertId)
-            .FirstOrDefaultAsync(ct);
+            .FirstOrDefaultAsync();
         if (seenAlertId is { } alertId)
         {
-            return new IngestResult(IngestOutcome.Duplicate, await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == alertId, ct));
+            return (new IngestResult(IngestOutcome.Duplicate, await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == alertId)), null);
         }
 
         var window = options.CurrentValue.MergeWindow;
@@ -73,7 +179,7 @@ public sealed class AlertIngestionService(
                 && a.State != AlertState.Closed
                 && a.State != AlertState.Voided)
             .OrderByDescending(a => a.LastReportedAt)
-            .FirstOrDefaultAsync(ct);
+            .FirstOrDefaultAsync();
 
         IngestResult result;
         AlertChanged change;
@@ -106,13 +212,8 @@ public sealed class AlertIngestionService(
             ReporterName = report.Reporter?.Name,
         });
 
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-
-        feed.Publish(change);
-        logger.LogInformation("Alert {AlertId} {Outcome} from {Source}/{ExternalId} in grid {GridCode}, repeats {RepeatCount}",
-            result.Alert.Id, result.Outcome, report.Source, report.ExternalId, path.GridCode, result.Alert.RepeatCount);
-        return result;
+        await db.SaveChangesAsync();
+        return (result, change);
     }
 
     /// <summary>Resolves the report to a grid and its path: the grid code when given, else the point.</summary>
@@ -150,4 +251,29 @@ public sealed class AlertIngestionService(
         Comment = comment,
         PolicyVersion = alert.PolicyVersion,
     };
+
+    /// <summary>A report waiting for a batch. Taken by one batch, or withdrawn by its caller before any batch took it — never both.</summary>
+    private sealed class QueuedReport(NewAlertReport report, NodePath path, Actor actor)
+    {
+        private const int Waiting = 0, Taken = 1, Withdrawn = 2;
+        private int _state = Waiting;
+
+        public NewAlertReport Report { get; } = report;
+        public NodePath Path { get; } = path;
+        public Actor Actor { get; } = actor;
+        public TaskCompletionSource<IngestResult> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
+
+        public bool TryWithdraw()
+        {
+            if (Interlocked.CompareExchange(ref _state, Withdrawn, Waiting) != Waiting)
+            {
+                return false;
+            }
+
+            Stored.TrySetCanceled();
+            return true;
+        }
+    }
 }

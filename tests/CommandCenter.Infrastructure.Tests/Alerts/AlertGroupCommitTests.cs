@@ -1,0 +1,196 @@
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Feed;
+using CommandCenter.Infrastructure.Alerts;
+using CommandCenter.Infrastructure.Persistence;
+using CommandCenter.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CommandCenter.Infrastructure.Tests.Alerts;
+
+/// <summary>
+/// Reports that arrive while a batch is being stored wait and go together in the next write transaction. Each test holds
+/// the first batch at its start (its DbContext is not handed out until released), queues reports behind it, then lets go.
+/// </summary>
+public sealed class AlertGroupCommitTests
+{
+    [Fact]
+    public async Task IngestAsync_ReportsQueuedBehindABatch_AreStoredTogetherInOneTransaction()
+    {
+        using var dir = new TempDirectory();
+        var contexts = new HeldContexts();
+        await using var host = await StartAsync(dir.Path, contexts);
+        var service = host.Get<AlertIngestionService>();
+
+        var first = service.IngestAsync(Report(0), Actors.Hotline);
+        var queued = Enumerable.Range(1, 30).Select(i => service.IngestAsync(Report(i), Actors.Hotline)).ToArray();
+        contexts.Release();
+        var results = await Task.WhenAll([first, .. queued]);
+
+        Assert.All(results, r => Assert.Equal(IngestOutcome.Created, r.Outcome));
+        Assert.Equal(2, contexts.Created);
+        await using var db = host.NewDbContext();
+        Assert.Equal((31, 31, 31), (await db.Alerts.CountAsync(), await db.AlertReports.CountAsync(), await db.AuditEntries.CountAsync()));
+    }
+
+    [Fact]
+    public async Task IngestAsync_MoreQueuedThanOneBatchTakes_SplitsThemIntoBatchesOfAtMostTheMaximum()
+    {
+        using var dir = new TempDirectory();
+        var contexts = new HeldContexts();
+        await using var host = await StartAsync(dir.Path, contexts);
+        var service = host.Get<AlertIngestionService>();
+
+        var first = service.IngestAsync(Report(0), Actors.Hotline);
+        var queued = Enumerable.Range(1, AlertIngestionService.MaxBatch + 1).Select(i => service.IngestAsync(Report(i), Actors.Hotline)).ToArray();
+        contexts.Release();
+        await Task.WhenAll([first, .. queued]);
+
+        Assert.Equal(3, contexts.Created);
+        await using var db = host.NewDbContext();
+        Assert.Equal(AlertIngestionService.MaxBatch + 2, await db.Alerts.CountAsync());
+    }
+
+    [Fact]
+    public async Task IngestAsync_RepeatsInTheSameBatch_SeeEachOther()
+    {
+        using var dir = new TempDirectory();
+        var contexts = new HeldContexts();
+        await using var host = await StartAsync(dir.Path, contexts);
+        var service = host.Get<AlertIngestionService>();
+
+        var first = service.IngestAsync(Report(0), Actors.Hotline);
+        var sameThing = Enumerable.Range(1, 5).Select(i => service.IngestAsync(Report(i, grid: Grid), Actors.Hotline)).ToArray();
+        var sameReportAgain = service.IngestAsync(Report(1, grid: Grid), Actors.Hotline);
+        contexts.Release();
+        await first;
+        var outcomes = (await Task.WhenAll(sameThing)).Select(r => r.Outcome).ToArray();
+
+        Assert.Equal([IngestOutcome.Created, IngestOutcome.Merged, IngestOutcome.Merged, IngestOutcome.Merged, IngestOutcome.Merged], outcomes);
+        Assert.Equal(IngestOutcome.Duplicate, (await sameReportAgain).Outcome);
+        await using var db = host.NewDbContext();
+        Assert.Equal(4, (await db.Alerts.SingleAsync(a => a.GridCode == Grid)).RepeatCount);
+    }
+
+    [Fact]
+    public async Task IngestAsync_OneReportFailsInsideABatch_FailsAloneAndTheRestAreStoredAndAnnounced()
+    {
+        using var dir = new TempDirectory();
+        var contexts = new HeldContexts();
+        var feed = new RecordingFeed();
+        await using var host = await StartAsync(dir.Path, contexts, feed);
+        await using (var db = host.NewDbContext())
+        {
+            // A failure of the store itself for one row, as a constraint or trigger would raise it.
+            await db.Database.ExecuteSqlRawAsync("""
+                CREATE TRIGGER poison BEFORE INSERT ON AlertReports WHEN NEW.ExternalId = 'gc-5'
+                BEGIN SELECT RAISE(ABORT, 'poisoned report'); END;
+                """);
+        }
+
+        var service = host.Get<AlertIngestionService>();
+        var first = service.IngestAsync(Report(0), Actors.Hotline);
+        var queued = Enumerable.Range(1, 9).Select(i => service.IngestAsync(Report(i), Actors.Hotline)).ToArray();
+        contexts.Release();
+        await first;
+
+        var error = await Assert.ThrowsAsync<DbUpdateException>(() => queued[4]);
+        Assert.Contains("poisoned report", error.InnerException?.Message);
+        Assert.All(queued.Where((_, i) => i != 4), task => Assert.Equal(IngestOutcome.Created, task.Result.Outcome));
+        Assert.Equal(2, contexts.Created);
+        await using var check = host.NewDbContext();
+        var externalIds = await check.AlertReports.OrderBy(r => r.Id).Select(r => r.ExternalId).ToListAsync();
+        Assert.Equal(["gc-0", "gc-1", "gc-2", "gc-3", "gc-4", "gc-6", "gc-7", "gc-8", "gc-9"], externalIds);
+        Assert.Equal(9, await check.Alerts.CountAsync());
+        Assert.Equal(9, await check.AuditEntries.CountAsync());
+        Assert.Equal(9, feed.Published.OfType<AlertChanged>().Count());
+    }
+
+    [Fact]
+    public async Task IngestAsync_ABatch_AnnouncesItsAlertsInTheOrderTheyQueued()
+    {
+        using var dir = new TempDirectory();
+        var contexts = new HeldContexts();
+        var feed = new RecordingFeed();
+        await using var host = await StartAsync(dir.Path, contexts, feed);
+        var service = host.Get<AlertIngestionService>();
+
+        var all = Enumerable.Range(0, 20).Select(i => service.IngestAsync(Report(i), Actors.Hotline)).ToArray();
+        contexts.Release();
+        var results = await Task.WhenAll(all);
+
+        Assert.Equal(results.Select(r => r.Alert.Id), feed.Published.OfType<AlertChanged>().Select(c => c.AlertId));
+    }
+
+    [Fact]
+    public async Task IngestAsync_CallerGivesUpWhileQueued_ItsReportIsNotStored()
+    {
+        using var dir = new TempDirectory();
+        var contexts = new HeldContexts();
+        await using var host = await StartAsync(dir.Path, contexts);
+        var service = host.Get<AlertIngestionService>();
+        using var giveUp = new CancellationTokenSource();
+
+        var first = service.IngestAsync(Report(0), Actors.Hotline);
+        var abandoned = service.IngestAsync(Report(1), Actors.Hotline, giveUp.Token);
+        var kept = service.IngestAsync(Report(2), Actors.Hotline);
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        contexts.Release();
+        await Task.WhenAll(first, kept);
+
+        await using var db = host.NewDbContext();
+        Assert.Equal(["gc-0", "gc-2"], await db.AlertReports.OrderBy(r => r.Id).Select(r => r.ExternalId).ToListAsync());
+    }
+
+    private static readonly string Grid = DemoCity.GridCode(2, 1, 1);
+
+    /// <summary>Report <paramref name="i"/>: its own external id, and (unless a grid is given) its own grid so nothing merges.</summary>
+    private static NewAlertReport Report(int i, string? grid = null) =>
+        Reports.InGrid(grid ?? DemoCity.GridCode(i / 50 % 6, i / 10 % 5, 1 + i % 10), externalId: $"gc-{i}");
+
+    private static async Task<StoreHost> StartAsync(string dataDir, HeldContexts contexts, RecordingFeed? feed = null)
+    {
+        var host = await StoreHost.StartAsync(dataDir, feed: feed, configure: services =>
+            services.Replace(ServiceDescriptor.Singleton<IDbContextFactory<CommandCenterDbContext>>(provider =>
+                contexts.Wrap(provider.GetRequiredService<DbContextOptions<CommandCenterDbContext>>()))));
+        contexts.Arm();
+        return host;
+    }
+
+    /// <summary>
+    /// Hands out DbContexts (counting them); from the first ingestion on, the first one waits until <see cref="Release"/>.
+    /// The store's start-up (migrations, seeding) runs before any ingestion and is not held or counted.
+    /// </summary>
+    private sealed class HeldContexts
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _created;
+        private bool _counting;
+
+        public int Created => _created;
+
+        public void Release() => _released.TrySetResult();
+
+        public IDbContextFactory<CommandCenterDbContext> Wrap(DbContextOptions<CommandCenterDbContext> options) => new Factory(this, options);
+
+        private sealed class Factory(HeldContexts held, DbContextOptions<CommandCenterDbContext> options) : IDbContextFactory<CommandCenterDbContext>
+        {
+            public CommandCenterDbContext CreateDbContext() => new(options);
+
+            public async Task<CommandCenterDbContext> CreateDbContextAsync(CancellationToken ct = default)
+            {
+                if (held._counting && Interlocked.Increment(ref held._created) == 1)
+                {
+                    await held._released.Task;
+                }
+
+                return new CommandCenterDbContext(options);
+            }
+        }
+
+        /// <summary>Call once the store has started: counting and holding begin.</summary>
+        public void Arm() => _counting = true;
+    }
+}
