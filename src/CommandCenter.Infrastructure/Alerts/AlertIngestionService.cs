@@ -6,6 +6,7 @@ using CommandCenter.Core.Feed;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,9 +22,10 @@ public sealed record IngestResult(IngestOutcome Outcome, Alert Alert);
 /// </summary>
 /// <remarks>
 /// Group commit: reports queue up, and whoever holds the write gate stores everything queued behind it in one write
-/// transaction — each report checked and saved in turn (so a repeat sees the report just before it), one commit and one
-/// flush to disk for them all. A burst costs a flush per batch instead of per report; a lone report goes through at
-/// once. One report failing rolls back only its own part (a savepoint); the rest of its batch is stored.
+/// transaction — two reads for the whole batch (reports seen before, open alerts to merge into), each report decided in
+/// queue order (a repeat sees the reports before it), one save, one commit and one flush to disk. A burst costs that
+/// per batch instead of per report; a lone report goes through at once. If the batch fails it is stored again report
+/// by report, each behind a savepoint, so only the report at fault fails.
 /// </remarks>
 public sealed class AlertIngestionService(
     IDbContextFactory<CommandCenterDbContext> contexts,
@@ -36,7 +38,7 @@ public sealed class AlertIngestionService(
     /// <summary>The most reports one transaction stores; bounds how long one batch holds the store's write lock.</summary>
     internal const int MaxBatch = 256;
 
-    private const string ReportSavepoint = "report";
+    private const string BatchSavepoint = "batch", ReportSavepoint = "report";
 
     // Check-then-write must not interleave, or two repeats could both raise an alert. The gate orders batches in
     // this process; the write transaction (taken before the checks) orders servers sharing the store.
@@ -104,29 +106,24 @@ public sealed class AlertIngestionService(
             return;
         }
 
-        var stored = new List<(QueuedReport Queued, IngestResult Result, AlertChanged? Change)>(batch.Count);
+        List<StoredReport> stored;
         try
         {
             await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
             db.Database.AutoSavepointsEnabled = false;
             await using var transaction = await db.BeginWriteTransactionAsync(CancellationToken.None);
-            foreach (var queued in batch)
+            await transaction.CreateSavepointAsync(BatchSavepoint);
+            try
             {
-                await transaction.CreateSavepointAsync(ReportSavepoint);
-                try
-                {
-                    var (result, change) = await StoreOneAsync(db, queued);
-                    stored.Add((queued, result, change));
-                }
-                catch (Exception error)
-                {
-                    await transaction.RollbackToSavepointAsync(ReportSavepoint);
-                    queued.Stored.TrySetException(error);
-                }
-                finally
-                {
-                    db.ChangeTracker.Clear();
-                }
+                stored = await StoreTogetherAsync(db, batch);
+            }
+            catch (Exception error) when (batch.Count > 1)
+            {
+                // Something in the batch failed: undo it and store report by report, so only the one at fault fails.
+                logger.LogWarning(error, "Storing {Count} reports together failed; storing them one by one", batch.Count);
+                await transaction.RollbackToSavepointAsync(BatchSavepoint);
+                db.ChangeTracker.Clear();
+                stored = await StoreOneByOneAsync(db, transaction, batch);
             }
 
             await transaction.CommitAsync(CancellationToken.None);
@@ -148,15 +145,116 @@ public sealed class AlertIngestionService(
             {
                 feed.Publish(change);
                 logger.LogInformation("Alert {AlertId} {Outcome} from {Source}/{ExternalId} in grid {GridCode}, repeats {RepeatCount}",
-                    result.Alert.Id, result.Outcome, queued.Report.Source, queued.Report.ExternalId, queued.Path.GridCode, result.Alert.RepeatCount);
+                    result.Alert.Id, result.Outcome, queued.Report.Source, queued.Report.ExternalId, queued.Path.GridCode, change.RepeatCount);
             }
 
             queued.Stored.TrySetResult(result);
         }
     }
 
-    /// <summary>Checks and saves one report inside the batch's transaction; the change to announce once it commits (none for a duplicate).</summary>
-    private async Task<(IngestResult Result, AlertChanged? Change)> StoreOneAsync(CommandCenterDbContext db, QueuedReport queued)
+    /// <summary>
+    /// The batch with two reads and one save: which reports were seen before, which open alerts they could merge into;
+    /// then each report in queue order decided in memory (a repeat sees the reports before it in the batch), all
+    /// received at the same moment.
+    /// </summary>
+    private async Task<List<StoredReport>> StoreTogetherAsync(CommandCenterDbContext db, List<QueuedReport> batch)
+    {
+        var now = time.Now();
+        var window = options.CurrentValue.MergeWindow;
+        var since = now - window;
+
+        var sources = batch.Select(q => q.Report.Source).Distinct().ToList();
+        var externalIds = batch.Select(q => q.Report.ExternalId).Distinct().ToList();
+        var seen = (await SeenBefore(db.AlertReports, sources, externalIds).ToListAsync())
+            .ToDictionary(r => (r.Source, r.ExternalId), r => r.AlertId);
+
+        var grids = batch.Select(q => q.Path.GridCode!).Distinct().ToList();
+        var categories = batch.Select(q => q.Report.CategoryCode).Distinct().ToList();
+        var mergeTargets = (await OpenSince(db.Alerts, grids, categories, since).ToListAsync())
+            .GroupBy(a => (a.GridCode, a.CategoryCode))
+            .ToDictionary(g => g.Key, g => g.MaxBy(a => a.LastReportedAt)!);
+
+        var inBatch = new Dictionary<Guid, Alert>();
+        var stored = new List<StoredReport>(batch.Count);
+        var duplicatesOfEarlier = new List<(QueuedReport Queued, Guid AlertId)>();
+        foreach (var queued in batch)
+        {
+            var (report, path, actor) = (queued.Report, queued.Path, queued.Actor);
+            if (seen.TryGetValue((report.Source, report.ExternalId), out var alertId))
+            {
+                if (inBatch.TryGetValue(alertId, out var alert))
+                {
+                    stored.Add(new(queued, new IngestResult(IngestOutcome.Duplicate, alert), null));
+                }
+                else
+                {
+                    duplicatesOfEarlier.Add((queued, alertId));
+                }
+
+                continue;
+            }
+
+            var (result, change) = Ingest(db, report, path, actor, mergeTargets.GetValueOrDefault((path.GridCode!, report.CategoryCode)), now);
+            mergeTargets[(path.GridCode!, report.CategoryCode)] = result.Alert;
+            inBatch[result.Alert.Id] = result.Alert;
+            seen[(report.Source, report.ExternalId)] = result.Alert.Id;
+            stored.Add(new(queued, result, change));
+        }
+
+        await db.SaveChangesAsync();
+
+        if (duplicatesOfEarlier.Count > 0)
+        {
+            var ids = duplicatesOfEarlier.Select(d => d.AlertId).Distinct().ToList();
+            var earlier = await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id);
+            stored.AddRange(duplicatesOfEarlier.Select(d => new StoredReport(d.Queued, new IngestResult(IngestOutcome.Duplicate, earlier[d.AlertId]), null)));
+        }
+
+        return stored;
+    }
+
+    /// <summary>Reports already stored under any of these sources and external ids (over-fetches pairs; match them in memory).</summary>
+    internal static IQueryable<SeenReport> SeenBefore(
+        IQueryable<AlertReport> reports, List<AlertSource> sources, List<string> externalIds) =>
+        reports
+            .Where(r => sources.Contains(r.Source) && externalIds.Contains(r.ExternalId))
+            .Select(r => new SeenReport(r.Source, r.ExternalId, r.AlertId));
+
+    /// <summary>Open alerts in these grids and categories last reported at or after <paramref name="since"/>: what a report could merge into.</summary>
+    internal static IQueryable<Alert> OpenSince(IQueryable<Alert> alerts, List<string> grids, List<string> categories, DateTimeOffset since) =>
+        alerts.Where(a => grids.Contains(a.GridCode)
+            && categories.Contains(a.CategoryCode)
+            && a.LastReportedAt >= since
+            && a.State != AlertState.Closed
+            && a.State != AlertState.Voided);
+
+    /// <summary>The batch report by report, each behind a savepoint: a report that fails is answered with its error and undone alone.</summary>
+    private async Task<List<StoredReport>> StoreOneByOneAsync(CommandCenterDbContext db, IDbContextTransaction transaction, List<QueuedReport> batch)
+    {
+        var stored = new List<StoredReport>(batch.Count);
+        foreach (var queued in batch)
+        {
+            await transaction.CreateSavepointAsync(ReportSavepoint);
+            try
+            {
+                stored.Add(await StoreOneAsync(db, queued));
+            }
+            catch (Exception error)
+            {
+                await transaction.RollbackToSavepointAsync(ReportSavepoint);
+                queued.Stored.TrySetException(error);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        return stored;
+    }
+
+    /// <summary>Checks and saves one report inside the batch's transaction.</summary>
+    private async Task<StoredReport> StoreOneAsync(CommandCenterDbContext db, QueuedReport queued)
     {
         var (report, path, actor) = (queued.Report, queued.Path, queued.Actor);
         var now = time.Now();
@@ -167,11 +265,10 @@ public sealed class AlertIngestionService(
             .FirstOrDefaultAsync();
         if (seenAlertId is { } alertId)
         {
-            return (new IngestResult(IngestOutcome.Duplicate, await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == alertId)), null);
+            return new(queued, new IngestResult(IngestOutcome.Duplicate, await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == alertId)), null);
         }
 
-        var window = options.CurrentValue.MergeWindow;
-        var since = now - window;
+        var since = now - options.CurrentValue.MergeWindow;
         var candidate = await db.Alerts
             .Where(a => a.GridCode == path.GridCode
                 && a.CategoryCode == report.CategoryCode
@@ -181,9 +278,21 @@ public sealed class AlertIngestionService(
             .OrderByDescending(a => a.LastReportedAt)
             .FirstOrDefaultAsync();
 
+        var (result, change) = Ingest(db, report, path, actor, candidate, now);
+        await db.SaveChangesAsync();
+        return new(queued, result, change);
+    }
+
+    /// <summary>
+    /// A report that is not a duplicate: merged into <paramref name="candidate"/> (the latest open alert of its grid and
+    /// category) when that absorbs it, else raised as a new alert; audited and its report row added, not yet saved.
+    /// </summary>
+    private (IngestResult Result, AlertChanged Change) Ingest(
+        CommandCenterDbContext db, NewAlertReport report, NodePath path, Actor actor, Alert? candidate, DateTimeOffset now)
+    {
         IngestResult result;
         AlertChanged change;
-        if (candidate is not null && candidate.Absorbs(path.GridCode!, report.CategoryCode, now, window))
+        if (candidate is not null && candidate.Absorbs(path.GridCode!, report.CategoryCode, now, options.CurrentValue.MergeWindow))
         {
             candidate.MergeRepeat(report, now);
             db.AuditEntries.Add(Audit(candidate, actor, now, "RepeatMerged", candidate.State, $"Repeat #{candidate.RepeatCount}: {report.Source}/{report.ExternalId}"));
@@ -211,8 +320,6 @@ public sealed class AlertIngestionService(
             OccurredAt = report.OccurredAt,
             ReporterName = report.Reporter?.Name,
         });
-
-        await db.SaveChangesAsync();
         return (result, change);
     }
 
@@ -251,6 +358,10 @@ public sealed class AlertIngestionService(
         Comment = comment,
         PolicyVersion = alert.PolicyVersion,
     };
+
+    internal sealed record SeenReport(AlertSource Source, string ExternalId, Guid AlertId);
+
+    private sealed record StoredReport(QueuedReport Queued, IngestResult Result, AlertChanged? Change);
 
     /// <summary>A report waiting for a batch. Taken by one batch, or withdrawn by its caller before any batch took it — never both.</summary>
     private sealed class QueuedReport(NewAlertReport report, NodePath path, Actor actor)

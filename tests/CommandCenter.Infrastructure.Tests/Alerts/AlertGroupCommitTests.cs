@@ -74,6 +74,34 @@ public sealed class AlertGroupCommitTests
     }
 
     [Fact]
+    public async Task IngestAsync_ABatch_MergesIntoAndDeduplicatesAgainstWhatWasStoredBefore()
+    {
+        using var dir = new TempDirectory();
+        var contexts = new HeldContexts();
+        await using var host = await StartAsync(dir.Path, contexts);
+        var service = host.Get<AlertIngestionService>();
+        contexts.Release();
+        var before = await service.IngestAsync(Report(1, grid: Grid), Actors.Hotline);
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+
+        contexts.Hold();
+        var first = service.IngestAsync(Report(0), Actors.Hotline);
+        var sameReportAgain = service.IngestAsync(Report(1, grid: Grid), Actors.Hotline);
+        var repeat = service.IngestAsync(Report(2, grid: Grid), Actors.Hotline);
+        var sameReportAsTheRepeat = service.IngestAsync(Report(2, grid: Grid), Actors.Hotline);
+        contexts.Release();
+        await first;
+
+        Assert.Equal((IngestOutcome.Duplicate, before.Alert.Id), ((await sameReportAgain).Outcome, (await sameReportAgain).Alert.Id));
+        Assert.Equal((IngestOutcome.Merged, before.Alert.Id), ((await repeat).Outcome, (await repeat).Alert.Id));
+        Assert.Equal((IngestOutcome.Duplicate, before.Alert.Id), ((await sameReportAsTheRepeat).Outcome, (await sameReportAsTheRepeat).Alert.Id));
+        await using var db = host.NewDbContext();
+        var stored = await db.Alerts.SingleAsync(a => a.GridCode == Grid);
+        Assert.Equal((1, StoreHost.Start.AddMinutes(1)), (stored.RepeatCount, stored.LastReportedAt));
+        Assert.Equal(3, await db.AlertReports.CountAsync());
+    }
+
+    [Fact]
     public async Task IngestAsync_OneReportFailsInsideABatch_FailsAloneAndTheRestAreStoredAndAnnounced()
     {
         using var dir = new TempDirectory();
@@ -160,16 +188,31 @@ public sealed class AlertGroupCommitTests
     }
 
     /// <summary>
-    /// Hands out DbContexts (counting them); from the first ingestion on, the first one waits until <see cref="Release"/>.
-    /// The store's start-up (migrations, seeding) runs before any ingestion and is not held or counted.
+    /// Hands out DbContexts, counting them once armed; when held, the next one waits until <see cref="Release"/>. The
+    /// store's start-up (migrations, seeding) runs before arming and is neither held nor counted.
     /// </summary>
     private sealed class HeldContexts
     {
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _created;
+        private int _holdNext;
         private bool _counting;
 
         public int Created => _created;
+
+        /// <summary>Counting begins, and the first context is held.</summary>
+        public void Arm()
+        {
+            _counting = true;
+            Hold();
+        }
+
+        /// <summary>The next context handed out waits until <see cref="Release"/>.</summary>
+        public void Hold()
+        {
+            _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            _holdNext = 1;
+        }
 
         public void Release() => _released.TrySetResult();
 
@@ -181,16 +224,17 @@ public sealed class AlertGroupCommitTests
 
             public async Task<CommandCenterDbContext> CreateDbContextAsync(CancellationToken ct = default)
             {
-                if (held._counting && Interlocked.Increment(ref held._created) == 1)
+                if (held._counting)
                 {
-                    await held._released.Task;
+                    Interlocked.Increment(ref held._created);
+                    if (Interlocked.Exchange(ref held._holdNext, 0) == 1)
+                    {
+                        await held._released.Task;
+                    }
                 }
 
                 return new CommandCenterDbContext(options);
             }
         }
-
-        /// <summary>Call once the store has started: counting and holding begin.</summary>
-        public void Arm() => _counting = true;
     }
 }
