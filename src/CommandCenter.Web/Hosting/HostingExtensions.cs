@@ -27,12 +27,19 @@ public static class HostingExtensions
         services.AddSerilog((provider, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
-            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .WriteTo.File(
-                Path.Combine(provider.GetRequiredService<IOptions<StoreOptions>>().Value.DataDir, "logs", "commandcenter-.log"),
-                rollingInterval: RollingInterval.Day,
-                retainedFileCountLimit: 14,
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+            // Formatting and writing happen on one background thread, not under the sinks' locks on request threads
+            // (a burst of reports logs two lines each); when its queue is full, callers wait rather than lose lines.
+            .WriteTo.Async(
+                sinks =>
+                {
+                    sinks.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                    sinks.File(
+                        Path.Combine(provider.GetRequiredService<IOptions<StoreOptions>>().Value.DataDir, "logs", "commandcenter-.log"),
+                        rollingInterval: RollingInterval.Day,
+                        retainedFileCountLimit: 14,
+                        formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                },
+                blockWhenFull: true));
 
         services.AddCommandCenterInfrastructure(builder.Configuration, builder.Environment.ContentRootPath, AppContext.BaseDirectory);
 
