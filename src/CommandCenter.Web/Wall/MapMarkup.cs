@@ -47,6 +47,9 @@ public sealed class MapMarkup
     /// <summary>The children's borders and names: never changes.</summary>
     public MarkupString Borders { get; }
 
+    /// <summary>How many times a block or layer was built: tests check that equal state builds nothing.</summary>
+    internal int Builds => _blocks.Sum(b => b.Markup.Builds) + _silent.Builds + _late.Builds + _badges.Builds + _teams.Builds;
+
     /// <summary>The colour band of a grid's open-alert load, as in the legend.</summary>
     public static int LoadBand(int open) => open switch
     {
