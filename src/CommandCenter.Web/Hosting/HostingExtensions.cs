@@ -53,6 +53,7 @@ public static class HostingExtensions
         services.AddMudServices();
         services.AddSingleton<WallStateRegistry>();
         services.AddSingleton<WallGeometry>();
+        services.AddSingleton<Components.Layout.ThemeStyle>();
         services.AddSingleton(new TeamStatusThresholds());
         return builder;
     }
