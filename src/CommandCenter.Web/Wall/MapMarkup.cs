@@ -65,28 +65,21 @@ public sealed class MapMarkup
     {
         foreach (var (grids, markup) in _blocks)
         {
-            yield return markup.For(GridValues.Of(grids, code => openByGrid.GetValueOrDefault(code)), key => Build(grids, key, (text, grid, open, _) =>
-                text.Append(CultureInfo.InvariantCulture, $"<path d=\"{grid.Path}\" class=\"grid load-{LoadBand(open)}\" data-grid=\"{Markup.Encode(grid.Code)}\"><title>{Markup.Encode(grid.Name)}: {open}</title></path>"), all: true));
+            yield return markup.For(GridValues.Of(grids, code => openByGrid.GetValueOrDefault(code)), key => Write(grids, key, WriteGrid, all: true));
         }
     }
 
     /// <summary>Silent grids hatched over their fill, titled "name: <paramref name="label"/>".</summary>
     public MarkupString SilentGrids(IReadOnlySet<string> silent, string label) =>
-        _silent.For(GridValues.Of(_grids, code => silent.Contains(code) ? 1 : 0, label), key => Build(_grids, key, (text, grid, _, title) =>
-            text.Append(CultureInfo.InvariantCulture, $"<path d=\"{grid.Path}\" class=\"silent-grid\" fill=\"url(#silent-hatch)\" data-silent-grid=\"{Markup.Encode(grid.Code)}\"><title>{Markup.Encode(grid.Name)}: {title}</title></path>")));
+        _silent.For(GridValues.Of(_grids, code => silent.Contains(code) ? 1 : 0, label), key => Write(_grids, key, WriteSilent));
 
     /// <summary>Grids with late reports today outlined, titled "name: <paramref name="label"/> count".</summary>
     public MarkupString LateGrids(IReadOnlyDictionary<string, int> late, string label) =>
-        _late.For(GridValues.Of(_grids, code => late.GetValueOrDefault(code), label), key => Build(_grids, key, (text, grid, count, title) =>
-            text.Append(CultureInfo.InvariantCulture, $"<path d=\"{grid.Path}\" class=\"late-grid\" data-late-grid=\"{Markup.Encode(grid.Code)}\"><title>{Markup.Encode(grid.Name)}: {title} {count}</title></path>")));
+        _late.For(GridValues.Of(_grids, code => late.GetValueOrDefault(code), label), key => Write(_grids, key, WriteLate));
 
     /// <summary>A badge reading <paramref name="badge"/> on each grid with late reports today.</summary>
     public MarkupString LateBadges(IReadOnlyDictionary<string, int> late, string badge) =>
-        _badges.For(GridValues.Of(_grids, code => late.ContainsKey(code) ? 1 : 0, badge), key => Build(_grids, key, (text, grid, _, title) =>
-        {
-            var (x, y) = (F(grid.LabelX + BadgeOffset), F(grid.LabelY - BadgeOffset));
-            text.Append(CultureInfo.InvariantCulture, $"<g class=\"late-badge\" data-late-badge=\"{Markup.Encode(grid.Code)}\"><circle cx=\"{x}\" cy=\"{y}\" r=\"12\"></circle><text x=\"{x}\" y=\"{y}\">{title}</text></g>");
-        }));
+        _badges.For(GridValues.Of(_grids, code => late.ContainsKey(code) ? 1 : 0, badge), key => Write(_grids, key, WriteBadge));
 
     /// <summary>Teams with a position that are on duty, as dots coloured by status.</summary>
     public MarkupString Teams(IReadOnlyList<WallTeamRow> teams) =>
@@ -96,7 +89,7 @@ public sealed class MapMarkup
             foreach (var team in key.Teams)
             {
                 var (x, y) = _project(team.Latitude, team.Longitude);
-                text.Append(CultureInfo.InvariantCulture, $"<rect x=\"{F(x - 5)}\" y=\"{F(y - 5)}\" width=\"10\" height=\"10\" class=\"team-dot status-{team.Status.ToString().ToLowerInvariant()}\" data-team=\"{Markup.Encode(team.Code)}\"><title>{Markup.Encode(team.Name)}</title></rect>");
+                text.Append(CultureInfo.InvariantCulture, $"<rect x=\"{F(x - 5)}\" y=\"{F(y - 5)}\" width=\"10\" height=\"10\" class=\"team-dot status-{team.Status.ToString().ToLowerInvariant()}\" data-team=\"{MarkupText.Encode(team.Code)}\"><title>{MarkupText.Encode(team.Name)}</title></rect>");
             }
 
             return text.ToString();
@@ -112,17 +105,17 @@ public sealed class MapMarkup
 
         foreach (var child in children)
         {
-            text.Append(CultureInfo.InvariantCulture, $"<g class=\"child-label\"><text x=\"{F(child.LabelX)}\" y=\"{F(child.LabelY)}\" class=\"child-name\">{Markup.Encode(child.Name)}</text></g>");
+            text.Append(CultureInfo.InvariantCulture, $"<g class=\"child-label\"><text x=\"{F(child.LabelX)}\" y=\"{F(child.LabelY)}\" class=\"child-name\">{MarkupText.Encode(child.Name)}</text></g>");
         }
 
         return text.ToString();
     }
 
-    /// <summary>The elements of the grids whose value is not 0 (all of them for <paramref name="all"/>), the label encoded once.</summary>
-    private static string Build(IReadOnlyList<MapShape> grids, GridValues key, Action<StringBuilder, MapShape, int, string> write, bool all = false)
+    /// <summary>The elements of the grids whose value is not 0 (of all of them for <paramref name="all"/>), the label encoded once.</summary>
+    private static string Write(IReadOnlyList<MapShape> grids, GridValues key, Action<StringBuilder, MapShape, int, string> write, bool all = false)
     {
         var text = new StringBuilder();
-        var label = Markup.Encode(key.Label);
+        var label = MarkupText.Encode(key.Label);
         for (var i = 0; i < grids.Count; i++)
         {
             if (all || key.Values[i] != 0)
@@ -132,6 +125,21 @@ public sealed class MapMarkup
         }
 
         return text.ToString();
+    }
+
+    private static void WriteGrid(StringBuilder text, MapShape grid, int open, string label) =>
+        text.Append(CultureInfo.InvariantCulture, $"<path d=\"{grid.Path}\" class=\"grid load-{LoadBand(open)}\" data-grid=\"{MarkupText.Encode(grid.Code)}\"><title>{MarkupText.Encode(grid.Name)}: {open}</title></path>");
+
+    private static void WriteSilent(StringBuilder text, MapShape grid, int silent, string label) =>
+        text.Append(CultureInfo.InvariantCulture, $"<path d=\"{grid.Path}\" class=\"silent-grid\" fill=\"url(#silent-hatch)\" data-silent-grid=\"{MarkupText.Encode(grid.Code)}\"><title>{MarkupText.Encode(grid.Name)}: {label}</title></path>");
+
+    private static void WriteLate(StringBuilder text, MapShape grid, int count, string label) =>
+        text.Append(CultureInfo.InvariantCulture, $"<path d=\"{grid.Path}\" class=\"late-grid\" data-late-grid=\"{MarkupText.Encode(grid.Code)}\"><title>{MarkupText.Encode(grid.Name)}: {label} {count}</title></path>");
+
+    private static void WriteBadge(StringBuilder text, MapShape grid, int late, string badge)
+    {
+        var (x, y) = (F(grid.LabelX + BadgeOffset), F(grid.LabelY - BadgeOffset));
+        text.Append(CultureInfo.InvariantCulture, $"<g class=\"late-badge\" data-late-badge=\"{MarkupText.Encode(grid.Code)}\"><circle cx=\"{x}\" cy=\"{y}\" r=\"12\"></circle><text x=\"{x}\" y=\"{y}\">{badge}</text></g>");
     }
 
     private static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);

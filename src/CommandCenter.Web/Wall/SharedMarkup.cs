@@ -73,7 +73,7 @@ public sealed class SharedMarkup<TKey>(int capacity = 4)
 }
 
 /// <summary>Writing markup by hand: text and attribute values encoded once, here.</summary>
-public static class Markup
+public static class MarkupText
 {
     /// <summary>
     /// Escapes what HTML needs escaped (<c>&lt; &gt; &amp; " '</c> and controls) and leaves Chinese as it is: the
