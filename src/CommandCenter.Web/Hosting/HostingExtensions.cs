@@ -60,6 +60,7 @@ public static class HostingExtensions
         services.AddMudServices();
         services.AddSingleton<WallStateRegistry>();
         services.AddSingleton<WallGeometry>();
+        services.AddSingleton<Components.Layout.ThemeStyle>();
         services.AddSingleton(new TeamStatusThresholds());
         return builder;
     }
@@ -131,8 +132,21 @@ public static class HostingExtensions
             await signIn.SignOutAsync();
             return Results.Redirect("/signin");
         }).ExcludeFromDescription();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ConfigureWebSocketAcceptContext = CompressEachMessage);
         return app;
+    }
+
+    /// <summary>
+    /// Circuits' WebSockets stay compressed (Blazor's default) but each message on its own, with no server context
+    /// takeover: a deflater that keeps its context holds ~270 KB of zlib state for as long as the circuit is open, a
+    /// third of what a wall circuit cost (issue 6). A wall sends one first render and then small diffs, so the shared
+    /// dictionary bought little. Setting this callback keeps Blazor's <c>frame-ancestors 'self'</c> policy.
+    /// </summary>
+    public static Task CompressEachMessage(HttpContext context, WebSocketAcceptContext webSocket)
+    {
+        webSocket.DangerousEnableCompression = true;
+        webSocket.DisableServerContextTakeover = true;
+        return Task.CompletedTask;
     }
 
     /// <summary>One JSON dialect for the API and the hub: camelCase, enums as camelCase strings.</summary>

@@ -7,19 +7,25 @@ using NetTopologySuite.Geometries;
 
 namespace CommandCenter.Web.Wall;
 
-/// <summary>A scope's map as SVG: grid shapes, the borders and names of its children, and a projection for points.</summary>
+/// <summary>
+/// A scope's map as SVG: grid shapes, the borders and names of its children, a projection for points, and the wall's
+/// layers as markup shared by every wall showing the scope.
+/// </summary>
 public sealed record ScopeMap(
     string ViewBox,
     IReadOnlyList<MapShape> Grids,
     IReadOnlyList<MapShape> Children,
-    Func<double, double, (double X, double Y)> Project);
+    Func<double, double, (double X, double Y)> Project)
+{
+    public required MapMarkup Markup { get; init; }
+}
 
 /// <summary>One polygon as an SVG path, with the point to write its name at.</summary>
 public sealed record MapShape(string Code, string Name, string Path, double LabelX, double LabelY);
 
 /// <summary>
-/// Draws the seed polygons as SVG, no map tiles (a government network has no internet). Shapes are computed once
-/// per scope and shared by every wall.
+/// Draws the seed polygons as SVG, no map tiles (a government network has no internet). Shapes, and the wall's
+/// markup of them, are computed once per scope and shared by every wall.
 /// </summary>
 public sealed class WallGeometry(ReferenceData reference)
 {
@@ -40,9 +46,16 @@ public sealed class WallGeometry(ReferenceData reference)
         var height = envelope.Height * scale;
         (double X, double Y) Project(double lat, double lon) => ((lon - envelope.MinX) * squeeze * scale, (envelope.MaxY - lat) * scale);
 
-        var grids = map.Grids.Where(g => map.IsWithin(g.Code, scopeCode)).Select(g => Shape(g, Project)).ToList();
+        var nodes = map.Grids.Where(g => map.IsWithin(g.Code, scopeCode)).ToList();
+        var grids = nodes.Select(g => Shape(g, Project)).ToList();
         var children = scope.Level == NodeLevel.Grid ? [] : map.Children(scopeCode).Select(c => Shape(c, Project)).ToList();
-        return new ScopeMap(string.Create(CultureInfo.InvariantCulture, $"0 0 {Width:0} {height:0.#}"), grids, children, Project);
+        IReadOnlyList<IReadOnlyList<MapShape>> byCommunity = [.. nodes.Zip(grids)
+            .GroupBy(x => x.First.ParentCode, StringComparer.Ordinal)
+            .Select(g => (IReadOnlyList<MapShape>)[.. g.Select(x => x.Second)])];
+        return new ScopeMap(string.Create(CultureInfo.InvariantCulture, $"0 0 {Width:0} {height:0.#}"), grids, children, Project)
+        {
+            Markup = new MapMarkup(grids, byCommunity, children, Project),
+        };
     }
 
     private static MapShape Shape(AdminNode node, Func<double, double, (double X, double Y)> project)

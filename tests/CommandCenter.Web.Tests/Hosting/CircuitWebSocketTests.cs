@@ -1,0 +1,47 @@
+using System.Net.WebSockets;
+using CommandCenter.Testing;
+
+namespace CommandCenter.Web.Tests.Hosting;
+
+/// <summary>
+/// The WebSocket a circuit runs on (issue 6): compressed, but without server context takeover, so an open wall does
+/// not keep a zlib deflater's state; and the page keeps the frame-ancestors policy Blazor sets for compression.
+/// </summary>
+public sealed class CircuitWebSocketTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly CommandCenterApp _app;
+
+    public CircuitWebSocketTests() => _app = new CommandCenterApp(_dir.Path);
+
+    [Fact]
+    public async Task BlazorSocket_OfferedDeflate_IsCompressedWithoutServerContextTakeover()
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
+        socket.Options.CollectHttpResponseDetails = true;
+        var address = new UriBuilder(_app.BaseAddress) { Scheme = "ws", Path = "/_blazor" }.Uri;
+
+        await socket.ConnectAsync(address, CancellationToken.None);
+
+        var extensions = string.Join(", ", socket.HttpResponseHeaders!["Sec-WebSocket-Extensions"]);
+        Assert.StartsWith("permessage-deflate", extensions, StringComparison.Ordinal);
+        Assert.Contains("server_no_context_takeover", extensions, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WallPage_KeepsTheFrameAncestorsPolicy()
+    {
+        var client = await _app.CityReaderAsync();
+
+        var response = await client.GetAsync("/wall");
+
+        Assert.Contains("frame-ancestors 'self'", string.Join("; ", response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        _dir.Dispose();
+    }
+}
