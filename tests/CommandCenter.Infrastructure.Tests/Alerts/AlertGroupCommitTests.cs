@@ -35,6 +35,25 @@ public sealed class AlertGroupCommitTests
     }
 
     [Fact]
+    public async Task IngestAsync_TheCallerWhoWrote_IsAnsweredWithoutWaitingForTheBatchesQueuedBehindIt()
+    {
+        using var dir = new TempDirectory();
+        var contexts = new HeldContexts();
+        await using var host = await StartAsync(dir.Path, contexts);
+        var service = host.Get<AlertIngestionService>();
+
+        var first = service.IngestAsync(Report(0), Actors.Hotline);
+        var queued = Enumerable.Range(1, 10).Select(i => service.IngestAsync(Report(i), Actors.Hotline)).ToArray();
+        contexts.ReleaseAndHoldNext();
+
+        Assert.Equal(IngestOutcome.Created, (await first.WaitAsync(TimeSpan.FromSeconds(10))).Outcome);
+        Assert.DoesNotContain(queued, task => task.IsCompleted);
+        contexts.Release();
+        Assert.All(await Task.WhenAll(queued), r => Assert.Equal(IngestOutcome.Created, r.Outcome));
+        Assert.Equal(2, contexts.Created);
+    }
+
+    [Fact]
     public async Task IngestAsync_MoreQueuedThanOneBatchTakes_SplitsThemIntoBatchesOfAtMostTheMaximum()
     {
         using var dir = new TempDirectory();
@@ -215,6 +234,14 @@ public sealed class AlertGroupCommitTests
         }
 
         public void Release() => _released.TrySetResult();
+
+        /// <summary>Lets the held context go and holds the next one.</summary>
+        public void ReleaseAndHoldNext()
+        {
+            var held = _released;
+            Hold();
+            held.TrySetResult();
+        }
 
         public IDbContextFactory<CommandCenterDbContext> Wrap(DbContextOptions<CommandCenterDbContext> options) => new Factory(this, options);
 
