@@ -194,7 +194,7 @@ public sealed class AlertIngestionService(
                 continue;
             }
 
-            var (result, change) = Ingest(db, report, path, actor, mergeTargets.GetValueOrDefault((path.GridCode!, report.CategoryCode)), now);
+            var (result, change) = Ingest(db, report, path, actor, mergeTargets.GetValueOrDefault((path.GridCode!, report.CategoryCode)), now, window);
             mergeTargets[(path.GridCode!, report.CategoryCode)] = result.Alert;
             inBatch[result.Alert.Id] = result.Alert;
             seen[(report.Source, report.ExternalId)] = result.Alert.Id;
@@ -237,7 +237,7 @@ public sealed class AlertIngestionService(
             await transaction.CreateSavepointAsync(ReportSavepoint);
             try
             {
-                stored.Add(await StoreOneAsync(db, queued));
+                stored.AddRange(await StoreTogetherAsync(db, [queued]));
             }
             catch (Exception error)
             {
@@ -253,46 +253,16 @@ public sealed class AlertIngestionService(
         return stored;
     }
 
-    /// <summary>Checks and saves one report inside the batch's transaction.</summary>
-    private async Task<StoredReport> StoreOneAsync(CommandCenterDbContext db, QueuedReport queued)
-    {
-        var (report, path, actor) = (queued.Report, queued.Path, queued.Actor);
-        var now = time.Now();
-
-        var seenAlertId = await db.AlertReports
-            .Where(r => r.Source == report.Source && r.ExternalId == report.ExternalId)
-            .Select(r => (Guid?)r.AlertId)
-            .FirstOrDefaultAsync();
-        if (seenAlertId is { } alertId)
-        {
-            return new(queued, new IngestResult(IngestOutcome.Duplicate, await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == alertId)), null);
-        }
-
-        var since = now - options.CurrentValue.MergeWindow;
-        var candidate = await db.Alerts
-            .Where(a => a.GridCode == path.GridCode
-                && a.CategoryCode == report.CategoryCode
-                && a.LastReportedAt >= since
-                && a.State != AlertState.Closed
-                && a.State != AlertState.Voided)
-            .OrderByDescending(a => a.LastReportedAt)
-            .FirstOrDefaultAsync();
-
-        var (result, change) = Ingest(db, report, path, actor, candidate, now);
-        await db.SaveChangesAsync();
-        return new(queued, result, change);
-    }
-
     /// <summary>
     /// A report that is not a duplicate: merged into <paramref name="candidate"/> (the latest open alert of its grid and
     /// category) when that absorbs it, else raised as a new alert; audited and its report row added, not yet saved.
     /// </summary>
     private (IngestResult Result, AlertChanged Change) Ingest(
-        CommandCenterDbContext db, NewAlertReport report, NodePath path, Actor actor, Alert? candidate, DateTimeOffset now)
+        CommandCenterDbContext db, NewAlertReport report, NodePath path, Actor actor, Alert? candidate, DateTimeOffset now, TimeSpan window)
     {
         IngestResult result;
         AlertChanged change;
-        if (candidate is not null && candidate.Absorbs(path.GridCode!, report.CategoryCode, now, options.CurrentValue.MergeWindow))
+        if (candidate is not null && candidate.Absorbs(path.GridCode!, report.CategoryCode, now, window))
         {
             candidate.MergeRepeat(report, now);
             db.AuditEntries.Add(Audit(candidate, actor, now, "RepeatMerged", candidate.State, $"Repeat #{candidate.RepeatCount}: {report.Source}/{report.ExternalId}"));
