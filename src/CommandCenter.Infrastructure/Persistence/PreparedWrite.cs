@@ -1,0 +1,122 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace CommandCenter.Infrastructure.Persistence;
+
+/// <summary>
+/// One INSERT or UPDATE prepared once and run per row inside the context's current transaction, for writing
+/// thousands of rows: there <c>SaveChanges</c> spends far more on change tracking, SQL generation and batching than
+/// SQLite spends writing. Table, columns and value conversions (Unix milliseconds, enums and Guids as text) come from
+/// the DbContext's model, so a mapping change cannot leave it writing stale values.
+/// </summary>
+internal sealed class PreparedWrite<T> : IDisposable where T : class
+{
+    private readonly DbCommand _command;
+    private readonly Column[] _columns;
+
+    /// <summary>The concurrency token's value as read, for an update; null for an insert.</summary>
+    private readonly Column? _original;
+
+    private PreparedWrite(DbCommand command, Column[] columns, Column? original)
+    {
+        _command = command;
+        _columns = columns;
+        _original = original;
+        _command.Prepare();
+    }
+
+    /// <summary>Inserts every mapped column except those the store generates (an autoincrement key).</summary>
+    public static PreparedWrite<T> Insert(DbContext db)
+    {
+        var (entity, table, command) = Start(db);
+        var properties = entity.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToList();
+        var columns = properties.Select((p, i) => Column.For(command, p, $"@p{i}")).ToArray();
+        var sql = db.GetService<ISqlGenerationHelper>();
+        command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} "
+            + $"({string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) "
+            + $"VALUES ({string.Join(", ", columns.Select(c => c.Parameter.ParameterName))})";
+        return new PreparedWrite<T>(command, columns, null);
+    }
+
+    /// <summary>
+    /// Sets <paramref name="properties"/> of the row with the same key, only while its concurrency token still holds
+    /// the value read: the same guard <c>SaveChanges</c> applies, so a change made meanwhile is never overwritten.
+    /// </summary>
+    public static PreparedWrite<T> Update(DbContext db, IReadOnlyList<string> properties)
+    {
+        var (entity, table, command) = Start(db);
+        var set = properties.Select(name => entity.FindProperty(name) ?? throw new InvalidOperationException($"{typeof(T).Name}.{name} is not mapped.")).ToList();
+        var key = entity.FindPrimaryKey()!.Properties.Single();
+        var token = entity.GetProperties().Single(p => p.IsConcurrencyToken);
+        var columns = set.Append(key).Select((p, i) => Column.For(command, p, $"@p{i}")).ToArray();
+        var original = Column.For(command, token, "@original");
+        var sql = db.GetService<ISqlGenerationHelper>();
+        string Name(IProperty p) => sql.DelimitIdentifier(p.GetColumnName(table)!);
+        command.CommandText = $"UPDATE {sql.DelimitIdentifier(table.Name, table.Schema)} "
+            + $"SET {string.Join(", ", set.Select((p, i) => $"{Name(p)} = {columns[i].Parameter.ParameterName}"))} "
+            + $"WHERE {Name(key)} = {columns[^1].Parameter.ParameterName} AND {Name(token)} = {original.Parameter.ParameterName}";
+        return new PreparedWrite<T>(command, columns, original);
+    }
+
+    public void Insert(T row)
+    {
+        if (_original is not null)
+        {
+            throw new InvalidOperationException("This statement is an update.");
+        }
+
+        Bind(row);
+        _command.ExecuteNonQuery();
+    }
+
+    /// <summary>False when the row's concurrency token no longer holds <paramref name="originalToken"/> (nothing written).</summary>
+    public bool TryUpdate(T row, object originalToken)
+    {
+        if (_original is not { } original)
+        {
+            throw new InvalidOperationException("This statement is an insert.");
+        }
+
+        Bind(row);
+        original.Bind(originalToken);
+        return _command.ExecuteNonQuery() == 1;
+    }
+
+    public void Dispose() => _command.Dispose();
+
+    private void Bind(T row)
+    {
+        foreach (var column in _columns)
+        {
+            column.Bind(column.Getter.GetClrValueUsingContainingEntity(row));
+        }
+    }
+
+    private static (IEntityType Entity, StoreObjectIdentifier Table, DbCommand Command) Start(DbContext db)
+    {
+        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
+        var transaction = db.Database.CurrentTransaction ?? throw new InvalidOperationException("A prepared write runs inside the context's transaction.");
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction.GetDbTransaction();
+        return (entity, StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema()), command);
+    }
+
+    /// <summary>A parameter configured once by the property's type mapping; each row only converts and sets its value.</summary>
+    private sealed record Column(IClrPropertyGetter Getter, ValueConverter? Converter, DbParameter Parameter)
+    {
+        public static Column For(DbCommand command, IProperty property, string name)
+        {
+            var mapping = property.GetRelationalTypeMapping();
+            var parameter = mapping.CreateParameter(command, name, null, property.IsNullable);
+            command.Parameters.Add(parameter);
+            return new Column(property.GetGetter(), mapping.Converter, parameter);
+        }
+
+        public void Bind(object? value) =>
+            Parameter.Value = (value is null || Converter is null ? value : Converter.ConvertToProvider(value)) ?? DBNull.Value;
+    }
+}
