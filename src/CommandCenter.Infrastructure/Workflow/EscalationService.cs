@@ -26,7 +26,7 @@ public sealed class EscalationService(
     /// write each page of the table fewer times. Other writers wait for the lock either way (they poll every 150 ms,
     /// so back-to-back batches hold them off until the run ends); this bounds the memory a batch holds.
     /// </summary>
-    internal const int BatchSize = 10_000;
+    internal const int DefaultBatchSize = 10_000;
 
     /// <summary>The page cache a batch works with; see <see cref="PageCache"/>.</summary>
     private const int CacheMegabytes = 64;
@@ -40,15 +40,18 @@ public sealed class EscalationService(
         nameof(Alert.EscalatedDeadline), nameof(Alert.EscalationLevel), nameof(Alert.IsOverdue), nameof(Alert.UpdatedAt), nameof(Alert.Version),
     ];
 
+    /// <summary>Alerts per write transaction: <see cref="DefaultBatchSize"/>; tests lower it to cover several batches.</summary>
+    internal int BatchSize { get; init; } = DefaultBatchSize;
+
     /// <summary>
-    /// The next batch of overdue alerts not yet escalated for their current deadline, oldest deadline first. Its
-    /// condition is the filter of the partial index <c>IX_Alerts_EscalationDue</c>, which keeps the scan cheap.
+    /// The next <paramref name="count"/> overdue alerts not yet escalated for their current deadline, oldest deadline
+    /// first. Its condition is the filter of the partial index <c>IX_Alerts_EscalationDue</c>, which keeps the scan cheap.
     /// </summary>
-    internal static IQueryable<Alert> Due(IQueryable<Alert> alerts, DateTimeOffset now) => alerts
+    internal static IQueryable<Alert> Due(IQueryable<Alert> alerts, DateTimeOffset now, int count) => alerts
         .Where(a => a.StageDeadline != null && a.StageDeadline <= now
             && (a.EscalatedDeadline == null || a.EscalatedDeadline < a.StageDeadline))
         .OrderBy(a => a.StageDeadline)
-        .Take(BatchSize);
+        .Take(count);
 
     /// <summary>Escalates every overdue alert not yet escalated for its current deadline; returns how many.</summary>
     public async Task<int> EscalateDueAsync(CancellationToken ct = default)
@@ -58,7 +61,7 @@ public sealed class EscalationService(
         // Most runs find nothing: look without the write lock, so the 2-second scan never makes a writer wait.
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
-            if (!await Due(db.Alerts, now).AnyAsync(ct))
+            if (await Due(db.Alerts, now, 1).Select(a => a.Id).ToListAsync(ct) is [])
             {
                 return 0;
             }
@@ -86,7 +89,7 @@ public sealed class EscalationService(
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var cache = await PageCache.EnlargeAsync(db, CacheMegabytes, ct);
         await using var transaction = await db.BeginWriteTransactionAsync(ct);
-        var due = await Due(db.Alerts.AsNoTracking(), now).ToListAsync(ct);
+        var due = await Due(db.Alerts.AsNoTracking(), now, BatchSize).ToListAsync(ct);
         if (due.Count == 0)
         {
             return (0, false);
