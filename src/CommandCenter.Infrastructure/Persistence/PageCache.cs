@@ -20,7 +20,7 @@ internal static class PageCache
     {
         await db.Database.OpenConnectionAsync(ct);
         var previous = Convert.ToInt64(await RunAsync(db, "PRAGMA cache_size", ct), CultureInfo.InvariantCulture);
-        await RunAsync(db, $"PRAGMA cache_size = {-megabytes * 1024L}", ct);
+        await RunAsync(db, string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = {-megabytes * 1024L}"), ct);
         return new Restore(db, previous);
     }
 
@@ -37,7 +37,7 @@ internal static class PageCache
         /// <summary>Lowering the size also frees the pages above it.</summary>
         public async ValueTask DisposeAsync()
         {
-            await RunAsync(db, $"PRAGMA cache_size = {previous.ToString(CultureInfo.InvariantCulture)}", CancellationToken.None);
+            await RunAsync(db, string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = {previous}"), CancellationToken.None);
             await db.Database.CloseConnectionAsync();
         }
     }
