@@ -185,12 +185,6 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
         await ReloadAsync();
     }
 
-    /// <summary>A timeline step in words: a workflow action, or what the system did (raised, merged, escalated, charged).</summary>
-    private string Step(string action) =>
-        T[$"Audit_{action}"] is { ResourceNotFound: false } system ? system
-        : T[$"Action_{action}"] is { ResourceNotFound: false } step ? step
-        : action;
-
     private string? CommentText => string.IsNullOrWhiteSpace(_comment) ? null : _comment.Trim();
 
     private async Task OnDispatchDoneAsync((string Message, bool IsError) result)
