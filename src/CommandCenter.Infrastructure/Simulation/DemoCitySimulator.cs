@@ -42,6 +42,7 @@ public sealed class DemoCitySimulator(
     PetitionService petitions,
     TeamService teams,
     AlertWorkflowService workflow,
+    DispatchService dispatch,
     IDbContextFactory<CommandCenterDbContext> contexts,
     ReferenceData reference,
     TimeProvider time,
@@ -258,6 +259,11 @@ public sealed class DemoCitySimulator(
         }
     }
 
+    /// <summary>
+    /// A team moves on: a deployed team reports its next status itself (as the team API does), and a free team is sent
+    /// as reinforcement to an alert already being worked — by the town's simulated staffer, through the dispatch
+    /// service, as staff do it from the console. First dispatches are the work step's.
+    /// </summary>
     private async Task TeamStepAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -268,17 +274,44 @@ public sealed class DemoCitySimulator(
         }
 
         var team = all[_random.Next(all.Count)];
+        if (team.Status == TeamStatus.Available)
+        {
+            if (DispatchTarget(team) is { } target)
+            {
+                await ReinforceAsync(team, target, ct);
+            }
+
+            return;
+        }
+
         var report = team.Status switch
         {
-            TeamStatus.Available => DispatchTarget(team) is { } alertId ? new TeamStatusReport(TeamStatus.Dispatched, alertId) : null,
             TeamStatus.Dispatched => new TeamStatusReport(TeamStatus.EnRoute),
             TeamStatus.EnRoute => new TeamStatusReport(TeamStatus.OnScene, Position: AlertPosition(team.CurrentAlertId)),
             TeamStatus.OnScene => new TeamStatusReport(TeamStatus.Returning),
             _ => new TeamStatusReport(TeamStatus.Available),
         };
-        if (report is not null)
+        await teams.ChangeStatusAsync(team.Code, report, Simulator, ct);
+    }
+
+    private async Task ReinforceAsync(Team team, Guid alertId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var alert = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == alertId, ct);
+        if (alert is null || alert.State is not (AlertState.Dispatched or AlertState.Handling or AlertState.Rework)
+            || (alert.HandlerId is { } holder && !holder.StartsWith(SimulatedUserPrefix, StringComparison.Ordinal))
+            || !_townStaff.TryGetValue(alert.TownCode, out var staff))
         {
-            await teams.ChangeStatusAsync(team.Code, report, Simulator, ct);
+            return;
+        }
+
+        try
+        {
+            await dispatch.DispatchAsync(alertId, [team.Code], staff, "增派力量支援。", ct);
+        }
+        catch (Exception ex) when (ex is DomainRuleException or WorkflowDeniedException or AlertConflictException)
+        {
+            logger.LogDebug("Simulated reinforcement of alert {AlertId} by team {Team} skipped: {Reason}", alertId, team.Code, ex.Message);
         }
     }
 
@@ -398,7 +431,9 @@ public sealed class DemoCitySimulator(
     {
         try
         {
-            var alert = await workflow.ApplyAsync(alertId, move.Action, move.By, move.Comment, ct);
+            var alert = move.Action == AlertAction.Dispatch
+                ? await SendTeamAsync(alertId, move, ct)
+                : await workflow.ApplyAsync(alertId, move.Action, move.By, move.Comment, ct);
             if (alert is null || !alert.IsOpen)
             {
                 _recentAlerts.RemoveAll(a => a.Id == alertId); // no team goes to a closed alert
@@ -411,6 +446,26 @@ public sealed class DemoCitySimulator(
             logger.LogDebug("Simulated {Action} of alert {AlertId} skipped: {Reason}", move.Action, alertId, ex.Message);
             return false;
         }
+    }
+
+    /// <summary>
+    /// Dispatch as staff do it from the console: the first team the dispatch service ranks that can go now (own
+    /// community first, then the nearest). When none can, the grid's own people handle it on the spot.
+    /// </summary>
+    private async Task<Alert?> SendTeamAsync(Guid alertId, Move move, CancellationToken ct)
+    {
+        var offer = await dispatch.CandidatesAsync(alertId, move.By, ct);
+        if (offer is not { Candidates: var candidates })
+        {
+            return null;
+        }
+
+        if (candidates.FirstOrDefault(c => c.CanDispatch) is not { } best)
+        {
+            return await workflow.ApplyAsync(alertId, AlertAction.StartHandling, move.By, "暂无可派力量，网格力量就地处置。", ct);
+        }
+
+        return (await dispatch.DispatchAsync(alertId, [best.Team.Code], move.By, move.Comment, ct))?.Alert;
     }
 
     private Guid? DispatchTarget(Team team)

@@ -1,6 +1,8 @@
+using CommandCenter.Core.Access;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Petitions;
+using CommandCenter.Core.Teams;
 using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Infrastructure.Tests.Simulation;
@@ -89,11 +91,45 @@ public sealed class DemoCitySimulatorRunTests(SimulatedMorning run)
     {
         await using var db = run.Host.NewDbContext();
         var workflowActions = Enum.GetNames<AlertAction>();
+        var dispatched = TeamStatus.Dispatched.ToString();
 
-        // Work on alerts is done as simulated staff and audited in their seats (DemoCitySimulatorWorkflowTests).
-        var actors = await db.AuditEntries.Where(e => !workflowActions.Contains(e.Action)).Select(e => new { e.Actor, e.Seat }).Distinct().ToListAsync();
+        // Work on alerts, and sending teams, is done as simulated staff and audited in their seats (below and
+        // DemoCitySimulatorWorkflowTests); the rest is the simulator's own: reports, follow-ups, teams' own status reports.
+        var actors = await db.AuditEntries
+            .Where(e => !workflowActions.Contains(e.Action) && !(e.Subject == AuditSubject.Team && e.ToState == dispatched))
+            .Select(e => new { e.Actor, e.Seat }).Distinct().ToListAsync();
 
         Assert.Equal(new { Actor = "simulator", Seat = (string?)"system" }, Assert.Single(actors));
+    }
+
+    [Fact]
+    public async Task StepAsync_ManySteps_SendsTeamsAsTheTownsStaffer_OnlyToAlertsAcknowledgedFirst()
+    {
+        await using var db = run.Host.NewDbContext();
+        var dispatched = TeamStatus.Dispatched.ToString();
+        var sends = await db.AuditEntries.Where(e => e.Subject == AuditSubject.Team && e.ToState == dispatched).ToListAsync();
+        var deployments = await db.Deployments.ToListAsync();
+        var acknowledged = (await db.AuditEntries.Where(e => e.Subject == AuditSubject.Alert && e.Action == nameof(AlertAction.Acknowledge)).ToListAsync())
+            .GroupBy(e => e.SubjectId).ToDictionary(g => g.Key, g => g.Min(e => e.At));
+
+        Assert.NotEmpty(sends);
+        Assert.All(sends, send => Assert.StartsWith($"{Role.Staff}@", send.Seat, StringComparison.Ordinal));
+        Assert.Equal(sends.Count, deployments.Count);
+        Assert.All(deployments, d => Assert.True(
+            acknowledged.TryGetValue(d.AlertId.ToString(), out var at) && at <= d.DispatchedAt,
+            $"Team {d.TeamCode} went to alert {d.AlertId} before anyone acknowledged it."));
+    }
+
+    [Fact]
+    public async Task StepAsync_ManySteps_MovesDispatchedAlertsWithATeamOnThem()
+    {
+        await using var db = run.Host.NewDbContext();
+        var dispatchedAlerts = await db.AuditEntries.Where(e => e.Subject == AuditSubject.Alert && e.Action == nameof(AlertAction.Dispatch))
+            .Select(e => e.SubjectId).Distinct().ToListAsync();
+        var withTeams = (await db.Deployments.Select(d => d.AlertId).ToListAsync()).Select(id => id.ToString()).ToHashSet();
+
+        Assert.NotEmpty(dispatchedAlerts);
+        Assert.All(dispatchedAlerts, id => Assert.Contains(id, withTeams));
     }
 
     [Fact]

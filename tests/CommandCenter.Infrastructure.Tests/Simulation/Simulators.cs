@@ -23,6 +23,7 @@ internal static class Simulators
         host.Get<PetitionService>(),
         host.Get<TeamService>(),
         host.Get<AlertWorkflowService>(),
+        host.Get<DispatchService>(),
         host.Get<IDbContextFactory<CommandCenterDbContext>>(),
         host.Get<ReferenceData>(),
         host.Time,
