@@ -8,6 +8,7 @@ using CommandCenter.Infrastructure.Workflow;
 using CommandCenter.Testing;
 using CommandCenter.Web.Components.Console;
 using CommandCenter.Web.Tests.Wall;
+using CommandCenter.Web.Wall;
 using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Web.Tests.Console;
@@ -109,5 +110,5 @@ public sealed class AlertTimelineTests : WallTestContext
         return [.. db.AuditEntries.AsNoTracking().Where(e => e.Subject == AuditSubject.Alert && e.SubjectId == subject).OrderBy(e => e.At).ThenBy(e => e.Id)];
     }
 
-    private static string Local(DateTimeOffset at) => (at + TimeSpan.FromHours(8)).ToString("MM-dd HH:mm", CultureInfo.InvariantCulture);
+    private static string Local(DateTimeOffset at) => CityClock.Local(at).ToString("MM-dd HH:mm", CultureInfo.InvariantCulture);
 }
