@@ -29,11 +29,14 @@ internal sealed class PreparedWrite<T> : IDisposable where T : class
         _command.Prepare();
     }
 
-    /// <summary>Inserts every mapped column except those the store generates (an autoincrement key).</summary>
+    /// <summary>
+    /// Inserts every mapped column except a key SQLite generates: an integer primary key (the rowid). Keys EF generates
+    /// on the client (Guids) are the row's own values and are written like any other.
+    /// </summary>
     public static PreparedWrite<T> Insert(DbContext db)
     {
         var (entity, table, command) = Start(db);
-        var properties = entity.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToList();
+        var properties = entity.GetProperties().Where(p => !IsRowId(p)).ToList();
         var columns = properties.Select((p, i) => Column.For(command, p, $"@p{i}")).ToArray();
         var sql = db.GetService<ISqlGenerationHelper>();
         command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} "
@@ -61,6 +64,9 @@ internal sealed class PreparedWrite<T> : IDisposable where T : class
             + $"WHERE {Name(key)} = {columns[^1].Parameter.ParameterName} AND {Name(token)} = {original.Parameter.ParameterName}";
         return new PreparedWrite<T>(command, columns, original);
     }
+
+    private static bool IsRowId(IProperty property) =>
+        property.IsPrimaryKey() && property.ValueGenerated != ValueGenerated.Never && (property.ClrType == typeof(long) || property.ClrType == typeof(int));
 
     public void Insert(T row)
     {

@@ -50,6 +50,27 @@ public sealed class PreparedWriteTests
     }
 
     [Fact]
+    public async Task Insert_ClientGeneratedGuidKey_IsWrittenAsTheRowsOwn()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var reference = host.Get<ReferenceData>();
+        var alert = OverdueAlerts.Replay(reference, DemoCity.GridCode(0, 0, 1), rungs: 1, TimeSpan.FromMinutes(5), host.Time.GetUtcNow());
+
+        await using (var db = host.NewDbContext())
+        {
+            await using var transaction = await db.BeginWriteTransactionAsync(CancellationToken.None);
+            using var insert = PreparedWrite<Alert>.Insert(db);
+            insert.Insert(alert);
+            await transaction.CommitAsync();
+        }
+
+        await using var check = host.NewDbContext();
+        var read = await check.Alerts.AsNoTracking().SingleAsync();
+        Assert.Equal((alert.Id, alert.GridCode, alert.EscalationLevel, alert.StageDeadline, alert.Version), (read.Id, read.GridCode, read.EscalationLevel, read.StageDeadline, read.Version));
+    }
+
+    [Fact]
     public async Task TryUpdate_TokenMovedOnSinceRead_WritesNothing()
     {
         using var dir = new TempDirectory();
