@@ -76,7 +76,7 @@ internal sealed class PreparedWrite<T> : IDisposable where T : class
         }
 
         Bind(row);
-        _command.ExecuteNonQuery();
+        Execute();
     }
 
     /// <summary>False when the row's concurrency token no longer holds <paramref name="originalToken"/> (nothing written).</summary>
@@ -89,10 +89,23 @@ internal sealed class PreparedWrite<T> : IDisposable where T : class
 
         Bind(row);
         original.Bind(originalToken);
-        return _command.ExecuteNonQuery() == 1;
+        return Execute() == 1;
     }
 
     public void Dispose() => _command.Dispose();
+
+    /// <summary>Fails as <c>SaveChanges</c> does: a store error (a constraint, a trigger) comes wrapped in a <see cref="DbUpdateException"/>.</summary>
+    private int Execute()
+    {
+        try
+        {
+            return _command.ExecuteNonQuery();
+        }
+        catch (DbException error)
+        {
+            throw new DbUpdateException($"Writing a {typeof(T).Name} failed: {error.Message}", error);
+        }
+    }
 
     private void Bind(T row)
     {
