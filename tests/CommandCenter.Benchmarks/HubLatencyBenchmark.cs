@@ -148,13 +148,16 @@ public sealed class HubLatencyBenchmark(BenchSettings settings, Report report, P
             }
         }
 
+        var bySecond = BySecond(listeners, sent);
+
         var result = new HubRun(
             server.Name, phase, listeners.Count, rate, sent.Sent, sent.AchievedRate, sent.Errors, sent.Merged, expected - received,
-            listeners.Duplicates, Distribution.Of(latencies.AsSpan(0, k)), sent.PostMs, serverCpu, lines, sent.ErrorStatuses);
+            listeners.Duplicates, Distribution.Of(latencies.AsSpan(0, k)), sent.PostMs, serverCpu, lines, sent.ErrorStatuses, bySecond);
         _runs.Add(result);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {phase,-8} {server.Name,-8} {listeners.Count,4} clients {rate,5}/s: sent {sent.Sent} (achieved {sent.AchievedRate:0}/s), errors {sent.Errors}, merged {sent.Merged}, lost {result.Lost}; " +
-            $"latency p50 {result.Latency.P50:0.0} p95 {result.Latency.P95:0.0} p99 {result.Latency.P99:0.0} max {result.Latency.Max:0} ms; POST p99 {sent.PostMs.P99:0.0} ms; server CPU {serverCpu:P0}, {lines} log lines"));
+            $"latency p50 {result.Latency.P50:0.0} p95 {result.Latency.P95:0.0} p99 {result.Latency.P99:0.0} max {result.Latency.Max:0} ms; POST p99 {sent.PostMs.P99:0.0} ms; server CPU {serverCpu:P0}, {lines} log lines; " +
+            $"worst seconds (p99 ms): {string.Join(", ", bySecond.OrderByDescending(s => s.Latency.P99).Take(3).Select(s => $"{s.Second}s {s.Latency.P99:0}"))}"));
         await Task.Delay(settings.Smoke ? 200 : 2000); // let the server settle before the next run
         return result;
     }
@@ -173,9 +176,46 @@ public sealed class HubLatencyBenchmark(BenchSettings settings, Report report, P
         return text.ToString();
     }
 
+    /// <summary>
+    /// Latency of the alerts sent in each second of a run, so a stall (a collection, a job, a flush) shows up where it
+    /// happened instead of only in the run's tail.
+    /// </summary>
+    private static List<SecondOfRun> BySecond(HubListeners listeners, LoadRun sent)
+    {
+        if (sent.Accepted.Count == 0)
+        {
+            return [];
+        }
+
+        var start = sent.Accepted.Min(seq => sent.SentAt[seq]);
+        var seconds = new SortedDictionary<int, List<double>>();
+        foreach (var seq in sent.Accepted)
+        {
+            var second = (int)(Ticks.ToMilliseconds(sent.SentAt[seq] - start) / 1000);
+            if (!seconds.TryGetValue(second, out var values))
+            {
+                seconds[second] = values = [];
+            }
+
+            for (var client = 0; client < listeners.Count; client++)
+            {
+                var at = listeners.ReceivedAt(client, seq);
+                if (at != 0)
+                {
+                    values.Add(Ticks.ToMilliseconds(at - sent.SentAt[seq]));
+                }
+            }
+        }
+
+        return [.. seconds.Select(s => new SecondOfRun(s.Key, Distribution.Of([.. s.Value])))];
+    }
+
+    public sealed record SecondOfRun(int Second, Distribution Latency);
+
     public sealed record HubRun(
         string Server, string Phase, int Clients, int Rate, int Sent, double AchievedRate, int Errors, int Merged, long Lost, long Duplicates,
-        Distribution Latency, Distribution PostMs, double ServerCpu, long LogLines, IReadOnlyList<int> ErrorStatuses)
+        Distribution Latency, Distribution PostMs, double ServerCpu, long LogLines, IReadOnlyList<int> ErrorStatuses,
+        IReadOnlyList<SecondOfRun> BySecond)
     {
         /// <summary>The schedule was kept: the server answered fast enough for the sender to post at (nearly) the rate.</summary>
         public bool KeptRate => AchievedRate >= Rate * 0.95;
