@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Text.Json;
 using CommandCenter.Testing;
 using Microsoft.Diagnostics.NETCore.Client;
 
@@ -73,9 +74,28 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var start = new ProcessStartInfo("dotnet", args) { WorkingDirectory = projectDir };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (name, value) in LaunchProfileEnvironment(projectDir))
+        {
+            start.Environment[name] = value;
+        }
+
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         return await StartAsync("product", start, new Uri(url + "/"), dataDir, "readyz");
+    }
+
+    /// <summary>
+    /// The environment <c>dotnet run</c> gives the product: the variables of its launch profile (Development, and the
+    /// runtime settings the product ships with).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> LaunchProfileEnvironment(string projectDir)
+    {
+        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(projectDir, "Properties", "launchSettings.json")));
+        var profile = settings.RootElement.GetProperty("profiles").EnumerateObject()
+            .Select(p => p.Value)
+            .First(p => p.GetProperty("commandName").GetString() == "Project");
+        return profile.TryGetProperty("environmentVariables", out var variables)
+            ? variables.EnumerateObject().ToDictionary(v => v.Name, v => v.Value.GetString() ?? "", StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
     }
 
     /// <summary>This harness again, serving the bare baseline (<see cref="BaselineServer"/>).</summary>
