@@ -6,6 +6,7 @@ using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Web.Access;
+using CommandCenter.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,6 +30,7 @@ public static class AlertEndpoints
         var alerts = api.MapGroup("/alerts").WithTags("Alerts");
         alerts.MapPost("/", PostAsync)
             .AddEndpointFilter<ApiKeyFilter>()
+            .WithMetadata(LoggedByItsService.Instance)
             .Accepts<AlertReportRequest>("application/json")
             .Produces<AlertDto>(StatusCodes.Status201Created)
             .Produces<AlertDto>(StatusCodes.Status200OK)

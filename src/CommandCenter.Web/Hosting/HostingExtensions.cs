@@ -69,7 +69,7 @@ public static class HostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSerilogRequestLogging();
+        app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevels.For);
         var localization = new RequestLocalizationOptions()
             .SetDefaultCulture(DefaultCulture)
             .AddSupportedCultures(DefaultCulture, "en")
