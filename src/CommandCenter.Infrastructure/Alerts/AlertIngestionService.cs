@@ -157,7 +157,7 @@ public sealed class AlertIngestionService(
     /// the same moment, then written. Each report costs two index seeks through compiled queries: was it seen before,
     /// and the latest open alert of its grid and category. Rows the batch creates — alerts, audit entries, reports — go
     /// out through prepared inserts, since <c>SaveChanges</c> spends more on tracking and SQL generation than SQLite
-    /// spends writing them (a profile at 200 reports/s put a third of the product's CPU in storing reports); an alert
+    /// spends writing them (a profile at 100 clients × 200 reports/s put a third of the product's CPU in storing reports); an alert
     /// a report merges into is loaded tracked, and <c>SaveChanges</c> writes it, guarded by its version.
     /// </summary>
     private async Task<List<StoredReport>> StoreTogetherAsync(CommandCenterDbContext db, List<QueuedReport> batch)
@@ -169,7 +169,6 @@ public sealed class AlertIngestionService(
         var seen = new Dictionary<(AlertSource, string), Guid>();
         var latest = new Dictionary<(string, string), Alert?>();
         var inBatch = new Dictionary<Guid, Alert>();
-        var raised = new List<Alert>();
         var rows = new BatchRows();
         var stored = new List<StoredReport>(batch.Count);
         var duplicatesOfEarlier = new List<(QueuedReport Queued, Guid AlertId)>();
@@ -196,26 +195,19 @@ public sealed class AlertIngestionService(
                 continue;
             }
 
-            var pair = (path.GridCode!, report.CategoryCode);
+            var pair = (Grid: path.GridCode!, report.CategoryCode);
             if (!latest.TryGetValue(pair, out var candidate))
             {
-                candidate = await LatestOpenQuery(db, pair.Item1, pair.CategoryCode, since);
+                candidate = await LatestOpenQuery(db, pair.Grid, pair.CategoryCode, since);
             }
 
             var (result, change) = Ingest(rows, report, path, actor, candidate, now, window);
-            if (result.Outcome == IngestOutcome.Created)
-            {
-                raised.Add(result.Alert);
-            }
-
             latest[pair] = result.Alert;
             inBatch[result.Alert.Id] = result.Alert;
             seen[reportKey] = result.Alert.Id;
             stored.Add(new(queued, result, change));
         }
 
-        // Alerts first (reports refer to them), each as the batch left it: a repeat later in the batch may have merged into it.
-        rows.Alerts.AddRange(raised);
         rows.Write(db);
         if (db.ChangeTracker.HasChanges())
         {
@@ -299,6 +291,7 @@ public sealed class AlertIngestionService(
             var alert = Alert.Raise(
                 report, path, policy.Version, policy.IsLateReport(report.Severity, report.OccurredAt, now),
                 policy.DeadlinesFor(report.CategoryCode, report.Severity, reference.Categories), Guid.CreateVersion7(now), now);
+            rows.Alerts.Add(alert);
             rows.Audit.Add(Audit(alert, actor, now, "Raised", null, alert.IsLateReport ? "Late report (迟报)" : null));
             result = new IngestResult(IngestOutcome.Created, alert);
             change = AlertChanged.From(alert, path.CityCode, AlertChange.Raised, null, now);
@@ -352,7 +345,11 @@ public sealed class AlertIngestionService(
         PolicyVersion = alert.PolicyVersion,
     };
 
-    /// <summary>The rows a batch creates, inserted together inside its transaction.</summary>
+    /// <summary>
+    /// The rows a batch creates, inserted together inside its transaction once every report is decided: each new alert
+    /// as the batch left it (a repeat later in the batch may have merged into it), and alerts before the reports that
+    /// refer to them.
+    /// </summary>
     private sealed class BatchRows
     {
         public List<Alert> Alerts { get; } = [];
