@@ -44,11 +44,10 @@ public static class DependencyInjection
             .ValidateOnStart();
 
         // Pooled: a context is created for every batch of reports, every job run and every page load, and building a
-        // fresh one's internal services was ~1.5 % of the server's CPU at 200 reports/s. Identity's stores take one per
-        // request scope; a context comes back from the pool reset (PooledContextTests).
+        // fresh one's internal services was ~1.5 % of the server's CPU at 200 reports/s. A context comes back from the
+        // pool reset (PooledContextTests).
         services.AddPooledDbContextFactory<CommandCenterDbContext>((provider, db) =>
             db.UseSqlite(provider.GetRequiredService<IOptions<StoreOptions>>().Value.ConnectionString));
-        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>().CreateDbContext());
 
         services.AddSingleton<ReferenceData>();
         services.AddSingleton<StoreInitializer>();

@@ -147,6 +147,12 @@ public sealed class AlertIngestionService(
                 logger.LogInformation("Alert {AlertId} {Outcome} from {Source}/{ExternalId} in grid {GridCode}, repeats {RepeatCount}",
                     result.Alert.Id, result.Outcome, queued.Report.Source, queued.Report.ExternalId, queued.Path.GridCode, change.RepeatCount);
             }
+            else
+            {
+                // A report sent again changes nothing, but a sender retrying must still show in the log.
+                logger.LogInformation("Report {Source}/{ExternalId} sent again: already stored as alert {AlertId}",
+                    queued.Report.Source, queued.Report.ExternalId, result.Alert.Id);
+            }
 
             queued.Stored.TrySetResult(result);
         }

@@ -4,6 +4,7 @@ using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -155,6 +156,44 @@ public sealed class AlertGroupCommitTests
     }
 
     [Fact]
+    public async Task IngestAsync_ABatchMergingIntoAStoredAlertFails_IsStoredAgainFromWhatIsStoredNotFromTheFailedAttempt()
+    {
+        using var dir = new TempDirectory();
+        var contexts = new HeldContexts();
+        await using var host = await StartAsync(dir.Path, contexts);
+        var service = host.Get<AlertIngestionService>();
+        contexts.Release();
+        var before = await service.IngestAsync(Report(1, grid: Grid), Actors.Hotline);
+        await using (var db = host.NewDbContext())
+        {
+            await db.Database.ExecuteSqlRawAsync("""
+                CREATE TRIGGER poison BEFORE INSERT ON AlertReports WHEN NEW.ExternalId = 'gc-3'
+                BEGIN SELECT RAISE(ABORT, 'poisoned report'); END;
+                """);
+        }
+
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        contexts.Hold();
+        var first = service.IngestAsync(Report(0), Actors.Hotline);
+        var repeat = service.IngestAsync(Report(2, grid: Grid), Actors.Hotline);
+        var poisoned = service.IngestAsync(Report(3, grid: Grid), Actors.Hotline);
+        var anotherRepeat = service.IngestAsync(Report(4, grid: Grid), Actors.Hotline);
+        var repeatSentAgain = service.IngestAsync(Report(2, grid: Grid), Actors.Hotline);
+        contexts.Release();
+        await first;
+
+        await Assert.ThrowsAsync<DbUpdateException>(() => poisoned);
+        Assert.Equal(IngestOutcome.Merged, (await repeat).Outcome);
+        Assert.Equal(IngestOutcome.Merged, (await anotherRepeat).Outcome);
+        Assert.Equal((IngestOutcome.Duplicate, before.Alert.Id), ((await repeatSentAgain).Outcome, (await repeatSentAgain).Alert.Id));
+        await using var check = host.NewDbContext();
+        var stored = await check.Alerts.SingleAsync(a => a.GridCode == Grid);
+        Assert.Equal((2, before.Alert.Version + 2), (stored.RepeatCount, stored.Version));
+        Assert.Equal(["gc-0", "gc-1", "gc-2", "gc-4"], (await check.AlertReports.Select(r => r.ExternalId).ToListAsync()).Order());
+        Assert.Equal(2, await check.AuditEntries.CountAsync(e => e.SubjectId == before.Alert.Id.ToString() && e.Action == "RepeatMerged"));
+    }
+
+    [Fact]
     public async Task IngestAsync_ABatch_AnnouncesItsAlertsInTheOrderTheyQueued()
     {
         using var dir = new TempDirectory();
@@ -245,9 +284,12 @@ public sealed class AlertGroupCommitTests
 
         public IDbContextFactory<CommandCenterDbContext> Wrap(DbContextOptions<CommandCenterDbContext> options) => new Factory(this, options);
 
+        /// <summary>Pooled, as the product's factory is: a batch that failed hands its context back for the next one.</summary>
         private sealed class Factory(HeldContexts held, DbContextOptions<CommandCenterDbContext> options) : IDbContextFactory<CommandCenterDbContext>
         {
-            public CommandCenterDbContext CreateDbContext() => new(options);
+            private readonly PooledDbContextFactory<CommandCenterDbContext> _pool = new(options);
+
+            public CommandCenterDbContext CreateDbContext() => _pool.CreateDbContext();
 
             public async Task<CommandCenterDbContext> CreateDbContextAsync(CancellationToken ct = default)
             {
@@ -260,7 +302,7 @@ public sealed class AlertGroupCommitTests
                     }
                 }
 
-                return new CommandCenterDbContext(options);
+                return _pool.CreateDbContext();
             }
         }
     }

@@ -6,6 +6,8 @@ using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CommandCenter.Infrastructure.Tests.Alerts;
 
@@ -414,5 +416,24 @@ public sealed class AlertIngestionServiceTests
         await service.IngestAsync(Reports.InGrid(GridCode), Actors.Hotline);
 
         Assert.Single(feed.Published);
+    }
+
+    [Fact]
+    public async Task IngestAsync_EachReport_IsLoggedOnceAtInformation_ASentAgainOneToo()
+    {
+        using var dir = new TempDirectory();
+        var log = new RecordingLogger<AlertIngestionService>();
+        await using var host = await StoreHost.StartAsync(dir.Path, configure: services =>
+            services.AddSingleton<ILogger<AlertIngestionService>>(log));
+        var service = host.Get<AlertIngestionService>();
+        var report = Reports.InGrid(GridCode, externalId: "retry-1");
+
+        var stored = await service.IngestAsync(report, Actors.Hotline);
+        await service.IngestAsync(report, Actors.Hotline);
+
+        var lines = log.Entries.Where(e => e.Level == LogLevel.Information).Select(e => e.Message).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Contains($"Alert {stored.Alert.Id} Created from Hotline/retry-1", lines[0], StringComparison.Ordinal);
+        Assert.Equal($"Report Hotline/retry-1 sent again: already stored as alert {stored.Alert.Id}", lines[1]);
     }
 }
