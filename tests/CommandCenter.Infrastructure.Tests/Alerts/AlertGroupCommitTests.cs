@@ -128,14 +128,7 @@ public sealed class AlertGroupCommitTests
         var contexts = new HeldContexts();
         var feed = new RecordingFeed();
         await using var host = await StartAsync(dir.Path, contexts, feed);
-        await using (var db = host.NewDbContext())
-        {
-            // A failure of the store itself for one row, as a constraint or trigger would raise it.
-            await db.Database.ExecuteSqlRawAsync("""
-                CREATE TRIGGER poison BEFORE INSERT ON AlertReports WHEN NEW.ExternalId = 'gc-5'
-                BEGIN SELECT RAISE(ABORT, 'poisoned report'); END;
-                """);
-        }
+        await PoisonReportAsync(host, "gc-5");
 
         var service = host.Get<AlertIngestionService>();
         var first = service.IngestAsync(Report(0), Actors.Hotline);
@@ -164,13 +157,7 @@ public sealed class AlertGroupCommitTests
         var service = host.Get<AlertIngestionService>();
         contexts.Release();
         var before = await service.IngestAsync(Report(1, grid: Grid), Actors.Hotline);
-        await using (var db = host.NewDbContext())
-        {
-            await db.Database.ExecuteSqlRawAsync("""
-                CREATE TRIGGER poison BEFORE INSERT ON AlertReports WHEN NEW.ExternalId = 'gc-3'
-                BEGIN SELECT RAISE(ABORT, 'poisoned report'); END;
-                """);
-        }
+        await PoisonReportAsync(host, "gc-3");
 
         host.Time.Advance(TimeSpan.FromMinutes(1));
         contexts.Hold();
@@ -233,6 +220,19 @@ public sealed class AlertGroupCommitTests
     private static readonly string Grid = DemoCity.GridCode(2, 1, 1);
 
     /// <summary>Report <paramref name="i"/>: its own external id, and (unless a grid is given) its own grid so nothing merges.</summary>
+    /// <summary>
+    /// A failure of the store itself for one report's row, as a constraint or trigger would raise it. (A trigger
+    /// cannot take parameters; the id is one of this class's own.)
+    /// </summary>
+    private static async Task PoisonReportAsync(StoreHost host, string externalId)
+    {
+        Assert.Matches("^gc-[0-9]+$", externalId);
+        await using var db = host.NewDbContext();
+        var sql = "CREATE TRIGGER poison BEFORE INSERT ON AlertReports WHEN NEW.ExternalId = '" + externalId + "' "
+            + "BEGIN SELECT RAISE(ABORT, 'poisoned report'); END;";
+        await db.Database.ExecuteSqlRawAsync(sql);
+    }
+
     private static NewAlertReport Report(int i, string? grid = null) =>
         Reports.InGrid(grid ?? DemoCity.GridCode(i / 50 % 6, i / 10 % 5, 1 + i % 10), externalId: $"gc-{i}");
 
