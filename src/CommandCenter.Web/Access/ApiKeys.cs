@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using CommandCenter.Core.Alerts;
@@ -17,6 +18,9 @@ public sealed class ApiKeys(IConfiguration configuration, IDbContextFactory<Comm
 {
     public const string Header = "X-Api-Key";
 
+    // Each configured key is hashed once, not on every report posted; keyed by the value, so a changed key is hashed when first seen.
+    private readonly ConcurrentDictionary<string, byte[]> _configuredHashes = new(StringComparer.Ordinal);
+
     public async Task<ApiCaller?> IdentifyAsync(string? presented, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(presented) || presented.Length > 200)
@@ -24,11 +28,11 @@ public sealed class ApiKeys(IConfiguration configuration, IDbContextFactory<Comm
             return null;
         }
 
-        var hash = Hash(presented);
+        var hash = HashBytes(presented);
         foreach (var entry in configuration.GetSection("Ingestion:ApiKeys").GetChildren())
         {
             if (entry.Value is { Length: > 0 } configured
-                && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(Hash(configured)), Convert.FromHexString(hash))
+                && CryptographicOperations.FixedTimeEquals(_configuredHashes.GetOrAdd(configured, HashBytes), hash)
                 && Enum.TryParse<AlertSource>(entry.Key, ignoreCase: true, out var source))
             {
                 return new ApiCaller(source, $"config:{entry.Key}");
@@ -36,7 +40,8 @@ public sealed class ApiKeys(IConfiguration configuration, IDbContextFactory<Comm
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var stored = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hash && k.RevokedAt == null, ct);
+        var hex = Convert.ToHexString(hash);
+        var stored = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hex && k.RevokedAt == null, ct);
         return stored is not null && Enum.TryParse<AlertSource>(stored.Source, ignoreCase: true, out var storedSource)
             ? new ApiCaller(storedSource, stored.Name)
             : null;
@@ -61,7 +66,9 @@ public sealed class ApiKeys(IConfiguration configuration, IDbContextFactory<Comm
         return (record, key);
     }
 
-    private static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    private static string Hash(string key) => Convert.ToHexString(HashBytes(key));
+
+    private static byte[] HashBytes(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }
 
 /// <summary>Requires a valid <c>X-Api-Key</c> (401 otherwise) and hands the caller to the endpoint.</summary>

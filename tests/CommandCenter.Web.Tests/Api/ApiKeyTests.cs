@@ -2,7 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using CommandCenter.Testing;
 using CommandCenter.Web.Api;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Infrastructure.Persistence;
+using CommandCenter.Web.Access;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommandCenter.Web.Tests.Api;
 
@@ -83,5 +88,21 @@ public sealed class ApiKeyTests : FreshAppTest
 
         Assert.Equal(HttpStatusCode.Forbidden, asStaff.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    [Fact]
+    public async Task IdentifyAsync_AConfiguredKeyChanged_TheNewKeyWorksAndTheOldNoLonger()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ingestion:ApiKeys:Hotline"] = "old-hotline-key",
+        }).Build();
+        var keys = new ApiKeys(configuration, App.Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>(), App.Time);
+        Assert.Equal(AlertSource.Hotline, (await keys.IdentifyAsync("old-hotline-key", CancellationToken.None))?.Source);
+
+        configuration["Ingestion:ApiKeys:Hotline"] = "new-hotline-key";
+
+        Assert.Null(await keys.IdentifyAsync("old-hotline-key", CancellationToken.None));
+        Assert.Equal(AlertSource.Hotline, (await keys.IdentifyAsync("new-hotline-key", CancellationToken.None))?.Source);
     }
 }
