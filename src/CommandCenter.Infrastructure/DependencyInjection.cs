@@ -46,8 +46,9 @@ public static class DependencyInjection
         // Pooled: a context is created for every batch of reports, every job run and every page load, and building a
         // fresh one's internal services was ~1.5 % of the server's CPU at 200 reports/s. A context comes back from the
         // pool reset (PooledContextTests).
-        services.AddPooledDbContextFactory<CommandCenterDbContext>((provider, db) =>
-            db.UseSqlite(provider.GetRequiredService<IOptions<StoreOptions>>().Value.ConnectionString));
+        services.AddPooledDbContextFactory<CommandCenterDbContext>((provider, db) => db
+            .UseSqlite(provider.GetRequiredService<IOptions<StoreOptions>>().Value.ConnectionString)
+            .AddInterceptors(LockWaits.Interceptor.Instance));
 
         services.AddSingleton<ReferenceData>();
         services.AddSingleton<StoreInitializer>();

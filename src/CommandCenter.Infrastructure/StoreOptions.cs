@@ -15,7 +15,7 @@ public sealed class StoreOptions
     public static string ResolveDataDir(Microsoft.Extensions.Configuration.IConfiguration configuration, string contentRoot) =>
         Path.GetFullPath(configuration["DataDir"] is { Length: > 0 } dir ? dir : "App_Data", contentRoot);
 
-    public string ConnectionString => $"Data Source={DatabasePath};Cache=Private;Pooling=True;Default Timeout=30";
+    public string ConnectionString => $"Data Source={DatabasePath};Cache=Private;Pooling=True;Default Timeout={Persistence.LockWaits.Seconds}";
 }
 
 /// <summary>Rules for merging repeated reports (setting <c>Alerts:MergeWindow</c>).</summary>

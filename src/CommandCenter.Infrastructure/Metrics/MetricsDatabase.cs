@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using CommandCenter.Core.Metrics;
+using CommandCenter.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +28,7 @@ public sealed class MetricsDatabase(IOptions<StoreOptions> store)
 
     public string Path => System.IO.Path.Combine(store.Value.DataDir, "metrics.db");
 
-    private string ConnectionString => $"Data Source={Path};Cache=Private;Pooling=True;Default Timeout=30";
+    private string ConnectionString => $"Data Source={Path};Cache=Private;Pooling=True;Default Timeout={LockWaits.Seconds}";
 
     /// <summary>An open connection, the schema created on first use.</summary>
     public SqliteConnection Open()
@@ -36,6 +37,7 @@ public sealed class MetricsDatabase(IOptions<StoreOptions> store)
         try
         {
             connection.Open();
+            connection.WaitForLocks();
             if (!_schemaReady)
             {
                 _schemaLock.Wait();
