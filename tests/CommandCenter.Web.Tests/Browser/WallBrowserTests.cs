@@ -32,6 +32,28 @@ public sealed class WallBrowserTests(BrowserFixture browser) : BrowserTest(brows
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "wall-after-alert-1920x1080.png") });
     }
 
+    /// <summary>
+    /// A running CSS animation keeps the browser drawing 60 frames a second: five walls with a blinking dot, pulsing
+    /// markers and fading rows held headless Chromium at ~1.6 of 2 cores. Everything that stands out — the live dot,
+    /// a new row, a changed tile, a new major event's halo — must do it with the page's once-a-second beat instead.
+    /// </summary>
+    [Fact]
+    public async Task LiveWallWithANewMajorAlert_RunsNoCssAnimation()
+    {
+        var page = await OpenWallAsync(1920, 1080);
+        var posted = await App.PostJsonAsync("/api/v1/alerts", Report("pw-still"));
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        await Expect(page.Locator("[data-testid=alert-row].fresh")).ToHaveCountAsync(1, new() { Timeout = 2000 });
+        await Expect(page.Locator("[data-testid=kpi-Open].changed")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-testid=marker-halo]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-testid=freshness].live")).ToHaveCountAsync(1);
+
+        var running = await page.EvaluateAsync<string[]>(
+            "() => document.getAnimations().map(a => `${a.animationName ?? a.constructor.name} on ${a.effect?.target?.className?.baseVal ?? a.effect?.target?.className ?? '?'}`)");
+
+        Assert.Empty(running);
+    }
+
     [Fact]
     public async Task MergedRepeat_ShowsTheRepeatCountOnTheRow()
     {

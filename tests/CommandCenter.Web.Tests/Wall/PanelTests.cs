@@ -250,6 +250,30 @@ public sealed class WallHeaderTests : WallTestContext
     }
 
     [Fact]
+    public void Render_Live_TheDotBlinksWithTheSecondThePageRendersAt()
+    {
+        var even = new DateTimeOffset(2026, 11, 27, 2, 0, 0, TimeSpan.Zero); // a whole minute: an even second
+        IRenderedComponent<WallHeader> At(DateTimeOffset now) => Render<WallHeader>(p => p
+            .Add(c => c.ScopeName, "明湖市").Add(c => c.Now, now).Add(c => c.LastDataAt, even.AddSeconds(-2)));
+
+        Assert.Contains("beat", At(even).Find("[data-testid=freshness]").ClassList);
+        Assert.DoesNotContain("beat", At(even.AddSeconds(1)).Find("[data-testid=freshness]").ClassList);
+        Assert.Contains("beat", At(even.AddSeconds(2)).Find("[data-testid=freshness]").ClassList);
+    }
+
+    [Fact]
+    public void Render_Stale_DoesNotBlink()
+    {
+        var even = new DateTimeOffset(2026, 11, 27, 2, 0, 0, TimeSpan.Zero);
+
+        var cut = Render<WallHeader>(p => p.Add(c => c.ScopeName, "明湖市").Add(c => c.Now, even).Add(c => c.LastDataAt, even.AddSeconds(-60)));
+
+        var freshness = cut.Find("[data-testid=freshness]");
+        Assert.Contains("stale", freshness.ClassList);
+        Assert.DoesNotContain("beat", freshness.ClassList);
+    }
+
+    [Fact]
     public void Render_MetricsLagging_ShowsHowManyPointsTheMetricStoreIsBehind()
     {
         var cut = Render<WallHeader>(p => p.Add(c => c.ScopeName, "明湖市").Add(c => c.Now, Time.GetUtcNow()).Add(c => c.MetricsLaggingBy, 12_345L));
@@ -299,7 +323,7 @@ public sealed class RankingAndMapTests : WallTestContext
     }
 
     [Fact]
-    public async Task Map_ColoursGridsByLoadAndPulsesNewMajorAlerts()
+    public async Task Map_ColoursGridsByLoadAndRingsNewMajorAlerts()
     {
         await UseStoreAsync();
         var geometry = Services.GetRequiredService<WallGeometry>();
@@ -310,6 +334,7 @@ public sealed class RankingAndMapTests : WallTestContext
             .Add(c => c.Map, geometry.For("330188"))
             .Add(c => c.OpenByGrid, new Dictionary<string, int> { [busy] = 7 })
             .Add(c => c.Markers, [new WallMarker(Guid.NewGuid(), Severity.Critical, point.Y, point.X, Time.GetUtcNow())])
+            .Add(c => c.Now, Time.GetUtcNow())
             .Add(c => c.Teams, [])
             .Add(c => c.SilentGrids, new HashSet<string>())
             .Add(c => c.LateGrids, new Dictionary<string, int>()));
@@ -318,7 +343,32 @@ public sealed class RankingAndMapTests : WallTestContext
         Assert.Contains("load-3", cut.Find($"path[data-grid='{busy}']").ClassList);
         Assert.Contains("load-0", cut.Find($"path[data-grid='{DemoCity.GridCode(0, 0, 2)}']").ClassList);
         Assert.Contains("sev-critical", cut.Find("[data-testid=marker]").ClassList);
+        Assert.Contains("sev-critical", cut.Find("[data-testid=marker-halo]").ClassList);
         Assert.Equal(6, cut.FindAll("text.child-name").Count);
+    }
+
+    [Fact]
+    public async Task Map_NewMajorAlertsHalo_BlinksWithTheSecondThePageRendersAt()
+    {
+        await UseStoreAsync();
+        var grid = DemoCity.GridCode(0, 0, 1);
+        var point = DemoCity.Map().Find(grid)!.Boundary.InteriorPoint;
+        var even = new DateTimeOffset(2026, 11, 27, 2, 0, 0, TimeSpan.Zero); // a whole minute: an even second
+        var cut = Render<CityMapPanel>(p => p
+            .Add(c => c.Map, Services.GetRequiredService<WallGeometry>().For("330188"))
+            .Add(c => c.OpenByGrid, new Dictionary<string, int>())
+            .Add(c => c.Markers, [new WallMarker(Guid.NewGuid(), Severity.Major, point.Y, point.X, even)])
+            .Add(c => c.Now, even)
+            .Add(c => c.Teams, [])
+            .Add(c => c.SilentGrids, new HashSet<string>())
+            .Add(c => c.LateGrids, new Dictionary<string, int>()));
+        Assert.Contains("beat", cut.Find("[data-testid=marker-halo]").ClassList);
+
+        cut.Render(p => p.Add(c => c.Now, even.AddSeconds(1)));
+        Assert.DoesNotContain("beat", cut.Find("[data-testid=marker-halo]").ClassList);
+
+        cut.Render(p => p.Add(c => c.Now, even.AddSeconds(2)));
+        Assert.Contains("beat", cut.Find("[data-testid=marker-halo]").ClassList);
     }
 
     [Fact]
@@ -366,6 +416,7 @@ public sealed class RankingAndMapTests : WallTestContext
             .Add(c => c.Map, Services.GetRequiredService<WallGeometry>().For(scope))
             .Add(c => c.OpenByGrid, new Dictionary<string, int>())
             .Add(c => c.Markers, [])
+            .Add(c => c.Now, Time.GetUtcNow())
             .Add(c => c.Teams, [])
             .Add(c => c.SilentGrids, silent ?? new HashSet<string>())
             .Add(c => c.LateGrids, late ?? new Dictionary<string, int>()));
