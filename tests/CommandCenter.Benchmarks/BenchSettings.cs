@@ -47,6 +47,13 @@ public sealed record BenchSettings
 
     public double WallRate { get; init; } = 2;
 
+    /// <summary>
+    /// Alerts posted at <see cref="WallRate"/> before the walls start stamping, as the hub step warms up before it
+    /// measures: the product has just started, and the first reports after start compile the ingestion path (EF's
+    /// compiled queries, the JSON contracts, tier-0 code), a one-off that took 200–480 ms a POST in the first seconds.
+    /// </summary>
+    public int WallWarmUpAlerts { get; init; } = 10;
+
     public IReadOnlyList<int> Circuits { get; init; } = [0, 100, 500];
 
     public static BenchSettings Smallest => new()
@@ -64,6 +71,7 @@ public sealed record BenchSettings
         WallPages = 1,
         WallAlerts = 5,
         WallRate = 2,
+        WallWarmUpAlerts = 2,
         Circuits = [0, 5],
     };
 

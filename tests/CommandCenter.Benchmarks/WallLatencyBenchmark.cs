@@ -11,7 +11,8 @@ namespace CommandCenter.Benchmarks;
 /// Issue 6 item 2: from <c>POST /api/v1/alerts</c> to the alert's row (<c>data-alert-id</c>) appearing in the live
 /// feed of real walls — Chromium pages signed in as <c>wall</c> on <c>/wall</c>, each with a MutationObserver that
 /// stamps the first time it sees each alert id (<c>performance.timeOrigin + performance.now()</c>, the same wall
-/// clock the harness stamps the POST with). Alerts go in at a steady, modest rate in distinct grids and categories.
+/// clock the harness stamps the POST with). Alerts go in at a steady, modest rate in distinct grids and categories,
+/// after a warm-up at the same rate whose rows are not stamped (<see cref="BenchSettings.WallWarmUpAlerts"/>).
 /// </summary>
 public sealed class WallLatencyBenchmark(BenchSettings settings, Report report, Products products)
 {
@@ -57,24 +58,35 @@ public sealed class WallLatencyBenchmark(BenchSettings settings, Report report, 
                 var page = await context.NewPageAsync();
                 await page.GotoAsync(new Uri(product.BaseAddress, "wall").ToString());
                 await page.WaitForSelectorAsync("[data-circuit=live]", new() { Timeout = 60_000 });
-                await page.EvaluateAsync(Observer);
                 pages.Add(page);
             }
 
-            Console.WriteLine($"[{Step}] {pages.Count} walls live; posting {settings.WallAlerts} alerts at {settings.WallRate}/s");
-            var sent = await PostAsync(product.BaseAddress);
+            var warmUp = await PostAsync(product.BaseAddress, first: settings.WallAlerts, settings.WallWarmUpAlerts); // other grids than the measured ones: nothing merges
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[{Step}] {pages.Count} walls live; warm-up: {warmUp.Count} alerts at {settings.WallRate}/s, not stamped (POSTs took {string.Join(' ', warmUp.Select(s => s.PostMs.ToString("0", CultureInfo.InvariantCulture)))} ms)"));
+            await Task.Delay(TimeSpan.FromSeconds(1)); // their rows render within a throttle interval, and are then marked as seen
+            foreach (var page in pages)
+            {
+                await page.EvaluateAsync(Observer);
+            }
+
+            Console.WriteLine($"[{Step}] posting {settings.WallAlerts} alerts at {settings.WallRate}/s");
+            var sent = await PostAsync(product.BaseAddress, first: 0, settings.WallAlerts);
             await Task.Delay(TimeSpan.FromSeconds(settings.Smoke ? 1 : 3)); // the last rows render within a throttle interval
 
             var latencies = new List<double>();
+            var slowestWall = new double[sent.Count]; // per alert in the order posted: is the tail a few alerts late everywhere, or spread?
             var lost = 0;
             foreach (var page in pages)
             {
                 var seen = await page.EvaluateAsync<Dictionary<string, double>>("() => window.__seen");
-                foreach (var (id, at) in sent)
+                for (var i = 0; i < sent.Count; i++)
                 {
+                    var (id, at, _) = sent[i];
                     if (seen.TryGetValue(id, out var shown) && shown > 0)
                     {
                         latencies.Add(shown - at);
+                        slowestWall[i] = Math.Max(slowestWall[i], shown - at);
                     }
                     else
                     {
@@ -87,7 +99,13 @@ public sealed class WallLatencyBenchmark(BenchSettings settings, Report report, 
             report.Add(new Figure(Step, $"p50, {pages.Count} walls, {settings.WallRate:0.#} alerts/s", latency.P50, "ms"));
             report.Add(new Figure(Step, $"p99, {pages.Count} walls, {settings.WallRate:0.#} alerts/s", latency.P99, "ms", "≤ 500 ms", latency.P99 <= 500 && lost == 0,
                 string.Create(CultureInfo.InvariantCulture, $"{sent.Count} alerts × {pages.Count} walls; max {latency.Max:0}; not shown {lost}")));
-            report.Detail("wall", new { pages = pages.Count, alerts = sent.Count, rate = settings.WallRate, latency, lost });
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[{Step}] per alert in the order posted, ms: slowest wall {string.Join(' ', slowestWall.Select(ms => ms.ToString("0", CultureInfo.InvariantCulture)))}; POST {string.Join(' ', sent.Select(s => s.PostMs.ToString("0", CultureInfo.InvariantCulture)))}"));
+            report.Detail("wall", new
+            {
+                pages = pages.Count, alerts = sent.Count, rate = settings.WallRate, latency, lost,
+                warmUpPostMs = warmUp.Select(s => s.PostMs), slowestWallMs = slowestWall, postMs = sent.Select(s => s.PostMs),
+            });
         }
         finally
         {
@@ -98,17 +116,17 @@ public sealed class WallLatencyBenchmark(BenchSettings settings, Report report, 
         }
     }
 
-    /// <summary>Posts the alerts one after another on schedule; returns each alert's id and its send time (Unix ms).</summary>
-    private async Task<List<(string Id, double SentAt)>> PostAsync(Uri baseAddress)
+    /// <summary>Posts alerts <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> − 1 (the number picks grid and category) one after another on schedule; returns each alert's id, its send time (Unix ms) and how long its POST took.</summary>
+    private async Task<List<(string Id, double SentAt, double PostMs)>> PostAsync(Uri baseAddress, int first, int count)
     {
         using var http = new HttpClient { BaseAddress = baseAddress };
         http.DefaultRequestHeaders.Add(ApiKeys.Header, AlertLoad.ApiKey);
-        var sent = new List<(string, double)>();
+        var sent = new List<(string, double, double)>();
         var interval = TimeSpan.FromSeconds(1 / settings.WallRate);
         var start = DateTimeOffset.UtcNow;
-        for (var i = 0; i < settings.WallAlerts; i++)
+        for (var i = first; i < first + count; i++)
         {
-            var due = start + (interval * i);
+            var due = start + (interval * (i - first));
             if (due - DateTimeOffset.UtcNow is { Ticks: > 0 } wait)
             {
                 await Task.Delay(wait);
@@ -128,7 +146,7 @@ public sealed class WallLatencyBenchmark(BenchSettings settings, Report report, 
             using var response = await http.PostAsJsonAsync("api/v1/alerts", body);
             response.EnsureSuccessStatusCode();
             using var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            sent.Add((created.RootElement.GetProperty("id").GetString()!, at));
+            sent.Add((created.RootElement.GetProperty("id").GetString()!, at, (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds - at));
         }
 
         return sent;
