@@ -41,8 +41,16 @@ public sealed class WallLatencyBenchmark(BenchSettings settings, Report report, 
         }
         """;
 
+    /// <summary>Alert i's grid (and so its grid and category) comes round again only after this many: more would merge.</summary>
+    private const int DistinctPlaces = 300;
+
     public async Task RunAsync()
     {
+        if (settings.WallAlerts + settings.WallWarmUpAlerts > DistinctPlaces)
+        {
+            throw new InvalidOperationException($"At most {DistinctPlaces} wall alerts, warm-up included: after that they merge into earlier ones and never get rows of their own.");
+        }
+
         await using var lease = await products.StartAsync();
         var product = lease.Server;
         await using var chromium = await Chromium.LaunchAsync();

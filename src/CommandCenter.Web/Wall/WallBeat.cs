@@ -5,7 +5,8 @@ namespace CommandCenter.Web.Wall;
 /// second the page renders at, instead of running CSS animations. Any running CSS animation keeps the browser drawing
 /// 60 frames a second: five walls with a blinking dot, pulsing markers and fading rows held headless Chromium at
 /// about 1.6 of 2 cores and made what the walls showed up to a second late. The beat costs one paint a second, which
-/// the clock needs anyway, and it stops with the data: a wall that is no longer fed stops blinking.
+/// the clock needs anyway (data renders come on top, at most four a second). The live dot blinks only while data is
+/// fresh: a wall that is no longer fed shows a steady red notice instead.
 /// </summary>
 public static class WallBeat
 {

@@ -348,7 +348,7 @@ public sealed class WallScopeState
         return true;
     }
 
-    /// <summary>A major-or-worse alert reported within the marker lifetime pulses on the map (raised so by a repeat, too).</summary>
+    /// <summary>A major-or-worse alert reported within the marker lifetime is marked on the map with a blinking halo (raised so by a repeat, too).</summary>
     private void Mark(AlertChanged change, DateTimeOffset now)
     {
         var at = _markers.FindIndex(m => m.AlertId == change.AlertId);

@@ -2,6 +2,7 @@ using System.Data.Common;
 using CommandCenter.Infrastructure.Metrics;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Testing;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Infrastructure.Tests.Persistence;
@@ -27,8 +28,9 @@ public sealed class LockWaitTests
         Assert.Equal(Expected, await BusyTimeoutAsync(db.Database.GetDbConnection()));
     }
 
+    /// <summary>The setting lives on SQLite's native connection: one opened later, after the pool let the first go, needs it too.</summary>
     [Fact]
-    public async Task AContextHandedOutAgainByThePool_StillWaitsForHeldLocks()
+    public async Task AConnectionOpenedAfterTheNativePoolWasCleared_StillWaitsForHeldLocks()
     {
         using var dir = new TempDirectory();
         await using var host = await StoreHost.StartAsync(dir.Path);
@@ -38,6 +40,7 @@ public sealed class LockWaitTests
             await first.Alerts.CountAsync(); // opens and closes the connection
         }
 
+        SqliteConnection.ClearAllPools(); // the next open gets a new native connection
         await using var again = await contexts.CreateDbContextAsync();
         await again.Database.OpenConnectionAsync();
 

@@ -85,6 +85,7 @@ public sealed class SharedMarkupTests : WallTestContext
             .Add(c => c.Map, map)
             .Add(c => c.OpenByGrid, new Dictionary<string, int> { [Busy] = 7 })
             .Add(c => c.Markers, [])
+            .Add(c => c.Now, Time.GetUtcNow())
             .Add(c => c.Teams, [])
             .Add(c => c.SilentGrids, new HashSet<string> { Silent })
             .Add(c => c.LateGrids, new Dictionary<string, int>()));
@@ -167,6 +168,7 @@ public sealed class SharedMarkupTests : WallTestContext
             ["Map"] = map,
             ["OpenByGrid"] = new Dictionary<string, int> { [Busy] = 7, [Late] = 1 },
             ["Markers"] = new List<WallMarker> { new(Guid.Empty, Severity.Critical, point.Y, point.X, Time.GetUtcNow()) },
+            ["Now"] = Time.GetUtcNow(),
             ["Teams"] = new List<WallTeamRow> { new("TM-001", "明湖市治安巡防大队", TeamType.SecurityPatrol, NodeLevel.City, TeamStatus.OnScene, Time.GetUtcNow(), null, point.Y, point.X) },
             ["SilentGrids"] = new HashSet<string> { Silent },
             ["LateGrids"] = new Dictionary<string, int> { [Late] = 1 },
