@@ -10,6 +10,7 @@ using CommandCenter.Infrastructure.Seeding;
 using CommandCenter.Infrastructure.Simulation;
 using CommandCenter.Infrastructure.Supervision;
 using CommandCenter.Infrastructure.Teams;
+using CommandCenter.Infrastructure.Wall;
 using CommandCenter.Infrastructure.Workflow;
 using Quartz;
 using Microsoft.EntityFrameworkCore;
@@ -51,6 +52,8 @@ public static class DependencyInjection
             .AddInterceptors(LockWaits.Interceptor.Instance));
 
         services.AddSingleton<ReferenceData>();
+        services.AddSingleton<MetricTrendReader>();
+        services.AddSingleton<IWallSnapshotSource, StoreWallSnapshotSource>();
         services.AddSingleton<StoreInitializer>();
         services.AddHostedService<StoreInitializerHostedService>();
         services.AddSingleton<InProcessLiveFeed>();

@@ -151,7 +151,7 @@ public sealed class Alert
 
     public NodePath Path(string cityCode) => new(cityCode, TownCode, CommunityCode, GridCode);
 
-    public bool IsOpen => AlertWorkflow.IsOpen(State);
+    public bool IsOpen => AlertRules.IsOpen(State);
 
     /// <summary>
     /// Whether a new report is the same event: same grid and category, this alert still open, and the report
@@ -184,20 +184,6 @@ public sealed class Alert
         }
 
         Touch(now);
-    }
-
-    /// <summary>
-    /// Moves the alert to another state through the transition table only; an illegal move throws. People never
-    /// call this: staff act through <see cref="Apply"/>, which adds the role, person and deadline rules and the
-    /// audit trail. It exists for importing history and for setting up states in tests.
-    /// </summary>
-    public AlertState MoveTo(AlertState next, DateTimeOffset now)
-    {
-        AlertWorkflow.EnsureCanMove(State, next);
-        var previous = State;
-        State = next;
-        Touch(now);
-        return previous;
     }
 
     /// <summary>

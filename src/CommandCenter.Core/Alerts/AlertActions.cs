@@ -31,8 +31,9 @@ public enum AlertAction
 }
 
 /// <summary>
-/// The one table of who may do what to an alert in which state. Jurisdiction is checked by the caller, which knows
-/// the map; everything else is here.
+/// The one table of the closed loop: for each action, the states it applies to, the state it leads to and the roles
+/// that may take it. An alert changes state only through an action, so the moves the state machine allows are
+/// exactly the table's (<see cref="Moves"/>). Jurisdiction is checked by the caller, which knows the map.
 /// </summary>
 public static class AlertActions
 {
@@ -55,14 +56,21 @@ public static class AlertActions
 
     public static IReadOnlyList<AlertState> From(AlertAction action) => Rules[action].From;
 
+    /// <summary>Every state change some action makes: the alert state machine.</summary>
+    public static IEnumerable<(AlertState From, AlertState To)> Moves =>
+        Rules.Values.SelectMany(rule => rule.From, (rule, from) => (from, rule.To)).Distinct();
+
     /// <summary>The actions open to <paramref name="role"/> on an alert in <paramref name="state"/>.</summary>
     public static IEnumerable<AlertAction> Available(AlertState state, Role role) =>
         Rules.Where(r => r.Value.From.Contains(state) && r.Value.Roles.Contains(role)).Select(r => r.Key);
 
-    /// <summary>Throws a <see cref="DomainRuleException"/> saying why, when the rule table forbids the action.</summary>
+    /// <summary>
+    /// Throws a <see cref="WorkflowDeniedException"/> when the role may not take the action at all, else a
+    /// <see cref="DomainRuleException"/> when the alert's state does not allow it; each says why.
+    /// </summary>
     public static void Ensure(AlertAction action, AlertState state, Role role)
     {
-        var (from, to, roles) = Rules[action];
+        var (from, _, roles) = Rules[action];
         if (!roles.Contains(role))
         {
             throw new WorkflowDeniedException($"A {role} may not {action} an alert; that needs one of: {string.Join(", ", roles)}.");
@@ -72,8 +80,6 @@ public static class AlertActions
         {
             throw new DomainRuleException($"Cannot {action} an alert that is {state}; {action} applies to {string.Join(" or ", from)} alerts.");
         }
-
-        AlertWorkflow.EnsureCanMove(state, to);
     }
 }
 

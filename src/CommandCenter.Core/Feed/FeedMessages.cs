@@ -43,12 +43,13 @@ public sealed record AlertChanged(
     string? HandlerName = null,
     DateTimeOffset? StageDeadline = null,
     bool IsOverdue = false,
-    int EscalationLevel = 0) : FeedMessage(Scope, At)
+    int EscalationLevel = 0,
+    int PolicyVersion = 1) : FeedMessage(Scope, At)
 {
     public static AlertChanged From(Alert alert, string cityCode, AlertChange change, AlertState? previous, DateTimeOffset at) => new(
         alert.Path(cityCode), at, change, alert.Id, alert.State, previous, alert.CategoryCode, alert.Severity, alert.Title,
         alert.Source, alert.Latitude, alert.Longitude, alert.RepeatCount, alert.OccurredAt, alert.ReportedAt, alert.IsLateReport, alert.Version,
-        alert.HandlerName, alert.StageDeadline, alert.IsOverdue, alert.EscalationLevel);
+        alert.HandlerName, alert.StageDeadline, alert.IsOverdue, alert.EscalationLevel, alert.PolicyVersion);
 }
 
 public sealed record PetitionWarningChanged(

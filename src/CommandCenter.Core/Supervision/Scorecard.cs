@@ -1,3 +1,5 @@
+using CommandCenter.Core.Alerts;
+
 namespace CommandCenter.Core.Supervision;
 
 /// <summary>
@@ -130,7 +132,7 @@ public static class Scorecards
             if (acknowledged || a.AcknowledgeDeadline is { } ackBy && ackBy <= asOf)
             {
                 ackDue++;
-                ackOnTime += acknowledged && (a.AcknowledgeDeadline is not { } deadline || a.AcknowledgedAt <= deadline) ? 1 : 0;
+                ackOnTime += acknowledged && (a.AcknowledgeDeadline is not { } deadline || AlertRules.AcknowledgedInTime(a.AcknowledgedAt!.Value, deadline)) ? 1 : 0;
             }
 
             var isClosed = a.ClosedAt is { } closedAt && closedAt <= asOf;

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -12,4 +14,16 @@ public static class WriteTransactions
     /// </summary>
     public static Task<IDbContextTransaction> BeginWriteTransactionAsync(this CommandCenterDbContext db, CancellationToken ct) =>
         db.Database.BeginTransactionAsync(ct);
+
+    /// <summary>
+    /// Starts a transaction in which every query sees the same moment, without holding up writers (SQLite: a
+    /// deferred <c>BEGIN</c>, which in WAL mode takes no lock). Disposing it ends the read.
+    /// </summary>
+    public static async Task<DbTransaction> BeginReadTransactionAsync(this CommandCenterDbContext db, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        var read = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
+        await db.Database.UseTransactionAsync(read, ct);
+        return read;
+    }
 }

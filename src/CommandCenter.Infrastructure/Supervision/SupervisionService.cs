@@ -85,7 +85,9 @@ public sealed class SupervisionService(IDbContextFactory<CommandCenterDbContext>
             UnitCode: unitLevel == NodeLevel.Town ? alert.TownCode : alert.CommunityCode,
             Reports: 1 + alert.RepeatCount,
             Voided: alert.State == AlertState.Voided,
-            AcknowledgeDeadline: acknowledged?.Deadline ?? (alert.State == AlertState.Reported ? alert.StageDeadline : null),
+            AcknowledgeDeadline: acknowledged is not null || alert.State == AlertState.Reported
+                ? acknowledged?.Deadline ?? AlertRules.AcknowledgeBy(alert.State, alert.StageDeadline, alert.ReportedAt, limits)
+                : null,
             AcknowledgedAt: acknowledged?.At,
             ClosureDeadline: alert.ReportedAt + limits.Acknowledge + limits.Dispatch + limits.Handle + limits.Verify,
             ClosedAt: alert.State == AlertState.Closed ? verified?.At ?? alert.UpdatedAt : null,

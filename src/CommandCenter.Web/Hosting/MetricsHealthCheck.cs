@@ -1,4 +1,5 @@
 using CommandCenter.Core.Metrics;
+using CommandCenter.Infrastructure.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CommandCenter.Web.Hosting;
@@ -10,9 +11,6 @@ namespace CommandCenter.Web.Hosting;
 /// </summary>
 internal sealed class MetricsHealthCheck(IMetricWriter writer, IMetricReader reader) : IHealthCheck
 {
-    /// <summary>More than this many points waiting is lag worth reporting even while writes succeed (two batches).</summary>
-    public const long LaggingAbove = 10_000;
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var reachable = await reader.PingAsync(cancellationToken);
@@ -32,7 +30,7 @@ internal sealed class MetricsHealthCheck(IMetricWriter writer, IMetricReader rea
             return HealthCheckResult.Degraded($"{lag.Describe()}: {lag.LastError}", data: data);
         }
 
-        return lag.PendingPoints > LaggingAbove
+        return lag.PendingPoints > MetricsBehind.LaggingAbove
             ? HealthCheckResult.Degraded($"{lag.Describe()}.", data: data)
             : HealthCheckResult.Healthy($"{lag.Describe()}.", data);
     }

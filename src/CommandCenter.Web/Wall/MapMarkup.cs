@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CommandCenter.Core.Teams;
+using CommandCenter.Infrastructure.Wall;
 using Microsoft.AspNetCore.Components;
 
 namespace CommandCenter.Web.Wall;

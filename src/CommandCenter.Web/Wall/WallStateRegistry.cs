@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
+using CommandCenter.Core;
 using CommandCenter.Core.Feed;
-using CommandCenter.Core.Metrics;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure;
-using CommandCenter.Infrastructure.Monitoring;
-using CommandCenter.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
+using CommandCenter.Infrastructure.Wall;
 
 namespace CommandCenter.Web.Wall;
 
@@ -13,17 +11,14 @@ namespace CommandCenter.Web.Wall;
 /// One <see cref="WallScopeState"/> per scope, created on first use and kept for the life of the app (there are
 /// only as many as nodes). Each state subscribes to the live feed once, however many walls show it, and is reloaded
 /// from the store every <see cref="ResyncInterval"/> and at the city's midnight, so drift (a lost message, a job that
-/// changed alerts without telling the feed) lasts minutes, not until the next restart. Each load takes the trend's
-/// settled past from the metric store, and from the operational store when the metric store cannot answer.
+/// changed alerts without telling the feed) lasts minutes, not until the next restart. Loads go through
+/// <see cref="IWallSnapshotSource"/>.
 /// </summary>
 public sealed class WallStateRegistry(
     ILiveFeed feed,
     ReferenceData reference,
     TimeProvider time,
-    IDbContextFactory<CommandCenterDbContext> contexts,
-    GridActivityService gridActivity,
-    IMetricReader metrics,
-    IMetricWriter metricWriter,
+    IWallSnapshotSource snapshots,
     ILogger<WallStateRegistry> logger) : IDisposable
 {
     public static readonly TimeSpan ResyncInterval = TimeSpan.FromMinutes(5);
@@ -110,8 +105,7 @@ public sealed class WallStateRegistry(
         WallSnapshot snapshot;
         try
         {
-            var trend = new MetricTrendReader(metrics, metricWriter, time, logger);
-            snapshot = await new WallSnapshotLoader(contexts, reference, gridActivity, trend, time).LoadAsync(node, ct);
+            snapshot = await snapshots.LoadAsync(node, ct);
         }
         catch
         {

@@ -10,13 +10,86 @@ public class AlertActionsTests
 
     public static TheoryData<AlertState> EveryState() => new(Enum.GetValues<AlertState>());
 
-    [Theory]
-    [MemberData(nameof(EveryAction))]
-    public void Rules_EveryActionsMove_IsOneTheStateMachineAllows(AlertAction action)
-    {
-        var to = AlertActions.Target(action);
+    /// <summary>The closed loop, written out here as the specification the table must match: action, from, to, who.</summary>
+    private static readonly (AlertAction Action, AlertState[] From, AlertState To, Role[] Roles)[] Specification =
+    [
+        (AlertAction.Acknowledge, [AlertState.Reported], AlertState.Acknowledged, Workers),
+        (AlertAction.Unacknowledge, [AlertState.Acknowledged], AlertState.Reported, Workers),
+        (AlertAction.Dispatch, [AlertState.Acknowledged], AlertState.Dispatched, Workers),
+        (AlertAction.StartHandling, [AlertState.Acknowledged, AlertState.Dispatched, AlertState.Rework], AlertState.Handling, Workers),
+        (AlertAction.Resolve, [AlertState.Handling, AlertState.Rework], AlertState.Resolved, Workers),
+        (AlertAction.Verify, [AlertState.Resolved], AlertState.Closed, Workers),
+        (AlertAction.SendBack, [AlertState.Resolved], AlertState.Rework, Workers),
+        (AlertAction.Void, [AlertState.Reported, AlertState.Acknowledged], AlertState.Voided, [Role.Admin, Role.Leader, Role.DutyOfficer]),
+    ];
 
-        Assert.All(AlertActions.From(action), from => Assert.True(AlertWorkflow.CanMove(from, to), $"{action}: {from} → {to}"));
+    private static Role[] Workers => [Role.Admin, Role.Leader, Role.DutyOfficer, Role.Staff];
+
+    public static TheoryData<AlertAction, AlertState, Role> EveryCase()
+    {
+        var data = new TheoryData<AlertAction, AlertState, Role>();
+        foreach (var action in Enum.GetValues<AlertAction>())
+        {
+            foreach (var state in Enum.GetValues<AlertState>())
+            {
+                foreach (var role in Enum.GetValues<Role>())
+                {
+                    data.Add(action, state, role);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryCase))]
+    public void Available_EveryActionStateAndRole_MatchesTheSpecification(AlertAction action, AlertState state, Role role)
+    {
+        var rule = Specification.Single(r => r.Action == action);
+
+        Assert.Equal(rule.From.Contains(state) && rule.Roles.Contains(role), AlertActions.Available(state, role).Contains(action));
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryCase))]
+    public void Ensure_EveryActionStateAndRole_AllowsExactlyWhatTheSpecificationAllows(AlertAction action, AlertState state, Role role)
+    {
+        var rule = Specification.Single(r => r.Action == action);
+
+        var ex = Record.Exception(() => AlertActions.Ensure(action, state, role));
+
+        Assert.Equal(rule.From.Contains(state) && rule.Roles.Contains(role), ex is null);
+    }
+
+    [Fact]
+    public void Moves_AreExactlyTheStateChangesTheActionsMake()
+    {
+        (AlertState, AlertState)[] expected =
+        [
+            (AlertState.Reported, AlertState.Acknowledged),
+            (AlertState.Reported, AlertState.Voided),
+            (AlertState.Acknowledged, AlertState.Reported),
+            (AlertState.Acknowledged, AlertState.Dispatched),
+            (AlertState.Acknowledged, AlertState.Handling),
+            (AlertState.Acknowledged, AlertState.Voided),
+            (AlertState.Dispatched, AlertState.Handling),
+            (AlertState.Handling, AlertState.Resolved),
+            (AlertState.Resolved, AlertState.Closed),
+            (AlertState.Resolved, AlertState.Rework),
+            (AlertState.Rework, AlertState.Handling),
+            (AlertState.Rework, AlertState.Resolved),
+        ];
+
+        Assert.Equal(expected.Order(), AlertActions.Moves.Order());
+    }
+
+    [Theory]
+    [InlineData(AlertState.Closed)]
+    [InlineData(AlertState.Voided)]
+    public void Moves_FromAFinalState_AreNone(AlertState state)
+    {
+        Assert.DoesNotContain(AlertActions.Moves, move => move.From == state);
     }
 
     [Theory]

@@ -112,7 +112,7 @@ public class AlertTests
     public void Absorbs_VoidedAlert_IsFalse()
     {
         var alert = Raise();
-        alert.MoveTo(AlertState.Voided, _now);
+        alert.WalkTo(AlertState.Voided, _now, Deadlines);
 
         Assert.False(alert.Absorbs(_grid, Category, _now.AddMinutes(1), _window));
     }
@@ -203,32 +203,10 @@ public class AlertTests
     public void MergeRepeat_VoidedAlert_LeavesCountUnchanged()
     {
         var alert = Raise();
-        alert.MoveTo(AlertState.Voided, _now);
+        alert.WalkTo(AlertState.Voided, _now, Deadlines);
 
         Assert.Throws<DomainRuleException>(() => alert.MergeRepeat(Report(), _now.AddMinutes(5)));
         Assert.Equal(0, alert.RepeatCount);
-    }
-
-    [Fact]
-    public void MoveTo_AllowedState_ChangesStateAndReturnsPrevious()
-    {
-        var alert = Raise();
-
-        var previous = alert.MoveTo(AlertState.Acknowledged, _now.AddMinutes(1));
-
-        Assert.Equal(AlertState.Reported, previous);
-        Assert.Equal(AlertState.Acknowledged, alert.State);
-        Assert.Equal(2, alert.Version);
-    }
-
-    [Fact]
-    public void MoveTo_IllegalState_ThrowsAndLeavesAlertUnchanged()
-    {
-        var alert = Raise();
-
-        Assert.Throws<DomainRuleException>(() => alert.MoveTo(AlertState.Closed, _now.AddMinutes(1)));
-        Assert.Equal(AlertState.Reported, alert.State);
-        Assert.Equal(1, alert.Version);
     }
 
     private static NewAlertReport Report(Severity severity = Severity.General) => new(
@@ -247,14 +225,5 @@ public class AlertTests
     private static readonly CommandCenter.Core.Policies.StageDeadlines Deadlines =
         new(TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(60), TimeSpan.FromHours(24), TimeSpan.FromHours(4));
 
-    private static Alert Closed()
-    {
-        var alert = Raise();
-        foreach (var state in new[] { AlertState.Acknowledged, AlertState.Handling, AlertState.Resolved, AlertState.Closed })
-        {
-            alert.MoveTo(state, _now);
-        }
-
-        return alert;
-    }
+    private static Alert Closed() => Raise().WalkTo(AlertState.Closed, _now, Deadlines);
 }

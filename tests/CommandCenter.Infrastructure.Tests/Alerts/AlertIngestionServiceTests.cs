@@ -232,7 +232,7 @@ public sealed class AlertIngestionServiceTests
         var first = await service.IngestAsync(Reports.InGrid(GridCode, externalId: "a"), Actors.Hotline);
         await using (var db = host.NewDbContext())
         {
-            (await db.Alerts.SingleAsync()).MoveTo(AlertState.Voided, host.Time.GetUtcNow());
+            (await db.Alerts.SingleAsync()).WalkTo(AlertState.Voided, host.Time.GetUtcNow());
             await db.SaveChangesAsync();
         }
 

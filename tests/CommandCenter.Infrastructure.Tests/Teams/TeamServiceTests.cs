@@ -189,7 +189,7 @@ public sealed class TeamServiceTests
         var alertId = await RaiseAlertAsync(host);
         await using (var db = host.NewDbContext())
         {
-            (await db.Alerts.SingleAsync()).MoveTo(AlertState.Voided, host.Time.GetUtcNow());
+            (await db.Alerts.SingleAsync()).WalkTo(AlertState.Voided, host.Time.GetUtcNow());
             await db.SaveChangesAsync();
         }
 

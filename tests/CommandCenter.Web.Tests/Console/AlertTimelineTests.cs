@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bunit;
+using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Infrastructure.Alerts;

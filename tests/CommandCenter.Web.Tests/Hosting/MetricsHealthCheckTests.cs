@@ -1,4 +1,5 @@
 using CommandCenter.Core.Metrics;
+using CommandCenter.Infrastructure.Metrics;
 using CommandCenter.Web.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -38,7 +39,7 @@ public sealed class MetricsHealthCheckTests
     [Fact]
     public async Task CheckHealthAsync_LargeLagWhileWritesSucceed_IsDegraded()
     {
-        var result = await CheckAsync(new MetricLag(MetricsHealthCheck.LaggingAbove + 1, 0, null, null), reachable: true);
+        var result = await CheckAsync(new MetricLag(MetricsBehind.LaggingAbove + 1, 0, null, null), reachable: true);
 
         Assert.Equal(HealthStatus.Degraded, result.Status);
     }

@@ -1,5 +1,6 @@
 using Bunit;
 using CommandCenter.Core.Alerts;
+using CommandCenter.Infrastructure.Wall;
 using CommandCenter.Web.Components.Wall;
 using CommandCenter.Web.Wall;
 

@@ -1,4 +1,6 @@
 using CommandCenter.Core.Metrics;
+using CommandCenter.Infrastructure.Metrics;
+using CommandCenter.Infrastructure.Wall;
 using CommandCenter.Web.Hosting;
 using CommandCenter.Web.Wall;
 
@@ -9,8 +11,8 @@ public sealed class MetricsBehindTests
 {
     [Theory]
     [InlineData(0, null, false, null)]
-    [InlineData(MetricsHealthCheck.LaggingAbove, null, false, null)] // up to two batches waiting while writes succeed
-    [InlineData(MetricsHealthCheck.LaggingAbove + 1, null, true, MetricsHealthCheck.LaggingAbove + 1)]
+    [InlineData(MetricsBehind.LaggingAbove, null, false, null)] // up to two batches waiting while writes succeed
+    [InlineData(MetricsBehind.LaggingAbove + 1, null, true, MetricsBehind.LaggingAbove + 1)]
     [InlineData(7, "InfluxDB at http://x is unreachable", true, 7L)]
     [InlineData(0, "Could not store a metric point locally: disk full", true, null)] // behind, but nothing waits to be named
     public void Is_BehindOnAnErrorOrTooManyWaiting(long pending, string? error, bool behind, long? notice)

@@ -3,8 +3,9 @@ using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Teams;
-using CommandCenter.Web.Components.Wall;
+using CommandCenter.Infrastructure.Wall;
 using CommandCenter.Testing;
+using CommandCenter.Web.Components.Wall;
 using CommandCenter.Web.Wall;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,6 +2,7 @@ using Bunit;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Teams;
+using CommandCenter.Infrastructure.Wall;
 using CommandCenter.Testing;
 using CommandCenter.Web.Components.Wall;
 using CommandCenter.Web.Wall;

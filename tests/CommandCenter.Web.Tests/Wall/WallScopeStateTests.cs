@@ -1,3 +1,4 @@
+using CommandCenter.Core;
 using CommandCenter.Core.Access;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
@@ -9,6 +10,7 @@ using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Persistence;
+using CommandCenter.Infrastructure.Wall;
 using CommandCenter.Infrastructure.Workflow;
 using CommandCenter.Testing;
 using CommandCenter.Web.Wall;
@@ -362,7 +364,7 @@ public sealed class WallScopeStateTests : WallTestContext
         var state = await LoadedStateAsync();
         state.Apply(Raised(Grid, Severity.Major));
 
-        Time.Advance(WallScopeState.MarkerLifetime);
+        Time.Advance(WallProjection.MarkerLifetime);
         var atTenMinutes = state.View().Markers.Count;
         Time.Advance(TimeSpan.FromSeconds(1));
 
@@ -381,7 +383,7 @@ public sealed class WallScopeStateTests : WallTestContext
         var trend = state.View().Trend;
 
         Assert.Equal(36, trend.Count); // the clock starts on a bucket boundary, so the newest bucket starts now
-        Assert.Equal(TimeSpan.FromHours(6), trend[^1].Start + WallScopeState.TrendBucket - trend[0].Start);
+        Assert.Equal(TimeSpan.FromHours(6), trend[^1].Start + WallProjection.TrendBucket - trend[0].Start);
         Assert.Equal((Time.GetUtcNow(), 2, 1, 3), (trend[^1].Start, trend[^1].General, trend[^1].Serious, trend[^1].Total));
         Assert.All(trend.SkipLast(1), bucket => Assert.Equal(0, bucket.Total));
     }
@@ -392,9 +394,9 @@ public sealed class WallScopeStateTests : WallTestContext
         var state = await LoadedStateAsync();
         state.Apply(Raised(Grid));
 
-        Time.Advance(TimeSpan.FromHours(6) - WallScopeState.TrendBucket);
+        Time.Advance(TimeSpan.FromHours(6) - WallProjection.TrendBucket);
         var lastMoment = state.View().Trend[0].Total;
-        Time.Advance(WallScopeState.TrendBucket);
+        Time.Advance(WallProjection.TrendBucket);
 
         Assert.Equal(1, lastMoment);
         Assert.Equal(0, state.View().Trend.Sum(b => b.Total));
@@ -740,11 +742,7 @@ public sealed class WallScopeStateTests : WallTestContext
     }
 
     private Task<WallSnapshot> LoadSnapshotAsync(string scope = City) =>
-        new WallSnapshotLoader(
-                Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>(), Reference, Store.Get<GridActivityService>(),
-                new MetricTrendReader(Services.GetRequiredService<IMetricReader>(), Services.GetRequiredService<IMetricWriter>(), Time, NullLogger.Instance),
-                Time)
-            .LoadAsync(Reference.Map.Find(scope)!, CancellationToken.None);
+        Services.GetRequiredService<IWallSnapshotSource>().LoadAsync(Reference.Map.Find(scope)!, CancellationToken.None);
 
     /// <summary>An open alert (reported, unless <paramref name="state"/> says otherwise) whose stage fell due <paramref name="dueAgo"/>, escalated to <paramref name="level"/>.</summary>
     private AlertChanged Overdue(string grid, int level, TimeSpan dueAgo, AlertState state = AlertState.Reported) =>
@@ -808,10 +806,7 @@ public sealed class WallScopeStateTests : WallTestContext
     {
         await using var db = await Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>().CreateDbContextAsync();
         var alert = await db.Alerts.SingleAsync(a => a.Id == alertId);
-        foreach (var next in new[] { AlertState.Acknowledged, AlertState.Handling, AlertState.Resolved, AlertState.Closed })
-        {
-            alert.MoveTo(next, Time.GetUtcNow());
-        }
+        alert.WalkTo(AlertState.Closed, Time.GetUtcNow());
 
         await db.SaveChangesAsync();
     }

@@ -6,6 +6,7 @@ using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Metrics;
 using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Wall;
 using CommandCenter.Infrastructure.Metrics;
 using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Persistence;
@@ -89,6 +90,8 @@ public abstract class WallTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(_store.Get<GridActivityService>());
         Services.AddSingleton(_store.Get<IMetricReader>());
         Services.AddSingleton(_store.Get<IMetricWriter>());
+        Services.AddSingleton<MetricTrendReader>();
+        Services.AddSingleton<IWallSnapshotSource, StoreWallSnapshotSource>();
         Services.AddSingleton<WallStateRegistry>();
         Services.AddSingleton<WallGeometry>();
     }

@@ -6,6 +6,7 @@ using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Metrics;
 using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Persistence;
+using CommandCenter.Infrastructure.Wall;
 using CommandCenter.Testing;
 using CommandCenter.Web.Wall;
 using Microsoft.EntityFrameworkCore;
@@ -122,9 +123,9 @@ public sealed class WallTrendTests : WallTestContext
     public async Task Load_MetricStoreFails_CountsFromTheAlertsTableAndWarns()
     {
         await UseStoreAsync();
-        var logger = new RecordingLogger<WallStateRegistry>();
+        var logger = new RecordingLogger<MetricTrendReader>();
         Services.AddSingleton<IMetricReader>(new FailingMetricReader());
-        Services.AddSingleton<ILogger<WallStateRegistry>>(logger);
+        Services.AddSingleton<ILogger<MetricTrendReader>>(logger);
         await ReportAsync("a", Severity.Serious);
         Time.Advance(TimeSpan.FromMinutes(30));
 
@@ -139,10 +140,10 @@ public sealed class WallTrendTests : WallTestContext
     public async Task Load_MetricStoreHangs_CountsFromTheAlertsTableAfterTheTimeout()
     {
         await UseStoreAsync();
-        var logger = new RecordingLogger<WallStateRegistry>();
+        var logger = new RecordingLogger<MetricTrendReader>();
         var reader = new HangingMetricReader();
         Services.AddSingleton<IMetricReader>(reader);
-        Services.AddSingleton<ILogger<WallStateRegistry>>(logger);
+        Services.AddSingleton<ILogger<MetricTrendReader>>(logger);
         await ReportAsync("a", Severity.Serious);
         Time.Advance(TimeSpan.FromMinutes(30));
 
@@ -214,11 +215,7 @@ public sealed class WallTrendTests : WallTestContext
     }
 
     private Task<WallSnapshot> LoadSnapshotAsync(string scope) =>
-        new WallSnapshotLoader(
-                Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>(), Reference, Store.Get<GridActivityService>(),
-                new MetricTrendReader(Services.GetRequiredService<IMetricReader>(), Services.GetRequiredService<IMetricWriter>(), Time, new RecordingLogger<WallTrendTests>()),
-                Time)
-            .LoadAsync(Reference.Map.Find(scope)!, CancellationToken.None);
+        Services.GetRequiredService<IWallSnapshotSource>().LoadAsync(Reference.Map.Find(scope)!, CancellationToken.None);
 
     private static Func<FeedMessage, CancellationToken, ValueTask> ApplyTo(WallScopeState state) => (message, _) =>
     {

@@ -1,6 +1,8 @@
 using CommandCenter.Core.Metrics;
 using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Metrics;
 using CommandCenter.Infrastructure.Simulation;
+using CommandCenter.Infrastructure.Wall;
 using CommandCenter.Web.Access;
 using CommandCenter.Web.Wall;
 using Microsoft.AspNetCore.Components;

@@ -3,14 +3,12 @@ using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Petitions;
-using CommandCenter.Core.Teams;
-using CommandCenter.Infrastructure;
+using CommandCenter.Core.Policies;
 using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Persistence;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-namespace CommandCenter.Web.Wall;
+namespace CommandCenter.Infrastructure.Wall;
 
 /// <summary>A wall scope's state as read from the store, before the live feed takes over.</summary>
 /// <param name="AlertVersions">
@@ -18,7 +16,7 @@ namespace CommandCenter.Web.Wall;
 /// the start of the day or the trend window): a feed message not newer than this is already in the snapshot.
 /// </param>
 /// <param name="MajorOrWorseToday">Alerts reported today that are major or worse now.</param>
-/// <param name="AcknowledgedToday">Alerts reported today that have been acknowledged, and whether in time.</param>
+/// <param name="AcknowledgedToday">Alerts reported today that have been acknowledged, and whether in time (<see cref="AlertRules.AcknowledgedInTime"/>).</param>
 /// <param name="LateReportsToday">Alerts reported today that were reported late (迟报), with their grids.</param>
 /// <param name="SilentGrids">The scope's grids that are silent now.</param>
 /// <param name="Trend">
@@ -27,7 +25,7 @@ namespace CommandCenter.Web.Wall;
 /// metric store cannot answer). The operational store knows only an alert's current severity, so there an alert a
 /// repeat made graver counts at its new severity. See <see cref="MetricTrendReader"/>.
 /// </param>
-internal sealed record WallSnapshot(
+public sealed record WallSnapshot(
     DateTimeOffset Day,
     IReadOnlyList<OpenAlert> OpenAlerts,
     IReadOnlyList<WallAlertRow> Recent,
@@ -42,40 +40,43 @@ internal sealed record WallSnapshot(
     IReadOnlyDictionary<Guid, string> LateReportsToday,
     IReadOnlyCollection<string> SilentGrids);
 
+/// <summary>The port a wall scope is (re)loaded through: its state as the store holds it now.</summary>
+public interface IWallSnapshotSource
+{
+    Task<WallSnapshot> LoadAsync(AdminNode scope, CancellationToken ct);
+}
+
 /// <summary>
-/// Reads a <see cref="WallSnapshot"/> for one scope straight from the store, the settled part of the trend from the
-/// metric store (<see cref="MetricTrendReader"/>), and the silent grids from <see cref="GridActivityService"/>,
-/// which keeps that set in memory (a later change reaches the state on the feed).
+/// Reads a <see cref="WallSnapshot"/> for one scope from the operational store in one read transaction, the settled
+/// part of the trend from the metric store (<see cref="MetricTrendReader"/>), and the silent grids from
+/// <see cref="GridActivityService"/>, which keeps that set in memory (a later change reaches the state on the feed).
+/// Everything is counted by <see cref="AlertRules"/>, as <see cref="WallProjection"/> counts the feed.
 /// </summary>
-internal sealed class WallSnapshotLoader(
+public sealed class StoreWallSnapshotSource(
     IDbContextFactory<CommandCenterDbContext> contexts,
     ReferenceData reference,
     GridActivityService gridActivity,
     MetricTrendReader trendReader,
-    TimeProvider time)
+    TimeProvider time) : IWallSnapshotSource
 {
     public async Task<WallSnapshot> LoadAsync(AdminNode scope, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var day = CityClock.StartOfDay(now);
-        var policy = reference.CurrentPolicy;
 
         // Before the store's read transaction, so a slow metric server holds no transaction open. Alerts reported
         // before `settled` come from the metric store, the rest from the store below: see MetricTrendReader.
-        var trendFrom = WallScopeState.TrendStart(now);
+        var trendFrom = WallProjection.TrendStart(now);
         var settled = (now - MetricTrendReader.Settle).TruncateToMilliseconds();
         var fromMetrics = await trendReader.ReadAsync(scope, trendFrom, settled, ct);
         var storeTrendFrom = fromMetrics is null ? trendFrom : settled;
 
         await using var db = await contexts.CreateDbContextAsync(ct);
 
-        // One read transaction, so every query sees the same moment and the versions below match the counts. It
-        // is deferred (a plain BEGIN): with the store in WAL mode it takes no lock that would hold up writers.
-        await db.Database.OpenConnectionAsync(ct);
-        await using var read = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
-        await db.Database.UseTransactionAsync(read, ct);
+        // One read transaction, so every query sees the same moment and the versions below match the counts.
+        await using var read = await db.BeginReadTransactionAsync(ct);
 
-        var alerts = InScope(db.Alerts.AsNoTracking(), scope);
+        var alerts = db.Alerts.AsNoTracking().InSubtree(scope);
         var open = await alerts
             .Where(a => a.State != AlertState.Closed && a.State != AlertState.Voided)
             .Select(a => new
@@ -86,12 +87,12 @@ internal sealed class WallSnapshotLoader(
             .ToListAsync(ct);
         var openAlerts = open.Select(a => new OpenAlert(
             a.Id, a.GridCode, a.CommunityCode, a.TownCode, a.State, a.Severity, a.ReportedAt,
-            AcknowledgeBy(a.State, a.StageDeadline, a.CategoryCode, a.Severity, a.ReportedAt), a.StageDeadline, a.Version,
-            a.Title, a.EscalationLevel, a.PolicyVersion, a.HandlerName, a.IsLateReport)).ToList();
+            AlertRules.AcknowledgeBy(a.State, a.StageDeadline, a.ReportedAt, OwnPolicy(a.PolicyVersion, a.CategoryCode, a.Severity)), a.StageDeadline,
+            a.Version, a.Title, a.EscalationLevel, a.PolicyVersion, a.HandlerName, a.IsLateReport)).ToList();
 
-        var recent = await alerts.OrderByDescending(a => a.ReportedAt).Take(WallScopeState.RecentLimit).ToListAsync(ct);
+        var recent = await alerts.OrderByDescending(a => a.ReportedAt).Take(WallProjection.RecentLimit).ToListAsync(ct);
         var trend = await alerts.Where(a => a.ReportedAt >= storeTrendFrom).Select(a => new { a.ReportedAt, a.Severity }).ToListAsync(ct);
-        var markerFrom = now - WallScopeState.MarkerLifetime;
+        var markerFrom = now - WallProjection.MarkerLifetime;
         var markers = await alerts
             .Where(a => a.ReportedAt >= markerFrom && a.Severity >= Severity.Major)
             .Select(a => new { a.Id, a.Severity, a.Latitude, a.Longitude, a.GridCode, a.ReportedAt })
@@ -118,9 +119,9 @@ internal sealed class WallSnapshotLoader(
             .Join(alerts, r => r.AlertId, a => a.Id, (r, a) => r.Id)
             .CountAsync(ct);
 
-        // Only Reported → Acknowledged is an acknowledgement (voiding is not), and only an alert's first one counts.
+        // Each alert's first acknowledgement, judged against the deadline that applied when it was taken.
         var todays = await alerts.Where(a => a.ReportedAt >= day)
-            .Select(a => new { a.Id, a.CategoryCode, a.Severity, a.ReportedAt })
+            .Select(a => new { a.Id, a.CategoryCode, a.Severity, a.ReportedAt, a.PolicyVersion })
             .ToDictionaryAsync(a => a.Id.ToString(), ct);
         var acknowledged = (await db.AuditEntries.AsNoTracking()
                 .Where(e => e.Subject == AuditSubject.Alert && e.At >= day
@@ -135,10 +136,11 @@ internal sealed class WallSnapshotLoader(
                 e =>
                 {
                     var alert = todays[e.SubjectId];
-                    return e.At <= (e.Deadline ?? AcknowledgeDeadline(alert.CategoryCode, alert.Severity, alert.ReportedAt));
+                    var acknowledgeBy = e.Deadline ?? alert.ReportedAt + OwnPolicy(alert.PolicyVersion, alert.CategoryCode, alert.Severity).Acknowledge;
+                    return AlertRules.AcknowledgedInTime(e.At, acknowledgeBy);
                 });
 
-        var petitions = await InScope(db.PetitionWarnings.AsNoTracking(), scope)
+        var petitions = await db.PetitionWarnings.AsNoTracking().InSubtree(scope)
             .Where(w => w.Stage != PetitionStage.Defused)
             .ToListAsync(ct);
         var teams = (await db.Teams.AsNoTracking().ToListAsync(ct))
@@ -151,20 +153,19 @@ internal sealed class WallSnapshotLoader(
         return new WallSnapshot(
             day,
             openAlerts,
-            [.. recent.Select(a => new WallAlertRow(
-                a.Id, a.Title, reference.Categories.Find(a.CategoryCode)?.Name ?? a.CategoryCode, a.Severity,
-                map.Find(a.TownCode)?.Name ?? "", map.Find(a.CommunityCode)?.Name ?? "", map.Find(a.GridCode)?.Name ?? "",
+            [.. recent.Select(a => WallProjection.Row(
+                reference, a.Id, a.Title, a.CategoryCode, a.Severity, a.TownCode, a.CommunityCode, a.GridCode,
                 a.State, a.RepeatCount, a.ReportedAt, a.UpdatedAt, a.IsLateReport, a.HandlerName))],
             [.. petitions.Select(w => new WallPetitionRow(
                 w.Id, w.Subject, w.Stage, w.EstimatedHeadcount, w.Attention, map.Find(w.OriginCode)?.Name ?? w.OriginCode, w.Destination,
-                w.LastFollowUpAt, policy.FollowUpCadence.TryGetValue(w.Stage, out var cadence) ? cadence : null))],
+                w.LastFollowUpAt, WallProjection.FollowUpCadence(reference, w.Stage)))],
             [.. teams.Select(t => new WallTeamRow(
                 t.Code, t.Name, t.Type, t.Level, t.Status, t.StatusSince,
                 t.CurrentAlertId is { } id ? titles.GetValueOrDefault(id) : null, t.Latitude, t.Longitude))],
             [.. markers.Select(m =>
             {
-                var centre = map.Find(m.GridCode)?.Boundary.InteriorPoint;
-                return new WallMarker(m.Id, m.Severity, m.Latitude ?? centre?.Y ?? 0, m.Longitude ?? centre?.X ?? 0, m.ReportedAt);
+                var (latitude, longitude) = WallProjection.Position(map, m.GridCode, m.Latitude, m.Longitude);
+                return new WallMarker(m.Id, m.Severity, latitude, longitude, m.ReportedAt);
             })],
             [.. fromMetrics ?? [], .. trend.Select(t => new TrendCount(t.ReportedAt, t.Severity, 1))],
             versions,
@@ -175,29 +176,6 @@ internal sealed class WallSnapshotLoader(
             [.. gridActivity.SilentGridCodes.Where(code => map.IsWithin(code, scope.Code))]);
     }
 
-    /// <summary>
-    /// While an alert waits for acknowledgement its stage deadline is the acknowledge deadline; otherwise (or for
-    /// a row without one) the policy's limit from the first report.
-    /// </summary>
-    private DateTimeOffset AcknowledgeBy(AlertState state, DateTimeOffset? stageDeadline, string category, Severity severity, DateTimeOffset reportedAt) =>
-        state == AlertState.Reported && stageDeadline is { } deadline ? deadline : AcknowledgeDeadline(category, severity, reportedAt);
-
-    private DateTimeOffset AcknowledgeDeadline(string category, Severity severity, DateTimeOffset reportedAt) =>
-        reportedAt + reference.CurrentPolicy.DeadlinesFor(category, severity, reference.Categories).Acknowledge;
-
-    private static IQueryable<Alert> InScope(IQueryable<Alert> alerts, AdminNode scope) => scope.Level switch
-    {
-        NodeLevel.Town => alerts.Where(a => a.TownCode == scope.Code),
-        NodeLevel.Community => alerts.Where(a => a.CommunityCode == scope.Code),
-        NodeLevel.Grid => alerts.Where(a => a.GridCode == scope.Code),
-        _ => alerts,
-    };
-
-    private static IQueryable<PetitionWarning> InScope(IQueryable<PetitionWarning> warnings, AdminNode scope) => scope.Level switch
-    {
-        NodeLevel.Town => warnings.Where(w => w.TownCode == scope.Code),
-        NodeLevel.Community => warnings.Where(w => w.CommunityCode == scope.Code),
-        NodeLevel.Grid => warnings.Where(w => w.GridCode == scope.Code),
-        _ => warnings,
-    };
+    private StageDeadlines OwnPolicy(int policyVersion, string category, Severity severity) =>
+        reference.Policy(policyVersion).DeadlinesFor(category, severity, reference.Categories);
 }

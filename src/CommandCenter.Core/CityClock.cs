@@ -1,4 +1,4 @@
-namespace CommandCenter.Web.Wall;
+namespace CommandCenter.Core;
 
 /// <summary>The city's local time: "today" on a wall is the city's day, not UTC's. China has no daylight saving.</summary>
 public static class CityClock

@@ -1,14 +1,13 @@
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Metrics;
+using CommandCenter.Infrastructure.Metrics;
+using Microsoft.Extensions.Logging;
 
-namespace CommandCenter.Web.Wall;
-
-/// <summary>New alerts of one severity counted at a moment: a bucket's total from the metric store, or one alert from the operational store.</summary>
-internal readonly record struct TrendCount(DateTimeOffset At, Severity Severity, int Count);
+namespace CommandCenter.Infrastructure.Wall;
 
 /// <summary>
-/// Reads the settled part of a wall's trend — new alerts per <see cref="WallScopeState.TrendBucket"/> by the severity
+/// Reads the settled part of a wall's trend — new alerts per <see cref="WallProjection.TrendBucket"/> by the severity
 /// they were raised with — from the metric store (<c>alert_events</c>, change = raised), so a load no longer scans
 /// hours of alerts in the operational store. Null means "not from here": the store is behind its writer, cannot
 /// answer for the scope, failed or timed out, and the caller counts from the operational store instead, so a dead
@@ -21,7 +20,7 @@ internal readonly record struct TrendCount(DateTimeOffset At, Severity Severity,
 /// whole milliseconds, a raised point is dated when the alert was reported, and the boundary is a whole millisecond,
 /// so each alert falls on exactly one side of it.
 /// </remarks>
-internal sealed class MetricTrendReader(IMetricReader reader, IMetricWriter writer, TimeProvider time, ILogger logger)
+public sealed class MetricTrendReader(IMetricReader reader, IMetricWriter writer, TimeProvider time, ILogger<MetricTrendReader> logger)
 {
     /// <summary>How far back the metric store is trusted to hold every point: far beyond the writer's one-second flush.</summary>
     public static readonly TimeSpan Settle = TimeSpan.FromMinutes(1);
@@ -56,7 +55,7 @@ internal sealed class MetricTrendReader(IMetricReader reader, IMetricWriter writ
 
         var query = new MetricQuery(Measurement, MetricPoint.CountField, MetricAggregate.Count, from, until)
         {
-            Bucket = WallScopeState.TrendBucket,
+            Bucket = WallProjection.TrendBucket,
             GroupBy = "severity",
             Where = where,
         };

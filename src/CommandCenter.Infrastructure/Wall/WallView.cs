@@ -3,7 +3,7 @@ using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Teams;
 
-namespace CommandCenter.Web.Wall;
+namespace CommandCenter.Infrastructure.Wall;
 
 // What a wall shows, as immutable snapshots: a circuit renders one of these and never touches shared state.
 
@@ -104,4 +104,33 @@ public sealed record WallMarker(Guid AlertId, Severity Severity, double Latitude
 public sealed record TrendBucket(DateTimeOffset Start, int General, int Major, int Serious, int Critical)
 {
     public int Total => General + Major + Serious + Critical;
+}
+
+/// <summary>New alerts of one severity counted at a moment: a bucket's total from the metric store, or one alert from the operational store.</summary>
+public readonly record struct TrendCount(DateTimeOffset At, Severity Severity, int Count);
+
+/// <summary>
+/// An open alert as the wall tracks it: where, what state, when acknowledging falls due and when its current stage
+/// does (null when unknown; the acknowledge deadline stands in), and what the overdue panel shows of it: how far up
+/// the ladder of its policy it has climbed, who holds it, whether it was reported late.
+/// </summary>
+public sealed record OpenAlert(
+    Guid Id,
+    string GridCode,
+    string CommunityCode,
+    string TownCode,
+    AlertState State,
+    Severity Severity,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset AcknowledgeBy,
+    DateTimeOffset? StageDeadline,
+    long Version,
+    string Title,
+    int EscalationLevel,
+    int PolicyVersion,
+    string? HandlerName,
+    bool IsLateReport)
+{
+    /// <summary>When the current stage falls due; past it the alert is overdue.</summary>
+    public DateTimeOffset DueBy => StageDeadline ?? AcknowledgeBy;
 }
