@@ -5,7 +5,8 @@ using Microsoft.Playwright;
 namespace CommandCenter.Benchmarks;
 
 /// <summary>
-/// Issue 6 item 5: the product's resident memory with 0, 100 and 500 live wall circuits, as KB per circuit.
+/// The product's resident memory with 0, 100 and 500 live wall circuits, as KB per circuit (goal: ≤ 500 KB; see
+/// wwwroot-assets/docs/performance.md).
 /// </summary>
 /// <remarks>
 /// What works on 2 cores and 24 GiB: a Chromium page per wall is ~50–100 MB and a renderer process each, far too

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace CommandCenter.Benchmarks;
 
 /// <summary>
-/// Issue 6 item 6: one run of the overdue scan (<see cref="EscalationService.EscalateDueAsync"/>, what
+/// Goal: ≤ 200 ms for one run of the overdue scan (<see cref="EscalationService.EscalateDueAsync"/>, what
 /// <see cref="OverdueEscalationJob"/> runs every 2 s) over a store holding N open alerts, seeded straight into a fresh
 /// SQLite file. Three situations: nothing overdue (the common case), most (90 %) overdue and not yet escalated (a
 /// restart after downtime, a storm), and the same 90 % already escalated (every run after that, until someone acts).

@@ -11,8 +11,8 @@ using InfluxDB.Client.Writes;
 namespace CommandCenter.Benchmarks;
 
 /// <summary>
-/// Issue 5: the product's metric path into InfluxDB (<see cref="IMetricWriter"/> → in-memory buffer → batches of
-/// 5,000 → durable outbox in metrics.db → delivery loop → <c>/write</c>), wired by the product's own registration,
+/// No goal, a comparison: the product's metric path into InfluxDB (<see cref="IMetricWriter"/> → in-memory buffer →
+/// batches of 5,000 → durable outbox in metrics.db → delivery loop → <c>/write</c>), wired by the product's own registration,
 /// against a plain <see cref="HttpClient"/> posting the same line protocol in batches of 5,000 to the same influxd.
 /// Both clocks stop only when InfluxDB answers the full count to an InfluxQL <c>count()</c>.
 /// </summary>

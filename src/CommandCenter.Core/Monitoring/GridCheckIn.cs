@@ -32,7 +32,10 @@ public sealed class GridCheckIn
     }
 }
 
-/// <summary>When a grid falls silent: no report and no check-in for a set time (DOMAIN.md §4, "silent grids").</summary>
+/// <summary>
+/// When a grid falls silent: no report and no check-in for a set time, a sign that nobody may be watching it
+/// (the domain notes in wwwroot-assets/docs/, "Silent grids").
+/// </summary>
 public static class GridSilence
 {
     /// <summary>

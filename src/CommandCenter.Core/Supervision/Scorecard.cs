@@ -89,7 +89,10 @@ public sealed record Scorecard(
     private static double? Rate(int part, int whole) => whole == 0 ? null : (double)part / whole;
 }
 
-/// <summary>The supervision arithmetic (DOMAIN.md §5): alerts in, one scorecard per unit out, plus the red and black lists.</summary>
+/// <summary>
+/// The supervision arithmetic (督查考核; the domain notes in wwwroot-assets/docs/ explain the rates): alerts in, one
+/// scorecard per unit out, plus the red and black lists.
+/// </summary>
 public static class Scorecards
 {
     /// <summary>How many units the red list (best) and the black list (worst) name.</summary>

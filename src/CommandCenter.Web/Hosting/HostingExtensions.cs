@@ -139,8 +139,9 @@ public static class HostingExtensions
     /// <summary>
     /// Circuits' WebSockets stay compressed (Blazor's default) but each message on its own, with no server context
     /// takeover: a deflater that keeps its context holds ~270 KB of zlib state for as long as the circuit is open, a
-    /// third of what a wall circuit cost (issue 6). A wall sends one first render and then small diffs, so the shared
-    /// dictionary bought little. Setting this callback keeps Blazor's <c>frame-ancestors 'self'</c> policy.
+    /// third of what a wall circuit cost. A wall sends one first render and then small diffs, so the shared dictionary
+    /// bought little. Setting this callback keeps Blazor's <c>frame-ancestors 'self'</c> policy. See
+    /// wwwroot-assets/docs/decisions/0013-wall-circuits-share-their-markup.md.
     /// </summary>
     public static Task CompressEachMessage(HttpContext context, WebSocketAcceptContext webSocket)
     {

@@ -5,10 +5,11 @@ using Microsoft.AspNetCore.Components;
 namespace CommandCenter.Web.Wall;
 
 /// <summary>
-/// Markup that every wall showing the same thing shares (issue 6: memory per wall circuit). A component that draws
+/// Markup that every wall showing the same thing shares, to keep memory per wall circuit low. A component that draws
 /// hundreds of elements keeps them twice in its circuit — the current and the previous render tree — with a string
 /// per attribute; drawn as one <see cref="MarkupString"/> it keeps a frame pointing at a string that all circuits
-/// asking with equal input get back, the very same instance.
+/// asking with equal input get back, the very same instance. See
+/// wwwroot-assets/docs/decisions/0013-wall-circuits-share-their-markup.md.
 /// </summary>
 /// <remarks>
 /// The last few inputs are kept, most recent first, so walls of different scopes or languages taking turns do not

@@ -4,8 +4,9 @@ using CommandCenter.Testing;
 namespace CommandCenter.Web.Tests.Hosting;
 
 /// <summary>
-/// The WebSocket a circuit runs on (issue 6): compressed, but without server context takeover, so an open wall does
-/// not keep a zlib deflater's state; and the page keeps the frame-ancestors policy Blazor sets for compression.
+/// The WebSocket a circuit runs on: compressed, but without server context takeover, so an open wall does not keep a
+/// zlib deflater's state; and the page keeps the frame-ancestors policy Blazor sets for compression. Why:
+/// wwwroot-assets/docs/decisions/0013-wall-circuits-share-their-markup.md.
 /// </summary>
 public sealed class CircuitWebSocketTests : IDisposable
 {

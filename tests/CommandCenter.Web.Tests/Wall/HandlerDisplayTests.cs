@@ -6,7 +6,10 @@ using CommandCenter.Web.Wall;
 
 namespace CommandCenter.Web.Tests.Wall;
 
-/// <summary>"Being handled by X" is visible to everyone on the wall (DOMAIN.md §6: no sign of who handles it is a known complaint).</summary>
+/// <summary>
+/// "Being handled by X" is visible to everyone on the wall: screens that give no sign of who handles a case are a
+/// common complaint (the domain notes in wwwroot-assets/docs/, "Big-screen rules").
+/// </summary>
 public sealed class HandlerDisplayTests : WallTestContext
 {
     private WallAlertRow Row(string? handler) =>

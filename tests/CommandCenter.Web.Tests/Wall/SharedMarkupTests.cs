@@ -10,8 +10,9 @@ using CommandCenter.Web.Wall;
 namespace CommandCenter.Web.Tests.Wall;
 
 /// <summary>
-/// Issue 6: the map and the trend are drawn as markup that every wall of a scope shares, so an open wall keeps a few
-/// frames pointing at shared strings instead of thousands of its own. Two <see cref="CircuitRenderer"/>s are two walls.
+/// The map and the trend are drawn as markup that every wall of a scope shares, so an open wall keeps a few frames
+/// pointing at shared strings instead of thousands of its own (memory per wall circuit:
+/// wwwroot-assets/docs/decisions/0013-wall-circuits-share-their-markup.md). Two <see cref="CircuitRenderer"/>s are two walls.
 /// </summary>
 public sealed class SharedMarkupTests : WallTestContext
 {

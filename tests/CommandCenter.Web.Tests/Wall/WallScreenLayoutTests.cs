@@ -8,8 +8,9 @@ using MudBlazor;
 namespace CommandCenter.Web.Tests.Wall;
 
 /// <summary>
-/// Issue 6: the wall page's layout brings the dark theme's style as one string shared by every wall, and no MudBlazor
-/// provider of its own (the wall shows no MudBlazor component).
+/// The wall page's layout brings the dark theme's style as one string shared by every wall, and no MudBlazor provider
+/// of its own (the wall shows no MudBlazor component), to keep memory per wall circuit low
+/// (wwwroot-assets/docs/decisions/0013-wall-circuits-share-their-markup.md).
 /// </summary>
 public sealed class WallScreenLayoutTests : WallTestContext
 {

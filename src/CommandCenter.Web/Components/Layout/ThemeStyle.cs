@@ -8,7 +8,8 @@ namespace CommandCenter.Web.Components.Layout;
 /// The wall theme's style exactly as <see cref="MudThemeProvider"/> writes it, rendered once for the process. The wall
 /// page uses no MudBlazor component, only the theme's variables (through MudBlazor's base styles for the body, links
 /// and the reconnect dialog); a provider in every wall circuit kept its own 25 KB copy of this style, its palettes
-/// and a popover service (issue 6).
+/// and a popover service. Why memory per wall matters:
+/// wwwroot-assets/docs/decisions/0013-wall-circuits-share-their-markup.md.
 /// </summary>
 public sealed class ThemeStyle(IServiceScopeFactory scopes, ILoggerFactory loggers)
 {
