@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CommandCenter.Testing;
 
-/// <summary>A logger that keeps what was logged, so a test can see that a fallback was taken and said so.</summary>
+/// <summary>A logger that keeps what was logged, so a test can see that something was skipped or a fallback taken, and said so.</summary>
 public sealed class RecordingLogger<T> : ILogger<T>
 {
     private readonly ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception)> _entries = new();

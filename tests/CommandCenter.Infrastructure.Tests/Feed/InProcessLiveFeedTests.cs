@@ -61,8 +61,13 @@ public sealed class InProcessLiveFeedTests
     public async Task Publish_SlowSubscriber_DoesNotDelayAnother()
     {
         await using var feed = NewFeed();
-        var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var slow = feed.Subscribe(async (_, ct) => await stuck.Task.WaitAsync(ct));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slowInbox = new Inbox();
+        using var slow = feed.Subscribe(async (message, ct) =>
+        {
+            await slowInbox.ReceiveAsync(message, ct);
+            await release.Task.WaitAsync(ct);
+        });
         var inbox = new Inbox();
         using var fast = feed.Subscribe(inbox.ReceiveAsync);
 
@@ -71,23 +76,30 @@ public sealed class InProcessLiveFeedTests
             feed.Publish(new Ping(i));
         }
 
+        // The slow subscriber really is held on the first message while the other gets all ten; once let go it
+        // gets the rest, in order, so being slow cost it time and nothing else.
         Assert.Equal(Enumerable.Range(1, 10), await inbox.TakeAsync(10));
-        Assert.False(stuck.Task.IsCompleted);
+        var held = await slowInbox.TakeAsync(1);
+        Assert.Equal([1], held);
+        Assert.False(slowInbox.HasMore);
+        release.SetResult();
+        Assert.Equal(Enumerable.Range(2, 9), await slowInbox.TakeAsync(9));
     }
 
     [Fact]
     public async Task Publish_SubscriberBlocked_ReturnsAtOnce()
     {
         await using var feed = NewFeed();
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var blocked = feed.Subscribe(async (_, ct) =>
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inbox = new Inbox();
+        using var blocked = feed.Subscribe(async (message, ct) =>
         {
-            entered.TrySetResult();
-            await stuck.Task.WaitAsync(ct);
+            await inbox.ReceiveAsync(message, ct);
+            await release.Task.WaitAsync(ct);
         });
         feed.Publish(new Ping(0));
-        await entered.Task.WaitAsync(Patience);
+        var first = await inbox.TakeAsync(1);
+        Assert.Equal([0], first);
 
         // Run off the test thread so a Publish that waited for the receiver fails the test instead of hanging it.
         var publishing = Task.Run(() =>
@@ -99,7 +111,11 @@ public sealed class InProcessLiveFeedTests
         });
 
         await publishing.WaitAsync(Patience);
-        Assert.False(stuck.Task.IsCompleted);
+
+        // Returning at once must not mean dropping: the receiver, still on message 0 until now, gets all 1000.
+        Assert.False(inbox.HasMore);
+        release.SetResult();
+        Assert.Equal(Enumerable.Range(1, 1000), await inbox.TakeAsync(1000));
     }
 
     [Fact]
@@ -153,7 +169,14 @@ public sealed class InProcessLiveFeedTests
             var taken = new int[count];
             for (var i = 0; i < count; i++)
             {
-                taken[i] = await _received.Reader.ReadAsync(timeout.Token);
+                try
+                {
+                    taken[i] = await _received.Reader.ReadAsync(timeout.Token);
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                {
+                    Assert.Fail($"Received {i} of {count} messages within {Patience.TotalSeconds} s: [{string.Join(", ", taken[..i])}]");
+                }
             }
 
             return taken;

@@ -4,6 +4,7 @@ using CommandCenter.Testing;
 namespace CommandCenter.Infrastructure.Tests.Metrics;
 
 /// <summary>InfluxDB 1.x with authentication on: user and password from the settings, sent as HTTP Basic.</summary>
+[Trait(TestCategory.Name, TestCategory.InfluxDB)]
 public sealed class InfluxAuthTests : IAsyncLifetime
 {
     private const string User = "grid_admin";

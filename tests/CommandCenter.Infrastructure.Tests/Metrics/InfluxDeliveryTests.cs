@@ -10,6 +10,7 @@ namespace CommandCenter.Infrastructure.Tests.Metrics;
 /// The outbox and delivery loop against a real influxd 1.6: database creation, batches, what InfluxDB itself stores,
 /// redelivery without duplicates and a batch InfluxDB will never take. Each test has its own database.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.InfluxDB)]
 public sealed class InfluxDeliveryTests(InfluxServerFixture influx) : IClassFixture<InfluxServerFixture>, IDisposable
 {
     private readonly TempDirectory _dir = new("cc-metrics");

@@ -8,6 +8,7 @@ namespace CommandCenter.Infrastructure.Tests.Metrics;
 /// InfluxDB goes away while points keep coming — killed under a running writer, and across an app restart — and
 /// every point arrives exactly once when it returns. Each test has its own influxd, since it kills it.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.InfluxDB)]
 public sealed class InfluxOutageTests : IDisposable
 {
     private readonly TempDirectory _dir = new("cc-metrics");

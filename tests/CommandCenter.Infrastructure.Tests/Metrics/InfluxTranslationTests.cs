@@ -23,8 +23,12 @@ public sealed class InfluxTranslationTests
     {
         var point = MetricPoint.Occurrence("alert_events", new Dictionary<string, string> { ["town"] = "330188001" }, _at);
 
-        Assert.Equal(InfluxLines.ToLine(42, point), InfluxLines.ToLine(42, point));
-        Assert.NotEqual(InfluxLines.ToLine(42, point), InfluxLines.ToLine(43, point));
+        var (first, again) = (InfluxLines.ToLine(42, point), InfluxLines.ToLine(42, point));
+
+        // Pinned to the exact line: comparing two calls with each other would pass a line built from the clock.
+        Assert.Equal($"alert_events,town=330188001 count=1 {(_at.ToUnixTimeMilliseconds() * 1_000_000) + 42}", first);
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, InfluxLines.ToLine(43, point));
     }
 
     [Fact]

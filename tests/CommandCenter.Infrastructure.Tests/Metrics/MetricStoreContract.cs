@@ -209,6 +209,7 @@ public sealed class EmbeddedMetricStoreTests : MetricStoreContract
 }
 
 /// <summary>The contract on a real InfluxDB 1.6 through the outbox, <c>/write</c> and InfluxQL on <c>/query</c>.</summary>
+[Trait(TestCategory.Name, TestCategory.InfluxDB)]
 public sealed class InfluxMetricStoreTests(InfluxServerFixture influx) : MetricStoreContract, IClassFixture<InfluxServerFixture>
 {
     protected override Dictionary<string, string?> Settings() => MetricsHost.InfluxSettings(influx.Server, InfluxServerFixture.NewDatabase());

@@ -75,11 +75,12 @@ public sealed class AlertApiTests : FreshAppTest
     [Fact]
     public async Task Post_OtherCategorySameGrid_RaisesNewAlert()
     {
-        await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-a", category: "0301"));
+        var first = await ReadAsync(await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-a", category: "0301")));
 
         var other = await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("w-b", category: "0302"));
 
         Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+        Assert.NotEqual(first.Id, (await ReadAsync(other)).Id);
     }
 
     [Fact]

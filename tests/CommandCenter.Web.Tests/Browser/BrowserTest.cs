@@ -7,6 +7,7 @@ namespace CommandCenter.Web.Tests.Browser;
 /// One app on a real port with the real clock, and browser contexts that are closed before the app stops (an open
 /// circuit would hold the server's graceful shutdown).
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Browser)]
 public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();

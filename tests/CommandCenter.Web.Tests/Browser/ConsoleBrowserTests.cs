@@ -60,8 +60,9 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : BrowserTest(br
     [Fact]
     public async Task Console_ShowsOnlyMyJurisdiction()
     {
-        await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("mine", DemoCity.GridCode(0, 0, 1)).With("occurredAt", DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O")));
-        await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("theirs", DemoCity.GridCode(1, 0, 1)).With("occurredAt", DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O")));
+        // Both must really be raised: a queue of one proves the filter only if the other town's alert exists.
+        (await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("mine", DemoCity.GridCode(0, 0, 1)).With("occurredAt", DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O")))).EnsureSuccessStatusCode();
+        (await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("theirs", DemoCity.GridCode(1, 0, 1)).With("occurredAt", DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O")))).EnsureSuccessStatusCode();
 
         var console = await PageAsync("staff-hubin", "console");
 

@@ -6,6 +6,7 @@ namespace CommandCenter.Web.Tests.Browser;
 
 /// <summary>A wall nobody touches must survive a server restart: overlay while down, back by itself when up.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Browser)]
 public sealed class ReconnectBrowserTests(BrowserFixture browser) : IDisposable
 {
     private readonly TempDirectory _dir = new();

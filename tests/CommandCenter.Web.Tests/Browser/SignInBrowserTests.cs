@@ -5,6 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CommandCenter.Web.Tests.Browser;
 
 [Collection(BrowserCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.Browser)]
 public sealed class SignInBrowserTests(BrowserFixture browser) : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();

@@ -88,8 +88,9 @@ public sealed class CommandCenterHubTests : IAsyncLifetime
         await using var listener = await ListenerAsync(DemoCity.TownCode(0));
         await listener.Connection.InvokeAsync<SubscriptionInfo>(nameof(CommandCenterHub.Subscribe), DemoCity.TownCode(3));
 
-        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("switch-1", DemoCity.GridCode(0, 0, 2)));
-        await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("switch-2", DemoCity.GridCode(3, 0, 2)));
+        // The alert in the first town must really be raised, or receiving only the second would prove nothing.
+        (await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("switch-1", DemoCity.GridCode(0, 0, 2)))).EnsureSuccessStatusCode();
+        (await _app.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("switch-2", DemoCity.GridCode(3, 0, 2)))).EnsureSuccessStatusCode();
 
         Assert.Equal(DemoCity.TownCode(3), (await listener.NextAlertAsync()).Scope.TownCode);
     }
