@@ -37,9 +37,6 @@ public sealed class LateReportService(
     /// <summary>The audit trail's actor for these charges.</summary>
     public const string ActorName = "late-report-job";
 
-    /// <summary>The audit entry's action.</summary>
-    public const string ChargeAction = "LateReportCharged";
-
     private const int BatchSize = 500;
 
     /// <summary>Charges every late alert not charged yet; returns how many.</summary>
@@ -116,21 +113,14 @@ public sealed class LateReportService(
             // The limit for the alert's severity now: a repeat may have made it graver since it was raised.
             var limit = reference.Policy(alert.PolicyVersion).LateReportLimits.TryGetValue(alert.Severity, out var l) ? l : (TimeSpan?)null;
             var delay = alert.ReportedAt - alert.OccurredAt;
-            db.AuditEntries.Add(new AuditEntry
-            {
-                Subject = AuditSubject.Alert,
-                SubjectId = alert.Id.ToString(),
-                Action = ChargeAction,
-                Actor = ActorName,
-                Seat = "system",
-                At = now,
-                FromState = alert.State.ToString(),
-                ToState = alert.State.ToString(),
-                Comment = $"Reported {Minutes(delay)} after it occurred; the {alert.Severity} limit is {(limit is { } max ? Minutes(max) : "not set")}. "
+            db.AuditEntries.Add(AuditEntry.ForAlert(
+                alert,
+                AuditAction.LateReportCharged,
+                Actor.System(ActorName),
+                now,
+                $"Reported {Minutes(delay)} after it occurred; the {alert.Severity} limit is {(limit is { } max ? Minutes(max) : "not set")}. "
                     + $"Charged to grid {grid.Code} ({grid.Name}), responsible {grid.Responsible.Name}; reporter {alert.ReporterName ?? "not named"}",
-                Deadline = alert.OccurredAt + limit,
-                PolicyVersion = alert.PolicyVersion,
-            });
+                alert.OccurredAt + limit));
             charges.Add(new LateReportCharged(
                 alert.Path(reference.Map.City.Code), now, alert.Id, grid.Code, grid.Responsible.Name, alert.ReporterName,
                 alert.Severity, alert.OccurredAt, alert.ReportedAt, limit, delay));

@@ -183,7 +183,7 @@ public static class WorkflowEndpoints
         var entries = await db.AuditEntries.AsNoTracking()
             .Where(e => e.Subject == Core.Audit.AuditSubject.Alert && e.SubjectId == subject)
             .OrderBy(e => e.At).ThenBy(e => e.Id)
-            .Select(e => new TimelineEntryDto(e.At, e.Action, e.Actor, e.Seat, e.FromState, e.ToState, e.Comment, e.Deadline))
+            .Select(e => new TimelineEntryDto(e.At, e.Action.ToString(), e.Actor, e.Seat, e.FromState, e.ToState, e.Comment, e.Deadline))
             .ToListAsync(ct);
         return TypedResults.Ok(entries);
     }

@@ -1,5 +1,6 @@
 using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
 using CommandCenter.Core.Feed;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure.Alerts;
@@ -59,7 +60,7 @@ public sealed class LateReportServiceTests
         await host.Get<LateReportService>().ChargeDueAsync();
 
         await using var db = host.NewDbContext();
-        var audit = await db.AuditEntries.SingleAsync(e => e.Action == "LateReportCharged");
+        var audit = await db.AuditEntries.SingleAsync(e => e.Action == AuditAction.LateReportCharged);
         Assert.Equal((alertId.ToString(), "late-report-job", "system"), (audit.SubjectId, audit.Actor, audit.Seat));
         Assert.Equal(((DateTimeOffset?)StoreHost.Start.AddMinutes(-150 + 120), (int?)1), (audit.Deadline, audit.PolicyVersion));
         Assert.All(
@@ -111,7 +112,7 @@ public sealed class LateReportServiceTests
 
         Assert.Equal(0, again);
         await using var db = host.NewDbContext();
-        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "LateReportCharged"));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == AuditAction.LateReportCharged));
         Assert.Single(feed.Published.OfType<LateReportCharged>());
     }
 
@@ -237,7 +238,7 @@ public sealed class LateReportServiceTests
             Assert.Equal(alerts, counts.Sum());
             await using var db = host.NewDbContext();
             var subjects = ids.Select(id => id.ToString()).ToList();
-            var audited = await db.AuditEntries.Where(e => e.Action == "LateReportCharged" && subjects.Contains(e.SubjectId)).GroupBy(e => e.SubjectId).Select(g => g.Count()).ToListAsync();
+            var audited = await db.AuditEntries.Where(e => e.Action == AuditAction.LateReportCharged && subjects.Contains(e.SubjectId)).GroupBy(e => e.SubjectId).Select(g => g.Count()).ToListAsync();
             Assert.Equal(Enumerable.Repeat(1, alerts), audited);
             Assert.Equal(alerts, feed.Published.OfType<LateReportCharged>().Count(m => ids.Contains(m.AlertId)));
         }
