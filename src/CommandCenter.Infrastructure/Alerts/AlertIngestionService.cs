@@ -242,11 +242,8 @@ public sealed class AlertIngestionService(
     internal static readonly Func<CommandCenterDbContext, string, string, DateTimeOffset, Task<Alert?>> LatestOpenQuery = EF.CompileAsyncQuery(
         (CommandCenterDbContext db, string grid, string category, DateTimeOffset since) =>
             db.Alerts
-                .Where(a => a.GridCode == grid
-                    && a.CategoryCode == category
-                    && a.LastReportedAt >= since
-                    && a.State != AlertState.Closed
-                    && a.State != AlertState.Voided)
+                .Where(a => a.GridCode == grid && a.CategoryCode == category && a.LastReportedAt >= since)
+                .Where(SubtreeQueries.IsOpen)
                 .OrderByDescending(a => a.LastReportedAt)
                 .FirstOrDefault());
 

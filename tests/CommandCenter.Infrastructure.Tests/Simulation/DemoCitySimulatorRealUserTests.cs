@@ -1,6 +1,7 @@
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Feed;
+using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Simulation;
 using CommandCenter.Infrastructure.Tests.Workflow;
 using CommandCenter.Infrastructure.Workflow;
@@ -113,7 +114,7 @@ public sealed class DemoCitySimulatorRealUserTests
     private static async Task<List<string>> OpenAlertIdsAsync(StoreHost host)
     {
         await using var db = host.NewDbContext();
-        var ids = await db.Alerts.Where(a => a.State != AlertState.Closed && a.State != AlertState.Voided).Select(a => a.Id).ToListAsync();
+        var ids = await db.Alerts.WhereOpen().Select(a => a.Id).ToListAsync();
         return [.. ids.Select(id => id.ToString())];
     }
 
