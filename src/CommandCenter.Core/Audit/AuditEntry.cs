@@ -1,3 +1,8 @@
+using CommandCenter.Core.Access;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Petitions;
+using CommandCenter.Core.Teams;
+
 namespace CommandCenter.Core.Audit;
 
 /// <summary>What an audit entry is about.</summary>
@@ -14,7 +19,8 @@ public enum AuditSubject
 
 /// <summary>
 /// One state change: who, in which seat, when, from → to, why, and the deadline that applied. Written in the same
-/// transaction as the change; never updated.
+/// transaction as the change; never updated. Built by the factories below, so each kind of subject records its
+/// states, policy version and actor the same way wherever the change happens.
 /// </summary>
 public sealed class AuditEntry
 {
@@ -25,8 +31,8 @@ public sealed class AuditEntry
     /// <summary>The id or code of the alert, warning, team, deployment or grid.</summary>
     public required string SubjectId { get; init; }
 
-    /// <summary>What happened, e.g. Raised, RepeatMerged, StatusChanged, FollowUp.</summary>
-    public required string Action { get; init; }
+    /// <summary>What happened, e.g. Raised, RepeatMerged, StatusChanged, FollowUp; stored as its name.</summary>
+    public required AuditAction Action { get; init; }
 
     /// <summary>The user or system that did it (e.g. "api:hotline", "simulator").</summary>
     public required string Actor { get; init; }
@@ -45,10 +51,101 @@ public sealed class AuditEntry
     public DateTimeOffset? Deadline { get; init; }
 
     public int? PolicyVersion { get; init; }
+
+    /// <summary>A workflow step on an alert: the action, the move and the deadline of the stage it left.</summary>
+    public static AuditEntry ForTransition(Alert alert, AlertTransition step, DateTimeOffset at)
+    {
+        var actor = Audit.Actor.Of(step.By);
+        return new AuditEntry
+        {
+            Subject = AuditSubject.Alert,
+            SubjectId = alert.Id.ToString(),
+            Action = AuditActions.Of(step.Action),
+            Actor = actor.Name,
+            Seat = actor.Seat,
+            At = at,
+            FromState = step.From.ToString(),
+            ToState = step.To.ToString(),
+            Comment = step.Comment,
+            Deadline = step.DeadlineThatApplied,
+            PolicyVersion = alert.PolicyVersion,
+        };
+    }
+
+    /// <summary>
+    /// Something that happened to an alert outside the workflow, which leaves its state as it is: raised (there is no
+    /// state before it), a repeat merged, escalated, a late report charged.
+    /// </summary>
+    public static AuditEntry ForAlert(Alert alert, AuditAction action, Actor actor, DateTimeOffset at, string? comment = null, DateTimeOffset? deadline = null) => new()
+    {
+        Subject = AuditSubject.Alert,
+        SubjectId = alert.Id.ToString(),
+        Action = action,
+        Actor = actor.Name,
+        Seat = actor.Seat,
+        At = at,
+        FromState = action == AuditAction.Raised ? null : alert.State.ToString(),
+        ToState = alert.State.ToString(),
+        Comment = comment,
+        Deadline = deadline,
+        PolicyVersion = alert.PolicyVersion,
+    };
+
+    /// <summary>A petition warning opened (<paramref name="from"/> null) or changed from the stage <paramref name="from"/> to its stage now.</summary>
+    public static AuditEntry ForPetition(
+        PetitionWarning warning, AuditAction action, Actor actor, DateTimeOffset at, PetitionStage? from, string? comment, DateTimeOffset? deadline = null) => new()
+    {
+        Subject = AuditSubject.PetitionWarning,
+        SubjectId = warning.Id.ToString(),
+        Action = action,
+        Actor = actor.Name,
+        Seat = actor.Seat,
+        At = at,
+        FromState = from?.ToString(),
+        ToState = warning.Stage.ToString(),
+        Comment = comment,
+        Deadline = deadline,
+        PolicyVersion = warning.PolicyVersion,
+    };
+
+    /// <summary>A team's status report: from <paramref name="from"/> to its status now.</summary>
+    public static AuditEntry ForTeam(Team team, TeamStatus from, Actor actor, DateTimeOffset at, string? comment) => new()
+    {
+        Subject = AuditSubject.Team,
+        SubjectId = team.Code,
+        Action = AuditAction.StatusChanged,
+        Actor = actor.Name,
+        Seat = actor.Seat,
+        At = at,
+        FromState = from.ToString(),
+        ToState = team.Status.ToString(),
+        Comment = comment,
+    };
+
+    /// <summary>
+    /// A grid turned silent. Its deadline is the moment it fell silent, which tells one silence from the next: the
+    /// job writes each silence once by looking for it.
+    /// </summary>
+    public static AuditEntry ForSilentGrid(string gridCode, Actor actor, DateTimeOffset at, DateTimeOffset silentFrom, string comment) => new()
+    {
+        Subject = AuditSubject.Grid,
+        SubjectId = gridCode,
+        Action = AuditAction.TurnedSilent,
+        Actor = actor.Name,
+        Seat = actor.Seat,
+        At = at,
+        FromState = "Active",
+        ToState = "Silent",
+        Comment = comment,
+        Deadline = silentFrom,
+    };
 }
 
 /// <summary>Who is acting: a user, an outside system ("api:hotline") or the simulator, and the seat they act from.</summary>
 public sealed record Actor(string Name, string? Seat = null)
 {
     public static Actor System(string name) => new(name, "system");
+
+    /// <summary>A signed-in person, seated as their role at their node (e.g. "Staff@330188001").</summary>
+    public static Actor Of(Operator by) => new(by.DisplayName, $"{by.Role}@{by.NodeCode}");
 }

@@ -242,11 +242,8 @@ public sealed class AlertIngestionService(
     internal static readonly Func<CommandCenterDbContext, string, string, DateTimeOffset, Task<Alert?>> LatestOpenQuery = EF.CompileAsyncQuery(
         (CommandCenterDbContext db, string grid, string category, DateTimeOffset since) =>
             db.Alerts
-                .Where(a => a.GridCode == grid
-                    && a.CategoryCode == category
-                    && a.LastReportedAt >= since
-                    && a.State != AlertState.Closed
-                    && a.State != AlertState.Voided)
+                .Where(a => a.GridCode == grid && a.CategoryCode == category && a.LastReportedAt >= since)
+                .Where(SubtreeQueries.IsOpen)
                 .OrderByDescending(a => a.LastReportedAt)
                 .FirstOrDefault());
 
@@ -287,7 +284,7 @@ public sealed class AlertIngestionService(
         if (candidate is not null && candidate.Absorbs(path.GridCode!, report.CategoryCode, now, window))
         {
             candidate.MergeRepeat(report, now);
-            rows.Audit.Add(Audit(candidate, actor, now, "RepeatMerged", candidate.State, $"Repeat #{candidate.RepeatCount}: {report.Source}/{report.ExternalId}"));
+            rows.Audit.Add(AuditEntry.ForAlert(candidate, AuditAction.RepeatMerged, actor, now, $"Repeat #{candidate.RepeatCount}: {report.Source}/{report.ExternalId}"));
             result = new IngestResult(IngestOutcome.Merged, candidate);
             change = AlertChanged.From(candidate, path.CityCode, AlertChange.RepeatMerged, candidate.State, now);
         }
@@ -298,7 +295,7 @@ public sealed class AlertIngestionService(
                 report, path, policy.Version, policy.IsLateReport(report.Severity, report.OccurredAt, now),
                 policy.DeadlinesFor(report.CategoryCode, report.Severity, reference.Categories), Guid.CreateVersion7(now), now);
             rows.Alerts.Add(alert);
-            rows.Audit.Add(Audit(alert, actor, now, "Raised", null, alert.IsLateReport ? "Late report (迟报)" : null));
+            rows.Audit.Add(AuditEntry.ForAlert(alert, AuditAction.Raised, actor, now, alert.IsLateReport ? "Late report (迟报)" : null));
             result = new IngestResult(IngestOutcome.Created, alert);
             change = AlertChanged.From(alert, path.CityCode, AlertChange.Raised, null, now);
         }
@@ -336,20 +333,6 @@ public sealed class AlertIngestionService(
 
         throw new DomainRuleException("A report needs a grid code or a location.");
     }
-
-    private static AuditEntry Audit(Alert alert, Actor actor, DateTimeOffset now, string action, AlertState? from, string? comment) => new()
-    {
-        Subject = AuditSubject.Alert,
-        SubjectId = alert.Id.ToString(),
-        Action = action,
-        Actor = actor.Name,
-        Seat = actor.Seat,
-        At = now,
-        FromState = from?.ToString(),
-        ToState = alert.State.ToString(),
-        Comment = comment,
-        PolicyVersion = alert.PolicyVersion,
-    };
 
     /// <summary>
     /// The rows a batch creates, inserted together inside its transaction once every report is decided: each new alert

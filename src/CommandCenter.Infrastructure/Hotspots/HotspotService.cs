@@ -51,9 +51,7 @@ public sealed class HotspotService(IDbContextFactory<CommandCenterDbContext> con
         var children = map.Children(node.Code);
         await using var db = await contexts.CreateDbContextAsync(ct);
 
-        var open = await db.Alerts.AsNoTracking().InSubtree(node)
-            .Where(a => a.State != AlertState.Closed && a.State != AlertState.Voided)
-            .ToListAsync(ct);
+        var open = await db.Alerts.AsNoTracking().InSubtree(node).WhereOpen().ToListAsync(ct);
         var warnings = await db.PetitionWarnings.AsNoTracking().InSubtree(node)
             .Where(w => w.Stage != Core.Petitions.PetitionStage.Defused)
             .ToListAsync(ct);

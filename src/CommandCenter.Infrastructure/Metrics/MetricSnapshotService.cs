@@ -1,5 +1,4 @@
 using CommandCenter.Core;
-using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Metrics;
 using CommandCenter.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -22,8 +21,7 @@ public sealed class MetricSnapshotService(IDbContextFactory<CommandCenterDbConte
     {
         var now = time.Now();
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var open = await db.Alerts.AsNoTracking()
-            .Where(a => a.State != AlertState.Closed && a.State != AlertState.Voided)
+        var open = await db.Alerts.AsNoTracking().WhereOpen()
             .GroupBy(a => new { a.TownCode, a.Severity })
             .Select(g => new { g.Key.TownCode, g.Key.Severity, Count = g.Count(), Overdue = g.Count(a => a.StageDeadline < now) })
             .ToListAsync(ct);

@@ -29,9 +29,6 @@ public sealed class GridActivityService(
     /// <summary>The audit trail's actor for silence.</summary>
     public const string ActorName = "silent-grid-job";
 
-    /// <summary>The audit entry's action when a grid turns silent.</summary>
-    public const string SilentAction = "TurnedSilent";
-
     // One update at a time, so the set and the messages about it stay in step.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile ImmutableSortedSet<string> _silent = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
@@ -133,7 +130,7 @@ public sealed class GridActivityService(
             .Select(g => new { GridCode = g.Key, Last = g.Max(c => c.At) })
             .ToDictionaryAsync(x => x.GridCode, x => (DateTimeOffset?)x.Last, ct);
         var audited = (await db.AuditEntries
-            .Where(e => e.Subject == AuditSubject.Grid && e.Action == SilentAction && codes.Contains(e.SubjectId))
+            .Where(e => e.Subject == AuditSubject.Grid && e.Action == AuditAction.TurnedSilent && codes.Contains(e.SubjectId))
             .Select(e => new { e.SubjectId, e.Deadline })
             .ToListAsync(ct))
             .Select(e => (e.SubjectId, e.Deadline))
@@ -155,21 +152,14 @@ public sealed class GridActivityService(
                 continue; // this silence was audited before a restart, or by another server
             }
 
-            db.AuditEntries.Add(new AuditEntry
-            {
-                Subject = AuditSubject.Grid,
-                SubjectId = code,
-                Action = SilentAction,
-                Actor = ActorName,
-                Seat = "system",
-                At = now,
-                FromState = "Active",
-                ToState = "Silent",
-                Comment = last is { } at
+            db.AuditEntries.Add(AuditEntry.ForSilentGrid(
+                code,
+                Actor.System(ActorName),
+                now,
+                silentFrom,
+                last is { } at
                     ? $"No report or check-in since {at:yyyy-MM-dd HH:mm} UTC (limit {quiet.TotalHours:0.##} h)"
-                    : $"No report or check-in since watching began {watchedSince:yyyy-MM-dd HH:mm} UTC (limit {quiet.TotalHours:0.##} h)",
-                Deadline = silentFrom,
-            });
+                    : $"No report or check-in since watching began {watchedSince:yyyy-MM-dd HH:mm} UTC (limit {quiet.TotalHours:0.##} h)"));
         }
 
         await db.SaveChangesAsync(ct);

@@ -24,9 +24,6 @@ public sealed class PetitionCadenceService(
     /// <summary>The audit trail's actor for these flags.</summary>
     public const string ActorName = "petition-cadence-job";
 
-    /// <summary>The audit entry's action.</summary>
-    public const string FlagAction = "FollowUpOverdue";
-
     /// <summary>Flags every active warning whose follow-up is overdue and not flagged yet; returns how many.</summary>
     public async Task<int> FlagOverdueAsync(CancellationToken ct = default)
     {
@@ -49,20 +46,14 @@ public sealed class PetitionCadenceService(
             }
 
             await db.Entry(warning).Collection(w => w.FollowUps).LoadAsync(ct); // the message carries the latest one
-            db.AuditEntries.Add(new AuditEntry
-            {
-                Subject = AuditSubject.PetitionWarning,
-                SubjectId = warning.Id.ToString(),
-                Action = FlagAction,
-                Actor = ActorName,
-                Seat = "system",
-                At = now,
-                FromState = warning.Stage.ToString(),
-                ToState = warning.Stage.ToString(),
-                Comment = $"No follow-up since {warning.LastFollowUpAt:yyyy-MM-dd HH:mm} UTC; {warning.Stage} wants one every {cadence[warning.Stage].TotalMinutes:0} min",
-                Deadline = warning.FollowUpOverdueSince,
-                PolicyVersion = warning.PolicyVersion,
-            });
+            db.AuditEntries.Add(AuditEntry.ForPetition(
+                warning,
+                AuditAction.FollowUpOverdue,
+                Actor.System(ActorName),
+                now,
+                warning.Stage,
+                $"No follow-up since {warning.LastFollowUpAt:yyyy-MM-dd HH:mm} UTC; {warning.Stage} wants one every {cadence[warning.Stage].TotalMinutes:0} min",
+                warning.FollowUpOverdueSince));
             changes.Add(PetitionWarningChanged.From(warning, reference.Map.City.Code, warning.Stage, now));
         }
 

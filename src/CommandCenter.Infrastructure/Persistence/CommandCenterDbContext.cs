@@ -163,6 +163,10 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
         model.Entity<AuditEntry>(audit =>
         {
             audit.HasKey(a => a.Id);
+
+            // The action's name is the stored text (as every enum's here), so entries written as strings before the
+            // enum existed read back unchanged and queries compare names.
+            audit.Property(a => a.Action).HasConversion<string>();
             audit.HasIndex(a => new { a.Subject, a.SubjectId, a.At });
             audit.HasIndex(a => a.At);
         });

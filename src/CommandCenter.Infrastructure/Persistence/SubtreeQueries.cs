@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Petitions;
@@ -6,10 +7,20 @@ namespace CommandCenter.Infrastructure.Persistence;
 
 /// <summary>
 /// "Everything under this node" as a query the store can index: each record carries its town, community and grid
-/// codes, so a subtree is one equality, never a walk of the tree.
+/// codes, so a subtree is one equality, never a walk of the tree. "Still open" is said here once too, since the
+/// store cannot run <see cref="AlertWorkflow.IsOpen"/> and each restatement of it could drift from the domain's.
 /// </summary>
 public static class SubtreeQueries
 {
+    /// <summary>
+    /// <see cref="AlertWorkflow.IsOpen"/> as a condition the store translates (not Closed, not Voided). A compiled
+    /// query names it directly: EF cannot look inside <see cref="WhereOpen"/> there.
+    /// </summary>
+    internal static readonly Expression<Func<Alert, bool>> IsOpen = a => a.State != AlertState.Closed && a.State != AlertState.Voided;
+
+    /// <summary>Alerts still open: <see cref="IsOpen"/>.</summary>
+    public static IQueryable<Alert> WhereOpen(this IQueryable<Alert> alerts) => alerts.Where(IsOpen);
+
     public static IQueryable<Alert> InSubtree(this IQueryable<Alert> alerts, AdminNode node) => node.Level switch
     {
         NodeLevel.City => alerts,

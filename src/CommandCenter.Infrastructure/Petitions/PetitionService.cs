@@ -44,7 +44,7 @@ public sealed class PetitionService(
             var now = time.Now();
             var warning = PetitionWarning.Open(report, reference.Map.PathOf(origin.Code), reference.CurrentPolicy.Version, Guid.CreateVersion7(now), now);
             db.PetitionWarnings.Add(warning);
-            db.AuditEntries.Add(Audit(warning, actor, now, "Raised", null, $"{warning.Subject} → {warning.Destination}, ~{warning.EstimatedHeadcount}"));
+            db.AuditEntries.Add(AuditEntry.ForPetition(warning, AuditAction.Raised, actor, now, null, $"{warning.Subject} → {warning.Destination}, ~{warning.EstimatedHeadcount}"));
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
 
@@ -89,25 +89,11 @@ public sealed class PetitionService(
 
         var now = time.Now();
         var entry = warning.AddFollowUp(followUp, now);
-        db.AuditEntries.Add(Audit(warning, actor, now, "FollowUp", entry.FromStage, entry.Text));
+        db.AuditEntries.Add(AuditEntry.ForPetition(warning, AuditAction.FollowUp, actor, now, entry.FromStage, entry.Text));
         await db.SaveChangesAsync(ct);
 
         feed.Publish(PetitionWarningChanged.From(warning, reference.Map.City.Code, entry.FromStage, now));
         logger.LogInformation("Petition warning {WarningId} follow-up: {FromStage} → {ToStage}", warning.Id, entry.FromStage, entry.ToStage);
         return warning;
     }
-
-    private static AuditEntry Audit(PetitionWarning warning, Actor actor, DateTimeOffset now, string action, PetitionStage? from, string? comment) => new()
-    {
-        Subject = AuditSubject.PetitionWarning,
-        SubjectId = warning.Id.ToString(),
-        Action = action,
-        Actor = actor.Name,
-        Seat = actor.Seat,
-        At = now,
-        FromState = from?.ToString(),
-        ToState = warning.Stage.ToString(),
-        Comment = comment,
-        PolicyVersion = warning.PolicyVersion,
-    };
 }

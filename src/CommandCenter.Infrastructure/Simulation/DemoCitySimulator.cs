@@ -349,8 +349,7 @@ public sealed class DemoCitySimulator(
         var stillOpen = recent.Where(a => a.IsOpen).Select(a => a.Id).ToHashSet();
         _recentAlerts.RemoveAll(a => !stillOpen.Contains(a.Id)); // closed by someone else: no team goes there any more
 
-        var backlog = await db.Alerts.AsNoTracking()
-            .Where(a => a.State != AlertState.Closed && a.State != AlertState.Voided)
+        var backlog = await db.Alerts.AsNoTracking().WhereOpen()
             .Where(a => a.HandlerId == null || a.HandlerId.StartsWith(SimulatedUserPrefix))
             .OrderBy(a => a.ReportedAt).ThenBy(a => a.ExternalId)
             .Take(BacklogWindow)

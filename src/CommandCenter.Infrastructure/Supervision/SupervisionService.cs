@@ -27,8 +27,8 @@ public sealed record SupervisionReport(
 /// </summary>
 public sealed class SupervisionService(IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, TimeProvider time)
 {
-    private static readonly string[] ScoredActions =
-        [nameof(AlertAction.Acknowledge), nameof(AlertAction.Resolve), nameof(AlertAction.SendBack), nameof(AlertAction.Verify)];
+    private static readonly AuditAction[] ScoredActions =
+        [AuditAction.Acknowledge, AuditAction.Resolve, AuditAction.SendBack, AuditAction.Verify];
 
     /// <summary>
     /// Scores the children of <paramref name="scopeCode"/> (towns of the city, communities of a town) — or, with
@@ -78,8 +78,8 @@ public sealed class SupervisionService(IDbContextFactory<CommandCenterDbContext>
     private ScoredAlert Score(Alert alert, NodeLevel unitLevel, IEnumerable<AuditEntry> steps)
     {
         var trail = steps.ToList();
-        var acknowledged = trail.FirstOrDefault(e => e.Action == nameof(AlertAction.Acknowledge));
-        var verified = trail.LastOrDefault(e => e.Action == nameof(AlertAction.Verify));
+        var acknowledged = trail.FirstOrDefault(e => e.Action == AuditAction.Acknowledge);
+        var verified = trail.LastOrDefault(e => e.Action == AuditAction.Verify);
         var limits = reference.Policy(alert.PolicyVersion).DeadlinesFor(alert.CategoryCode, alert.Severity, reference.Categories);
         return new ScoredAlert(
             UnitCode: unitLevel == NodeLevel.Town ? alert.TownCode : alert.CommunityCode,
@@ -91,8 +91,8 @@ public sealed class SupervisionService(IDbContextFactory<CommandCenterDbContext>
             AcknowledgedAt: acknowledged?.At,
             ClosureDeadline: alert.ReportedAt + limits.Acknowledge + limits.Dispatch + limits.Handle + limits.Verify,
             ClosedAt: alert.State == AlertState.Closed ? verified?.At ?? alert.UpdatedAt : null,
-            Resolved: trail.Any(e => e.Action == nameof(AlertAction.Resolve)),
-            SentBack: trail.Any(e => e.Action == nameof(AlertAction.SendBack)),
+            Resolved: trail.Any(e => e.Action == AuditAction.Resolve),
+            SentBack: trail.Any(e => e.Action == AuditAction.SendBack),
             LateReport: alert.IsLateReport,
             MissedReport: alert.IsMissedReport);
     }

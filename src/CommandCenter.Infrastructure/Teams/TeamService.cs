@@ -93,18 +93,8 @@ public sealed class TeamService(
             deployment?.Record(report.Status, now);
         }
 
-        db.AuditEntries.Add(new AuditEntry
-        {
-            Subject = AuditSubject.Team,
-            SubjectId = team.Code,
-            Action = "StatusChanged",
-            Actor = actor.Name,
-            Seat = actor.Seat,
-            At = now,
-            FromState = previous.ToString(),
-            ToState = team.Status.ToString(),
-            Comment = deployment is null ? report.Comment : $"alert {deployment.AlertId}{(report.Comment is null ? "" : "; " + report.Comment)}",
-        });
+        db.AuditEntries.Add(AuditEntry.ForTeam(
+            team, previous, actor, now, deployment is null ? report.Comment : $"alert {deployment.AlertId}{(report.Comment is null ? "" : "; " + report.Comment)}"));
         await db.SaveChangesAsync(ct);
 
         var map = reference.Map;

@@ -46,20 +46,7 @@ public sealed class AlertWorkflowService(
         var now = time.Now();
         var deadlines = reference.Policy(alert.PolicyVersion).DeadlinesFor(alert.CategoryCode, alert.Severity, reference.Categories);
         var transition = alert.Apply(action, by, comment, deadlines, now);
-        db.AuditEntries.Add(new AuditEntry
-        {
-            Subject = AuditSubject.Alert,
-            SubjectId = alert.Id.ToString(),
-            Action = action.ToString(),
-            Actor = by.DisplayName,
-            Seat = $"{by.Role}@{by.NodeCode}",
-            At = now,
-            FromState = transition.From.ToString(),
-            ToState = transition.To.ToString(),
-            Comment = comment,
-            Deadline = transition.DeadlineThatApplied,
-            PolicyVersion = alert.PolicyVersion,
-        });
+        db.AuditEntries.Add(AuditEntry.ForTransition(alert, transition, now));
 
         try
         {

@@ -64,7 +64,7 @@ public sealed class DispatchService(
 
         var codes = teamCodes.Distinct(StringComparer.Ordinal).ToList();
         var known = await db.Teams.AsNoTracking().Where(t => codes.Contains(t.Code)).ToDictionaryAsync(t => t.Code, StringComparer.Ordinal, ct);
-        var actor = new Actor(by.DisplayName, $"{by.Role}@{by.NodeCode}");
+        var actor = Actor.Of(by);
         var outcomes = new List<TeamDispatchOutcome>(codes.Count);
         foreach (var code in codes)
         {
@@ -132,7 +132,7 @@ public sealed class DispatchService(
             throw new DomainRuleException($"Team {team.Code} is already dispatched to this alert.");
         }
 
-        return await teams.ChangeStatusAsync(teamCode, new TeamStatusReport(next, alertId, Comment: comment), new Actor(by.DisplayName, $"{by.Role}@{by.NodeCode}"), ct);
+        return await teams.ChangeStatusAsync(teamCode, new TeamStatusReport(next, alertId, Comment: comment), Actor.Of(by), ct);
     }
 
     private async Task<TeamDispatchOutcome> SendAsync(string code, Team? team, Alert alert, Actor actor, string? comment, CancellationToken ct)

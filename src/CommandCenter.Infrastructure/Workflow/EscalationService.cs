@@ -29,6 +29,9 @@ public sealed class EscalationService(
     /// </summary>
     internal const int DefaultBatchSize = 10_000;
 
+    /// <summary>Who the audit trail says escalated.</summary>
+    private static readonly Actor Escalator = Actor.System("escalation-job");
+
     /// <summary>The page cache a run works with; see <see cref="PageCache"/>.</summary>
     private const int CacheMegabytes = 64;
 
@@ -113,20 +116,9 @@ public sealed class EscalationService(
                 return (0, false);
             }
 
-            audit.Insert(new AuditEntry
-            {
-                Subject = AuditSubject.Alert,
-                SubjectId = alert.Id.ToString(),
-                Action = "Escalated",
-                Actor = "escalation-job",
-                Seat = "system",
-                At = now,
-                FromState = alert.State.ToString(),
-                ToState = alert.State.ToString(),
-                Comment = $"Overdue in {alert.State}; escalated to {ladder[alert.EscalationLevel]} (rung {alert.EscalationLevel})",
-                Deadline = deadline,
-                PolicyVersion = alert.PolicyVersion,
-            });
+            audit.Insert(AuditEntry.ForAlert(
+                alert, AuditAction.Escalated, Escalator, now,
+                $"Overdue in {alert.State}; escalated to {ladder[alert.EscalationLevel]} (rung {alert.EscalationLevel})", deadline));
             changes.Add(AlertChanged.From(alert, reference.Map.City.Code, AlertChange.Escalated, alert.State, now));
         }
 

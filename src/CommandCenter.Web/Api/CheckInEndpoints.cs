@@ -1,4 +1,3 @@
-using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure;
@@ -56,15 +55,9 @@ public static class CheckInEndpoints
             return JsonBody.Invalid(errors);
         }
 
-        try
-        {
-            var checkIn = await activity.CheckInAsync(code, worker!, ct);
-            var dto = new CheckInDto(checkIn.GridCode, checkIn.WorkerName, checkIn.At, activity.SilentGridCodes.Contains(code));
-            return TypedResults.Created($"/api/v1/grids/{code}", dto);
-        }
-        catch (DomainRuleException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The check-in breaks a rule.", detail: ex.Message);
-        }
+        // The grid and the name were checked above; the service's own rule check is the last line, answered at the edge.
+        var checkIn = await activity.CheckInAsync(code, worker!, ct);
+        var dto = new CheckInDto(checkIn.GridCode, checkIn.WorkerName, checkIn.At, activity.SilentGridCodes.Contains(code));
+        return TypedResults.Created($"/api/v1/grids/{code}", dto);
     }
 }

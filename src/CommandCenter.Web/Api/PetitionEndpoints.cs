@@ -1,4 +1,3 @@
-using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Hierarchy;
@@ -101,15 +100,8 @@ public static class PetitionEndpoints
             return JsonBody.Invalid(errors);
         }
 
-        try
-        {
-            var warning = await service.AddFollowUpAsync(id, new NewFollowUp(text!, stage, body.EstimatedHeadcount, attention, reporter), Actor(reporter), ct);
-            return warning is null ? NotFound(id) : TypedResults.Ok(PetitionWarningDto.From(warning, reference));
-        }
-        catch (DomainRuleException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The follow-up breaks a rule.", detail: ex.Message);
-        }
+        var warning = await service.AddFollowUpAsync(id, new NewFollowUp(text!, stage, body.EstimatedHeadcount, attention, reporter), Actor(reporter), ct);
+        return warning is null ? NotFound(id) : TypedResults.Ok(PetitionWarningDto.From(warning, reference));
     }
 
     private static async Task<IResult> GetAsync(Guid id, HttpContext http, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)

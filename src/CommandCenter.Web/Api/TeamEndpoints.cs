@@ -1,4 +1,3 @@
-using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Teams;
@@ -65,15 +64,8 @@ public static class TeamEndpoints
             return JsonBody.Invalid(errors);
         }
 
-        try
-        {
-            var team = await service.ChangeStatusAsync(code, new TeamStatusReport(status!.Value, body.AlertId, position, comment), new Actor($"api:team:{code}", "api"), ct);
-            return team is null ? NotFound(code) : TypedResults.Ok(TeamDto.From(team));
-        }
-        catch (DomainRuleException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The status change breaks a rule.", detail: ex.Message);
-        }
+        var team = await service.ChangeStatusAsync(code, new TeamStatusReport(status!.Value, body.AlertId, position, comment), new Actor($"api:team:{code}", "api"), ct);
+        return team is null ? NotFound(code) : TypedResults.Ok(TeamDto.From(team));
     }
 
     private static async Task<IResult> GetAsync(string code, HttpContext http, IDbContextFactory<CommandCenterDbContext> contexts, ReferenceData reference, CancellationToken ct)

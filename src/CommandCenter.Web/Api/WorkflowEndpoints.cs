@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Teams;
@@ -32,7 +31,11 @@ public sealed record DispatchResultDto(AlertDto Alert, IReadOnlyList<TeamDispatc
 
 public sealed record TimelineEntryDto(DateTimeOffset At, string Action, string Actor, string? Seat, string? FromState, string? ToState, string? Comment, DateTimeOffset? Deadline);
 
-/// <summary>Staff working alerts (signed in, Staff or above): each action checks role, jurisdiction and state on the server.</summary>
+/// <summary>
+/// Staff working alerts (signed in, Staff or above): each action checks role, jurisdiction and state on the server.
+/// A refusal (403), someone else first (409, with who holds it) or a state rule (409) is answered at the edge
+/// (<see cref="Hosting.ProblemExceptionHandler"/>), the same way for every endpoint.
+/// </summary>
 public static class WorkflowEndpoints
 {
     public static RouteGroupBuilder MapWorkflowEndpoints(this RouteGroupBuilder api)
@@ -81,17 +84,14 @@ public static class WorkflowEndpoints
             return comment.Problem;
         }
 
-        return await Problems.OnWorkflowErrorAsync(async () =>
-        {
-            var alert = await workflow.ApplyAsync(id, parsed, request.HttpContext.User.ToOperator()!, comment.Text, ct);
-            return alert is null ? NoSuchAlert(id) : TypedResults.Ok(AlertDto.From(alert, reference));
-        });
+        var alert = await workflow.ApplyAsync(id, parsed, request.HttpContext.User.ToOperator()!, comment.Text, ct);
+        return alert is null ? NoSuchAlert(id) : TypedResults.Ok(AlertDto.From(alert, reference));
     }
 
     private static async Task<IResult> CandidatesAsync(Guid id, HttpContext http, DispatchService dispatch, ReferenceData reference, CancellationToken ct) =>
-        await Problems.OnWorkflowErrorAsync(async () => await dispatch.CandidatesAsync(id, http.User.ToOperator()!, ct) is { } found
+        await dispatch.CandidatesAsync(id, http.User.ToOperator()!, ct) is { } found
             ? TypedResults.Ok(found.Candidates.Select(c => DispatchCandidateDto.From(c, reference)).ToList())
-            : NoSuchAlert(id));
+            : NoSuchAlert(id);
 
     private static async Task<IResult> DispatchAsync(Guid id, HttpRequest request, DispatchService dispatch, ReferenceData reference, CancellationToken ct)
     {
@@ -113,10 +113,9 @@ public static class WorkflowEndpoints
             return JsonBody.Invalid(errors);
         }
 
-        return await Problems.OnWorkflowErrorAsync(async () =>
-            await dispatch.DispatchAsync(id, [.. body.TeamCodes!.Select(c => c.Trim())], request.HttpContext.User.ToOperator()!, comment, ct) is { } outcome
-                ? TypedResults.Ok(new DispatchResultDto(AlertDto.From(outcome.Alert, reference), outcome.Teams))
-                : NoSuchAlert(id));
+        return await dispatch.DispatchAsync(id, [.. body.TeamCodes!.Select(c => c.Trim())], request.HttpContext.User.ToOperator()!, comment, ct) is { } outcome
+            ? TypedResults.Ok(new DispatchResultDto(AlertDto.From(outcome.Alert, reference), outcome.Teams))
+            : NoSuchAlert(id);
     }
 
     private static async Task<IResult> DeploymentStatusAsync(Guid id, string teamCode, HttpRequest request, DispatchService dispatch, CancellationToken ct)
@@ -135,10 +134,9 @@ public static class WorkflowEndpoints
             return JsonBody.Invalid(errors);
         }
 
-        return await Problems.OnWorkflowErrorAsync(async () =>
-            await dispatch.UpdateDeploymentAsync(id, teamCode, status!.Value, request.HttpContext.User.ToOperator()!, comment, ct) is { } team
-                ? TypedResults.Ok(TeamDto.From(team))
-                : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such alert or team.", detail: $"Alert {id} or team '{teamCode}' does not exist."));
+        return await dispatch.UpdateDeploymentAsync(id, teamCode, status!.Value, request.HttpContext.User.ToOperator()!, comment, ct) is { } team
+            ? TypedResults.Ok(TeamDto.From(team))
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such alert or team.", detail: $"Alert {id} or team '{teamCode}' does not exist.");
     }
 
     private static async Task<IResult> AcknowledgeManyAsync(HttpRequest request, AlertWorkflowService workflow, CancellationToken ct)
@@ -183,7 +181,7 @@ public static class WorkflowEndpoints
         var entries = await db.AuditEntries.AsNoTracking()
             .Where(e => e.Subject == Core.Audit.AuditSubject.Alert && e.SubjectId == subject)
             .OrderBy(e => e.At).ThenBy(e => e.Id)
-            .Select(e => new TimelineEntryDto(e.At, e.Action, e.Actor, e.Seat, e.FromState, e.ToState, e.Comment, e.Deadline))
+            .Select(e => new TimelineEntryDto(e.At, e.Action.ToString(), e.Actor, e.Seat, e.FromState, e.ToState, e.Comment, e.Deadline))
             .ToListAsync(ct);
         return TypedResults.Ok(entries);
     }

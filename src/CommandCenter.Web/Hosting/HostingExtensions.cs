@@ -67,9 +67,11 @@ public static class HostingExtensions
 
     public static WebApplication UseCommandCenter(this WebApplication app)
     {
+        // The request line is written outside the exception handler, so it says what the caller got: a domain refusal
+        // mapped to 403/409 logs as that, not as the 500 an exception passing through would otherwise be logged as.
+        app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevels.For);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevels.For);
         var localization = new RequestLocalizationOptions()
             .SetDefaultCulture(DefaultCulture)
             .AddSupportedCultures(DefaultCulture, "en")

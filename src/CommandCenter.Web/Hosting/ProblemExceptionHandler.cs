@@ -1,33 +1,54 @@
 using CommandCenter.Core;
+using CommandCenter.Core.Alerts;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CommandCenter.Web.Hosting;
 
 /// <summary>
-/// The last line at the edge: a request the framework could not bind (400/413), or a domain rule broken past the
-/// endpoint's own checks (409), answers problem details with the reason; anything else is a 500 without a stack trace.
+/// The one mapping from exceptions to RFC 7807 answers, at the edge: endpoints validate their input and answer it
+/// themselves, and let the domain's refusals through to here. A role or jurisdiction refusal is 403, someone else
+/// changing an alert first is 409 with who holds it and since when, a broken domain rule is 409, a request the
+/// framework could not bind keeps its own status (400/413); anything else is a 500 without a stack trace.
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, title, detail) = exception switch
-        {
-            BadHttpRequestException bad => (bad.StatusCode, "The request is malformed.", bad.Message),
-            DomainRuleException rule => (StatusCodes.Status409Conflict, "The request breaks a rule.", rule.Message),
-            _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side.", "The error was logged; nothing from this request was stored."),
-        };
-        if (status >= 500)
+        var details = Map(exception);
+        if (details.Status >= StatusCodes.Status500InternalServerError)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
         }
 
-        context.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        context.Response.StatusCode = details.Status!.Value;
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = details }))
         {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
+            // A client whose Accept leaves out JSON still gets the reason, as an endpoint's own problem result would give it.
+            await context.Response.WriteAsJsonAsync(details, options: null, contentType: "application/problem+json", cancellationToken);
+        }
+
+        return true;
     }
+
+    private static ProblemDetails Map(Exception exception) => exception switch
+    {
+        BadHttpRequestException bad => Problem(bad.StatusCode, "The request is malformed.", bad.Message),
+        WorkflowDeniedException denied => Problem(StatusCodes.Status403Forbidden, "Not allowed.", denied.Message),
+        AlertConflictException conflict => Problem(StatusCodes.Status409Conflict, "Someone else got there first.", conflict.Message, new()
+        {
+            ["holder"] = conflict.Holder,
+            ["since"] = conflict.Since,
+        }),
+        DomainRuleException rule => Problem(StatusCodes.Status409Conflict, "The request breaks a rule.", rule.Message),
+        _ => Problem(StatusCodes.Status500InternalServerError, "Something went wrong on our side.", "The error was logged; nothing from this request was stored."),
+    };
+
+    private static ProblemDetails Problem(int status, string title, string detail, Dictionary<string, object?>? extensions = null) => new()
+    {
+        Status = status,
+        Title = title,
+        Detail = detail,
+        Extensions = extensions ?? [],
+    };
 }

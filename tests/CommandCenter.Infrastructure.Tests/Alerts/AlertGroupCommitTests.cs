@@ -1,4 +1,5 @@
 using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
 using CommandCenter.Core.Feed;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Persistence;
@@ -177,7 +178,7 @@ public sealed class AlertGroupCommitTests
         var stored = await check.Alerts.SingleAsync(a => a.GridCode == Grid);
         Assert.Equal((2, before.Alert.Version + 2), (stored.RepeatCount, stored.Version));
         Assert.Equal(["gc-0", "gc-1", "gc-2", "gc-4"], (await check.AlertReports.Select(r => r.ExternalId).ToListAsync()).Order());
-        Assert.Equal(2, await check.AuditEntries.CountAsync(e => e.SubjectId == before.Alert.Id.ToString() && e.Action == "RepeatMerged"));
+        Assert.Equal(2, await check.AuditEntries.CountAsync(e => e.SubjectId == before.Alert.Id.ToString() && e.Action == AuditAction.RepeatMerged));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class AlertIngestionServiceTests
         var report = await db.AlertReports.SingleAsync();
         Assert.Equal((result.Alert.Id, AlertSource.Hotline, "hl-100"), (report.AlertId, report.Source, report.ExternalId));
         var audit = await db.AuditEntries.SingleAsync();
-        Assert.Equal((AuditSubject.Alert, result.Alert.Id.ToString(), "Raised"), (audit.Subject, audit.SubjectId, audit.Action));
+        Assert.Equal((AuditSubject.Alert, result.Alert.Id.ToString(), AuditAction.Raised), (audit.Subject, audit.SubjectId, audit.Action));
         Assert.Equal((Actors.Hotline.Name, nameof(AlertState.Reported)), (audit.Actor, audit.ToState));
         Assert.Equal(StoreHost.Start, audit.At);
     }
@@ -134,7 +134,7 @@ public sealed class AlertIngestionServiceTests
 
         await using var db = host.NewDbContext();
         Assert.Equal(["a", "b"], await db.AlertReports.Where(r => r.AlertId == first.Alert.Id).OrderBy(r => r.Id).Select(r => r.ExternalId).ToListAsync());
-        Assert.Equal(["Raised", "RepeatMerged"], await db.AuditEntries.OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
+        Assert.Equal([AuditAction.Raised, AuditAction.RepeatMerged], await db.AuditEntries.OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
     }
 
     [Fact]

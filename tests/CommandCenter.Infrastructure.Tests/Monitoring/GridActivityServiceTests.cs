@@ -79,10 +79,10 @@ public sealed class GridActivityServiceTests
 
         await using var db = host.NewDbContext();
         var audit = await db.AuditEntries.SingleAsync(e => e.Subject == AuditSubject.Grid && e.SubjectId == _grid);
-        Assert.Equal(("TurnedSilent", "silent-grid-job", "system"), (audit.Action, audit.Actor, audit.Seat));
+        Assert.Equal((AuditAction.TurnedSilent, "silent-grid-job", "system"), (audit.Action, audit.Actor, audit.Seat));
         Assert.Equal(("Active", "Silent"), (audit.FromState, audit.ToState));
         Assert.Equal((host.Time.Now(), (DateTimeOffset?)(StoreHost.Start + _limit)), (audit.At, audit.Deadline));
-        Assert.Equal(AllGrids(host).Count, await db.AuditEntries.CountAsync(e => e.Action == "TurnedSilent"));
+        Assert.Equal(AllGrids(host).Count, await db.AuditEntries.CountAsync(e => e.Action == AuditAction.TurnedSilent));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class GridActivityServiceTests
         Assert.Null(again);
         Assert.Single(feed.Published.OfType<SilentGridsChanged>());
         await using var db = host.NewDbContext();
-        Assert.Equal(AllGrids(host).Count, await db.AuditEntries.CountAsync(e => e.Action == "TurnedSilent"));
+        Assert.Equal(AllGrids(host).Count, await db.AuditEntries.CountAsync(e => e.Action == AuditAction.TurnedSilent));
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class GridActivityServiceTests
         Assert.DoesNotContain(_grid, change.SilentGridCodes);
         Assert.Equal(AllGrids(host).Count - 1, service.SilentGridCodes.Count);
         await using var db = host.NewDbContext();
-        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "TurnedSilent" && e.SubjectId == _grid));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == AuditAction.TurnedSilent && e.SubjectId == _grid));
     }
 
     [Fact]
@@ -218,7 +218,7 @@ public sealed class GridActivityServiceTests
         await using var db = host.NewDbContext();
         Assert.Equal(
             [StoreHost.Start + _limit, reportedAt + _limit],
-            await db.AuditEntries.Where(e => e.Action == "TurnedSilent" && e.SubjectId == _grid).OrderBy(e => e.Id).Select(e => e.Deadline!.Value).ToListAsync());
+            await db.AuditEntries.Where(e => e.Action == AuditAction.TurnedSilent && e.SubjectId == _grid).OrderBy(e => e.Id).Select(e => e.Deadline!.Value).ToListAsync());
     }
 
     [Fact]
@@ -240,7 +240,7 @@ public sealed class GridActivityServiceTests
 
         Assert.Equal(AllGrids(after), Assert.Single(feed.Published.OfType<SilentGridsChanged>()).SilentGridCodes);
         await using var db = after.NewDbContext();
-        Assert.Equal(AllGrids(after).Count, await db.AuditEntries.CountAsync(e => e.Action == "TurnedSilent"));
+        Assert.Equal(AllGrids(after).Count, await db.AuditEntries.CountAsync(e => e.Action == AuditAction.TurnedSilent));
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public sealed class GridActivityServiceTests
 
         Assert.Contains(_grid, service.SilentGridCodes);
         await using var db = after.NewDbContext();
-        var audit = await db.AuditEntries.SingleAsync(e => e.Action == "TurnedSilent" && e.SubjectId == _grid);
+        var audit = await db.AuditEntries.SingleAsync(e => e.Action == AuditAction.TurnedSilent && e.SubjectId == _grid);
         Assert.Equal(reportedAt + _limit, audit.Deadline);
     }
 
@@ -296,7 +296,7 @@ public sealed class GridActivityServiceTests
 
         Assert.Single(feed.Published.OfType<SilentGridsChanged>());
         await using var db = host.NewDbContext();
-        Assert.Equal(AllGrids(host).Count, await db.AuditEntries.CountAsync(e => e.Action == "TurnedSilent"));
+        Assert.Equal(AllGrids(host).Count, await db.AuditEntries.CountAsync(e => e.Action == AuditAction.TurnedSilent));
     }
 
     [Fact]
@@ -352,7 +352,7 @@ public sealed class GridActivityServiceTests
             Assert.All(services, s => Assert.Equal(grids, s.SilentGridCodes));
             Assert.Equal(services.Length, feed.Published.OfType<SilentGridsChanged>().Count() - announced);
             await using var db = host.NewDbContext();
-            var audited = await db.AuditEntries.Where(e => e.Action == "TurnedSilent").GroupBy(e => e.SubjectId).Select(g => g.Count()).ToListAsync();
+            var audited = await db.AuditEntries.Where(e => e.Action == AuditAction.TurnedSilent).GroupBy(e => e.SubjectId).Select(g => g.Count()).ToListAsync();
             Assert.Equal(Enumerable.Repeat(round + 1, grids.Count), audited);
         }
     }

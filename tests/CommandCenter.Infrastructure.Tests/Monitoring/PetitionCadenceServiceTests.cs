@@ -1,5 +1,6 @@
 using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
 using CommandCenter.Core.Feed;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Infrastructure.Monitoring;
@@ -62,7 +63,7 @@ public sealed class PetitionCadenceServiceTests
         await host.Get<PetitionCadenceService>().FlagOverdueAsync();
 
         await using var db = host.NewDbContext();
-        var audit = await db.AuditEntries.SingleAsync(e => e.Action == "FollowUpOverdue");
+        var audit = await db.AuditEntries.SingleAsync(e => e.Action == AuditAction.FollowUpOverdue);
         Assert.Equal((warningId.ToString(), "petition-cadence-job", "system"), (audit.SubjectId, audit.Actor, audit.Seat));
         Assert.Equal(("Brewing", "Brewing", (int?)1), (audit.FromState, audit.ToState, audit.PolicyVersion));
         Assert.Equal((host.Time.Now(), (DateTimeOffset?)(StoreHost.Start + _brewing)), (audit.At, audit.Deadline));
@@ -102,7 +103,7 @@ public sealed class PetitionCadenceServiceTests
 
         Assert.Equal(0, again);
         await using var db = host.NewDbContext();
-        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "FollowUpOverdue"));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == AuditAction.FollowUpOverdue));
         Assert.Single(feed.Published.OfType<PetitionWarningChanged>(), m => m.FollowUpOverdue);
     }
 
@@ -155,7 +156,7 @@ public sealed class PetitionCadenceServiceTests
         Assert.Equal(1, flagged);
         Assert.Equal(followUpAt.AddMinutes(30), (await StoredAsync(host)).FollowUpOverdueSince);
         await using var db = host.NewDbContext();
-        Assert.Equal(2, await db.AuditEntries.CountAsync(e => e.Action == "FollowUpOverdue"));
+        Assert.Equal(2, await db.AuditEntries.CountAsync(e => e.Action == AuditAction.FollowUpOverdue));
     }
 
     [Fact]
@@ -239,7 +240,7 @@ public sealed class PetitionCadenceServiceTests
             Assert.Equal(warnings, counts.Sum());
             await using var db = host.NewDbContext();
             var subjects = ids.Select(id => id.ToString()).ToList();
-            var audited = await db.AuditEntries.Where(e => e.Action == "FollowUpOverdue" && subjects.Contains(e.SubjectId)).GroupBy(e => e.SubjectId).Select(g => g.Count()).ToListAsync();
+            var audited = await db.AuditEntries.Where(e => e.Action == AuditAction.FollowUpOverdue && subjects.Contains(e.SubjectId)).GroupBy(e => e.SubjectId).Select(g => g.Count()).ToListAsync();
             Assert.Equal(Enumerable.Repeat(1, warnings), audited);
             Assert.Equal(warnings, feed.Published.OfType<PetitionWarningChanged>().Count(m => m.FollowUpOverdue && ids.Contains(m.WarningId)));
         }

@@ -22,7 +22,7 @@ public sealed class PreparedWriteTests
         {
             Subject = AuditSubject.Alert,
             SubjectId = Guid.NewGuid().ToString(),
-            Action = "Escalated",
+            Action = AuditAction.Escalated,
             Actor = "escalation-job",
             Seat = null,
             At = StoreHost.Start.AddMilliseconds(123),

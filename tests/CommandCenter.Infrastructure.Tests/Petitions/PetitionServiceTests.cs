@@ -1,5 +1,6 @@
 using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
 using CommandCenter.Core.Feed;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Infrastructure.Persistence;
@@ -27,7 +28,7 @@ public sealed class PetitionServiceTests
         var stored = await db.PetitionWarnings.SingleAsync();
         Assert.Equal((result.Warning.Id, PetitionStage.Brewing), (stored.Id, stored.Stage));
         Assert.Equal((CommunityCode, CommunityCode[..9]), (stored.CommunityCode, stored.TownCode));
-        Assert.Equal("Raised", (await db.AuditEntries.SingleAsync()).Action);
+        Assert.Equal(AuditAction.Raised, (await db.AuditEntries.SingleAsync()).Action);
     }
 
     [Fact]
@@ -86,7 +87,7 @@ public sealed class PetitionServiceTests
 
         await using var db = host.NewDbContext();
         var audit = await db.AuditEntries.OrderBy(e => e.Id).LastAsync();
-        Assert.Equal(("FollowUp", nameof(PetitionStage.Brewing), nameof(PetitionStage.Gathering)), (audit.Action, audit.FromState, audit.ToState));
+        Assert.Equal((AuditAction.FollowUp, nameof(PetitionStage.Brewing), nameof(PetitionStage.Gathering)), (audit.Action, audit.FromState, audit.ToState));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CommandCenter.Core.Audit;
 using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Teams;
@@ -104,7 +105,7 @@ public sealed class StoreInitializerTests
         await using var db = second.NewDbContext();
         var subjectId = alertId.ToString();
         Assert.True(await db.Alerts.AnyAsync(a => a.Id == alertId));
-        Assert.True(await db.AuditEntries.AnyAsync(e => e.SubjectId == subjectId && e.Action == "Raised"));
+        Assert.True(await db.AuditEntries.AnyAsync(e => e.SubjectId == subjectId && e.Action == AuditAction.Raised));
     }
 
     private static async Task<int[]> CountReferenceRowsAsync(StoreHost host)

@@ -1,6 +1,7 @@
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Feed;
+using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Simulation;
 using CommandCenter.Infrastructure.Tests.Workflow;
 using CommandCenter.Infrastructure.Workflow;
@@ -19,7 +20,7 @@ public sealed class DemoCitySimulatorRealUserTests
     // Fixed for determinism: every run of these tests takes the same steps.
     private const int Seed = 20261127;
 
-    private static readonly string[] WorkflowActions = Enum.GetNames<AlertAction>();
+    private static readonly AuditAction[] WorkflowActions = [.. Enum.GetValues<AlertAction>().Select(AuditActions.Of)];
 
     [Fact]
     public async Task StepAsync_AfterARestart_WorksTheAlertsLeftOpenBeforeIt()
@@ -58,7 +59,7 @@ public sealed class DemoCitySimulatorRealUserTests
             .Where(e => e.SubjectId == alertId.ToString() && WorkflowActions.Contains(e.Action))
             .Select(e => new { e.Action, e.Actor })
             .ToListAsync();
-        Assert.Equal([new { Action = nameof(AlertAction.Acknowledge), Actor = Staff.TownStaff.DisplayName }], steps);
+        Assert.Equal([new { Action = AuditAction.Acknowledge, Actor = Staff.TownStaff.DisplayName }], steps);
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public sealed class DemoCitySimulatorRealUserTests
 
         await using var db = host.NewDbContext();
         var taken = (await db.AuditEntries
-            .Where(e => e.Action == nameof(AlertAction.Acknowledge) && e.Actor == Staff.CityDutyOfficer.DisplayName)
+            .Where(e => e.Action == AuditAction.Acknowledge && e.Actor == Staff.CityDutyOfficer.DisplayName)
             .Select(e => e.SubjectId)
             .ToListAsync()).Select(Guid.Parse).ToList();
         var holders = await db.Alerts.Where(a => taken.Contains(a.Id)).Select(a => new { a.State, a.HandlerName }).ToListAsync();
@@ -113,7 +114,7 @@ public sealed class DemoCitySimulatorRealUserTests
     private static async Task<List<string>> OpenAlertIdsAsync(StoreHost host)
     {
         await using var db = host.NewDbContext();
-        var ids = await db.Alerts.Where(a => a.State != AlertState.Closed && a.State != AlertState.Voided).Select(a => a.Id).ToListAsync();
+        var ids = await db.Alerts.WhereOpen().Select(a => a.Id).ToListAsync();
         return [.. ids.Select(id => id.ToString())];
     }
 

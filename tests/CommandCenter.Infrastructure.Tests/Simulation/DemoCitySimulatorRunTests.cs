@@ -72,7 +72,7 @@ public sealed class DemoCitySimulatorRunTests(SimulatedMorning run)
         var teamChanges = await db.AuditEntries.Where(e => e.Subject == AuditSubject.Team).Select(e => e.Action).ToListAsync();
 
         Assert.NotEmpty(teamChanges);
-        Assert.All(teamChanges, action => Assert.Equal("StatusChanged", action));
+        Assert.All(teamChanges, action => Assert.Equal(AuditAction.StatusChanged, action));
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class DemoCitySimulatorRunTests(SimulatedMorning run)
     public async Task StepAsync_ManySteps_AuditsReportsTeamMovesAndFollowUpsAsTheSimulator()
     {
         await using var db = run.Host.NewDbContext();
-        var workflowActions = Enum.GetNames<AlertAction>();
+        AuditAction[] workflowActions = [.. Enum.GetValues<AlertAction>().Select(AuditActions.Of)];
         var dispatched = TeamStatus.Dispatched.ToString();
 
         // Work on alerts, and sending teams, is done as simulated staff and audited in their seats (below and
@@ -109,7 +109,7 @@ public sealed class DemoCitySimulatorRunTests(SimulatedMorning run)
         var dispatched = TeamStatus.Dispatched.ToString();
         var sends = await db.AuditEntries.Where(e => e.Subject == AuditSubject.Team && e.ToState == dispatched).ToListAsync();
         var deployments = await db.Deployments.ToListAsync();
-        var acknowledged = (await db.AuditEntries.Where(e => e.Subject == AuditSubject.Alert && e.Action == nameof(AlertAction.Acknowledge)).ToListAsync())
+        var acknowledged = (await db.AuditEntries.Where(e => e.Subject == AuditSubject.Alert && e.Action == AuditAction.Acknowledge).ToListAsync())
             .GroupBy(e => e.SubjectId).ToDictionary(g => g.Key, g => g.Min(e => e.At));
 
         Assert.NotEmpty(sends);
@@ -124,7 +124,7 @@ public sealed class DemoCitySimulatorRunTests(SimulatedMorning run)
     public async Task StepAsync_ManySteps_MovesDispatchedAlertsWithATeamOnThem()
     {
         await using var db = run.Host.NewDbContext();
-        var dispatchedAlerts = await db.AuditEntries.Where(e => e.Subject == AuditSubject.Alert && e.Action == nameof(AlertAction.Dispatch))
+        var dispatchedAlerts = await db.AuditEntries.Where(e => e.Subject == AuditSubject.Alert && e.Action == AuditAction.Dispatch)
             .Select(e => e.SubjectId).Distinct().ToListAsync();
         var withTeams = (await db.Deployments.Select(d => d.AlertId).ToListAsync()).Select(id => id.ToString()).ToHashSet();
 

@@ -28,7 +28,7 @@ public sealed class DemoCitySimulatorTests
         Assert.True(raised, "The simulator raised fewer than 5 alerts in 200 simulated seconds.");
         Assert.False(simulator.ExecuteTask!.IsFaulted, simulator.ExecuteTask.Exception?.ToString());
         await using var db = host.NewDbContext();
-        var raisedBy = await db.AuditEntries.Where(e => e.Subject == AuditSubject.Alert && e.Action == "Raised").Select(e => e.Actor).ToListAsync();
+        var raisedBy = await db.AuditEntries.Where(e => e.Subject == AuditSubject.Alert && e.Action == AuditAction.Raised).Select(e => e.Actor).ToListAsync();
         Assert.Equal(await db.Alerts.CountAsync(), raisedBy.Count);
         Assert.All(raisedBy, actor => Assert.Equal("simulator", actor));
         Assert.True(await db.AlertReports.CountAsync() >= raisedBy.Count);

@@ -12,7 +12,7 @@ namespace CommandCenter.Infrastructure.Tests.Simulation;
 [Collection(SimulatedMorning.Collection)]
 public sealed class DemoCitySimulatorWorkflowTests(SimulatedMorning run)
 {
-    private static readonly string[] WorkflowActions = Enum.GetNames<AlertAction>();
+    private static readonly AuditAction[] WorkflowActions = [.. Enum.GetValues<AlertAction>().Select(AuditActions.Of)];
 
     [Fact]
     public async Task StepAsync_ManySteps_LeavesSomeAlertsAcknowledged()
@@ -41,7 +41,7 @@ public sealed class DemoCitySimulatorWorkflowTests(SimulatedMorning run)
     {
         await using var db = run.Host.NewDbContext();
 
-        var acknowledgements = await WorkflowSteps(db).Where(e => e.Action == nameof(AlertAction.Acknowledge)).ToListAsync();
+        var acknowledgements = await WorkflowSteps(db).Where(e => e.Action == AuditAction.Acknowledge).ToListAsync();
 
         // Both kinds are needed for the wall's on-time acknowledgement rate to say something.
         var onTime = acknowledgements.Count(e => e.At <= e.Deadline);
@@ -66,8 +66,8 @@ public sealed class DemoCitySimulatorWorkflowTests(SimulatedMorning run)
         var steps = await WorkflowSteps(db).OrderBy(e => e.Id).ToListAsync();
 
         var verified = steps
-            .Where(e => e.Action == nameof(AlertAction.Verify))
-            .Select(verify => (Verify: verify, Resolve: steps.Last(e => e.SubjectId == verify.SubjectId && e.Id < verify.Id && e.Action == nameof(AlertAction.Resolve))))
+            .Where(e => e.Action == AuditAction.Verify)
+            .Select(verify => (Verify: verify, Resolve: steps.Last(e => e.SubjectId == verify.SubjectId && e.Id < verify.Id && e.Action == AuditAction.Resolve)))
             .ToList();
 
         Assert.NotEmpty(verified);
@@ -79,7 +79,7 @@ public sealed class DemoCitySimulatorWorkflowTests(SimulatedMorning run)
     {
         await using var db = run.Host.NewDbContext();
 
-        var feedback = await WorkflowSteps(db).Where(e => e.Action == nameof(AlertAction.Resolve)).Select(e => e.Comment).ToListAsync();
+        var feedback = await WorkflowSteps(db).Where(e => e.Action == AuditAction.Resolve).Select(e => e.Comment).ToListAsync();
 
         Assert.NotEmpty(feedback);
         Assert.All(feedback, comment => Assert.False(string.IsNullOrWhiteSpace(comment)));
@@ -91,7 +91,7 @@ public sealed class DemoCitySimulatorWorkflowTests(SimulatedMorning run)
         await using var db = run.Host.NewDbContext();
         var steps = await WorkflowSteps(db).OrderBy(e => e.Id).ToListAsync();
 
-        var sentBack = steps.Where(e => e.Action == nameof(AlertAction.SendBack)).ToList();
+        var sentBack = steps.Where(e => e.Action == AuditAction.SendBack).ToList();
 
         Assert.NotEmpty(sentBack);
         Assert.Contains(sentBack, back => steps.Any(e => e.SubjectId == back.SubjectId && e.Id > back.Id && e.FromState == nameof(AlertState.Rework)));
@@ -102,7 +102,7 @@ public sealed class DemoCitySimulatorWorkflowTests(SimulatedMorning run)
     {
         await using var db = run.Host.NewDbContext();
 
-        var voids = await WorkflowSteps(db).Where(e => e.Action == nameof(AlertAction.Void)).ToListAsync();
+        var voids = await WorkflowSteps(db).Where(e => e.Action == AuditAction.Void).ToListAsync();
 
         Assert.NotEmpty(voids);
         Assert.All(voids, e => Assert.Equal((nameof(AlertState.Reported), "DutyOfficer@330188"), (e.FromState, e.Seat)));
@@ -125,7 +125,7 @@ public sealed class DemoCitySimulatorWorkflowTests(SimulatedMorning run)
     {
         await using var db = run.Host.NewDbContext();
         var changes = await db.AuditEntries
-            .Where(e => e.Subject == AuditSubject.Alert && (e.Action == "Raised" || WorkflowActions.Contains(e.Action)))
+            .Where(e => e.Subject == AuditSubject.Alert && (e.Action == AuditAction.Raised || WorkflowActions.Contains(e.Action)))
             .Select(e => new { e.SubjectId, e.Id, e.At })
             .ToListAsync();
 
@@ -143,7 +143,7 @@ public sealed class DemoCitySimulatorWorkflowTests(SimulatedMorning run)
         await using var db = run.Host.NewDbContext();
 
         var raised = await db.Alerts.CountAsync();
-        var open = await db.Alerts.CountAsync(a => a.State != AlertState.Closed && a.State != AlertState.Voided);
+        var open = await db.Alerts.WhereOpen().CountAsync();
 
         Assert.True(open < 0.7 * raised, $"{open} of {raised} alerts are still open; the simulated staff should have finished many more.");
     }

@@ -59,7 +59,7 @@ public sealed class TeamServiceTests
         await using var db = host.NewDbContext();
         var audit = await db.AuditEntries.SingleAsync(e => e.Subject == AuditSubject.Team);
         Assert.Equal(
-            (TeamCode, "StatusChanged", nameof(TeamStatus.Available), nameof(TeamStatus.Dispatched)),
+            (TeamCode, AuditAction.StatusChanged, nameof(TeamStatus.Available), nameof(TeamStatus.Dispatched)),
             (audit.SubjectId, audit.Action, audit.FromState, audit.ToState));
         Assert.Equal((Actors.Dispatcher.Name, Actors.Dispatcher.Seat), (audit.Actor, audit.Seat));
         Assert.Contains(alertId.ToString(), audit.Comment);
@@ -288,7 +288,7 @@ public sealed class TeamServiceTests
         var outcomes = await ChangeStatusTwentyTimesAtOnceAsync(host.Get<TeamService>());
 
         await using var db = host.NewDbContext();
-        var audited = await db.AuditEntries.CountAsync(e => e.Subject == AuditSubject.Team && e.SubjectId == TeamCode && e.Action == "StatusChanged");
+        var audited = await db.AuditEntries.CountAsync(e => e.Subject == AuditSubject.Team && e.SubjectId == TeamCode && e.Action == AuditAction.StatusChanged);
         Assert.Equal(outcomes.Count(error => error is null), audited);
     }
 
@@ -331,7 +331,7 @@ public sealed class TeamServiceTests
         var outcomes = await ChangeStatusTwentyTimesAtOnceOnTwoServersAsync(host);
 
         await using var db = host.NewDbContext();
-        var audited = await db.AuditEntries.CountAsync(e => e.Subject == AuditSubject.Team && e.SubjectId == TeamCode && e.Action == "StatusChanged");
+        var audited = await db.AuditEntries.CountAsync(e => e.Subject == AuditSubject.Team && e.SubjectId == TeamCode && e.Action == AuditAction.StatusChanged);
         Assert.Equal(outcomes.Count(error => error is null), audited);
     }
 

@@ -1,4 +1,5 @@
 using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
 using CommandCenter.Infrastructure.Workflow;
 using CommandCenter.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -57,7 +58,7 @@ public sealed class AcknowledgeManyTests
         Assert.Equal((AlertState.Acknowledged, "刘洋"), holders[selection.Held]);
         Assert.Equal((AlertState.Reported, (string?)null), holders[selection.ElsewhereInTheCity]);
         Assert.Equal(AlertState.Voided, holders[selection.Voided].State);
-        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "Acknowledge" && e.Actor == "陈静"));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == AuditAction.Acknowledge && e.Actor == "陈静"));
     }
 
     [Fact]

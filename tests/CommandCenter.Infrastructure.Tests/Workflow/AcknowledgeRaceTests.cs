@@ -1,5 +1,6 @@
 using CommandCenter.Core.Access;
 using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
 using CommandCenter.Core.Feed;
 using CommandCenter.Infrastructure.Workflow;
 using CommandCenter.Testing;
@@ -87,7 +88,7 @@ public sealed class AcknowledgeRaceTests
             });
             await using var db = host.NewDbContext();
             Assert.Equal(winner.UserId, (await db.Alerts.SingleAsync(a => a.Id == alertId)).HandlerId);
-            Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.SubjectId == alertId.ToString() && e.Action == "Acknowledge"));
+            Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.SubjectId == alertId.ToString() && e.Action == AuditAction.Acknowledge));
             Assert.Single(feed.Published.OfType<AlertChanged>(), m => m.AlertId == alertId && m.Change == AlertChange.StateChanged);
         }
     }

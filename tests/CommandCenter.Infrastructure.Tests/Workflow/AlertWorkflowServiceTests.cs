@@ -28,7 +28,7 @@ public sealed class AlertWorkflowServiceTests
         await using var db = host.NewDbContext();
         var stored = await db.Alerts.SingleAsync();
         Assert.Equal((AlertState.Reported, 1L, (string?)null), (stored.State, stored.Version, stored.HandlerName));
-        Assert.Equal(["Raised"], await db.AuditEntries.Select(e => e.Action).ToListAsync());
+        Assert.Equal([AuditAction.Raised], await db.AuditEntries.Select(e => e.Action).ToListAsync());
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class AlertWorkflowServiceTests
         await host.ApplyAsync(alertId, AlertAction.Acknowledge, Staff.TownStaff, "我来处理");
 
         await using var db = host.NewDbContext();
-        var audit = await db.AuditEntries.SingleAsync(e => e.Action == "Acknowledge");
+        var audit = await db.AuditEntries.SingleAsync(e => e.Action == AuditAction.Acknowledge);
         Assert.Equal((AuditSubject.Alert, alertId.ToString()), (audit.Subject, audit.SubjectId));
         Assert.Equal(("陈静", "Staff@330188001"), (audit.Actor, audit.Seat));
         Assert.Equal(("Reported", "Acknowledged", "我来处理"), (audit.FromState, audit.ToState, audit.Comment));
@@ -150,17 +150,17 @@ public sealed class AlertWorkflowServiceTests
 
         await using var db = host.NewDbContext();
         var audited = await db.AuditEntries
-            .Where(e => e.SubjectId == alertId.ToString() && e.Action != "Raised")
+            .Where(e => e.SubjectId == alertId.ToString() && e.Action != AuditAction.Raised)
             .OrderBy(e => e.Id)
             .Select(e => new { e.Action, e.FromState, e.ToState, e.Deadline })
             .ToListAsync();
         Assert.Equal(
             [
-                ("Acknowledge", "Reported", "Acknowledged", t + limits.Acknowledge),
-                ("Dispatch", "Acknowledged", "Dispatched", t.AddMinutes(10) + limits.Dispatch),
-                ("StartHandling", "Dispatched", "Handling", t.AddMinutes(20) + limits.Handle),
-                ("Resolve", "Handling", "Resolved", t.AddMinutes(20) + limits.Handle), // handling keeps the dispatch stage's clock
-                ("Verify", "Resolved", "Closed", t.AddMinutes(40) + limits.Verify),
+                (AuditAction.Acknowledge, "Reported", "Acknowledged", t + limits.Acknowledge),
+                (AuditAction.Dispatch, "Acknowledged", "Dispatched", t.AddMinutes(10) + limits.Dispatch),
+                (AuditAction.StartHandling, "Dispatched", "Handling", t.AddMinutes(20) + limits.Handle),
+                (AuditAction.Resolve, "Handling", "Resolved", t.AddMinutes(20) + limits.Handle), // handling keeps the dispatch stage's clock
+                (AuditAction.Verify, "Resolved", "Closed", t.AddMinutes(40) + limits.Verify),
             ],
             audited.Select(e => (e.Action, e.FromState, e.ToState, e.Deadline!.Value)));
     }

@@ -46,7 +46,7 @@ public sealed class DispatchServiceTests
 
         await using var db = host.NewDbContext();
         var subject = alertId.ToString();
-        var entry = await db.AuditEntries.SingleAsync(e => e.Subject == AuditSubject.Alert && e.SubjectId == subject && e.Action == "Dispatch");
+        var entry = await db.AuditEntries.SingleAsync(e => e.Subject == AuditSubject.Alert && e.SubjectId == subject && e.Action == AuditAction.Dispatch);
         Assert.Equal("荷风社区文体队, 湖滨街道治安巡防中队; 带上梯子", entry.Comment);
         Assert.Equal("陈静", entry.Actor);
         Assert.Equal(2, await db.AuditEntries.CountAsync(e => e.Subject == AuditSubject.Team && e.ToState == "Dispatched" && e.Actor == "陈静"));

@@ -1,4 +1,5 @@
 using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
 using CommandCenter.Core.Feed;
 using CommandCenter.Infrastructure.Workflow;
 using CommandCenter.Testing;
@@ -76,7 +77,7 @@ public sealed class EscalationServiceTests
         await host.Get<EscalationService>().EscalateDueAsync();
 
         await using var db = host.NewDbContext();
-        var audit = await db.AuditEntries.SingleAsync(e => e.Action == "Escalated");
+        var audit = await db.AuditEntries.SingleAsync(e => e.Action == AuditAction.Escalated);
         Assert.Equal((alertId.ToString(), "escalation-job", "system"), (audit.SubjectId, audit.Actor, audit.Seat));
         Assert.Equal(("Reported", "Reported"), (audit.FromState, audit.ToState));
         Assert.Equal((host.Now(), (DateTimeOffset?)(StoreHost.Start + host.TheftDeadlines().Acknowledge), (int?)1), (audit.At, audit.Deadline, audit.PolicyVersion));
@@ -115,7 +116,7 @@ public sealed class EscalationServiceTests
         Assert.Equal(0, again);
         Assert.Equal(1, (await StoredAsync(host)).EscalationLevel);
         await using var db = host.NewDbContext();
-        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "Escalated"));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == AuditAction.Escalated));
         Assert.Single(feed.Published.OfType<AlertChanged>(), m => m.Change == AlertChange.Escalated);
     }
 
@@ -157,7 +158,7 @@ public sealed class EscalationServiceTests
         await using var db = host.NewDbContext();
         Assert.Equal(
             [StoreHost.Start + limits.Acknowledge, acknowledgedAt + limits.Dispatch],
-            await db.AuditEntries.Where(e => e.Action == "Escalated").OrderBy(e => e.Id).Select(e => e.Deadline!.Value).ToListAsync());
+            await db.AuditEntries.Where(e => e.Action == AuditAction.Escalated).OrderBy(e => e.Id).Select(e => e.Deadline!.Value).ToListAsync());
     }
 
     [Fact]
@@ -265,7 +266,7 @@ public sealed class EscalationServiceTests
             Assert.Equal(AlertsPerRound, counts.Sum());
             await using var db = host.NewDbContext();
             var ids = alertIds.Select(id => id.ToString()).ToList();
-            var audited = await db.AuditEntries.Where(e => e.Action == "Escalated" && ids.Contains(e.SubjectId)).GroupBy(e => e.SubjectId).Select(g => g.Count()).ToListAsync();
+            var audited = await db.AuditEntries.Where(e => e.Action == AuditAction.Escalated && ids.Contains(e.SubjectId)).GroupBy(e => e.SubjectId).Select(g => g.Count()).ToListAsync();
             Assert.Equal(Enumerable.Repeat(1, AlertsPerRound), audited);
             Assert.All(await db.Alerts.Where(a => alertIds.Contains(a.Id)).ToListAsync(), a => Assert.Equal(1, a.EscalationLevel));
             Assert.Equal(AlertsPerRound, feed.Published.OfType<AlertChanged>().Count(m => m.Change == AlertChange.Escalated && alertIds.Contains(m.AlertId)));

@@ -211,6 +211,7 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("Action")
                         .IsRequired()
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Actor")

@@ -123,8 +123,7 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
 
         _now = Time.GetUtcNow();
         await using var db = await Contexts.CreateDbContextAsync();
-        var query = db.Alerts.AsNoTracking().InSubtree(scope)
-            .Where(a => a.State != AlertState.Closed && a.State != AlertState.Voided);
+        var query = db.Alerts.AsNoTracking().InSubtree(scope).WhereOpen();
         if (Enum.TryParse<AlertState>(StateFilter, out var state))
         {
             query = query.Where(a => a.State == state);

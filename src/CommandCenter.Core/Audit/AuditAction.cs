@@ -1,0 +1,61 @@
+using CommandCenter.Core.Alerts;
+
+namespace CommandCenter.Core.Audit;
+
+/// <summary>
+/// What an audit entry records. The store keeps the member's name as text, so a name is part of the stored data and
+/// of the API's timeline: renaming one would orphan the entries already written under it.
+/// </summary>
+public enum AuditAction
+{
+    /// <summary>A new alert or petition warning.</summary>
+    Raised,
+
+    /// <summary>A repeated report merged into an open alert.</summary>
+    RepeatMerged,
+
+    // The workflow's steps, one per AlertAction and named alike (see AuditActions.Of).
+    Acknowledge,
+    Unacknowledge,
+    Dispatch,
+    StartHandling,
+    Resolve,
+    Verify,
+    SendBack,
+    Void,
+
+    /// <summary>An alert missed its stage deadline and climbed a rung.</summary>
+    Escalated,
+
+    /// <summary>A late report (迟报) was charged to the grid's responsible person.</summary>
+    LateReportCharged,
+
+    /// <summary>A follow-up (续报) to a petition warning.</summary>
+    FollowUp,
+
+    /// <summary>A petition warning's follow-up is overdue for its stage.</summary>
+    FollowUpOverdue,
+
+    /// <summary>A team reported a new status.</summary>
+    StatusChanged,
+
+    /// <summary>A grid went without a report or a check-in for too long.</summary>
+    TurnedSilent,
+}
+
+/// <summary>The one mapping from a workflow step to the audit action that records it.</summary>
+public static class AuditActions
+{
+    public static AuditAction Of(AlertAction action) => action switch
+    {
+        AlertAction.Acknowledge => AuditAction.Acknowledge,
+        AlertAction.Unacknowledge => AuditAction.Unacknowledge,
+        AlertAction.Dispatch => AuditAction.Dispatch,
+        AlertAction.StartHandling => AuditAction.StartHandling,
+        AlertAction.Resolve => AuditAction.Resolve,
+        AlertAction.Verify => AuditAction.Verify,
+        AlertAction.SendBack => AuditAction.SendBack,
+        AlertAction.Void => AuditAction.Void,
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, "No audit action records this workflow action."),
+    };
+}
