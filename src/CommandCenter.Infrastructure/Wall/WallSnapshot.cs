@@ -77,8 +77,7 @@ public sealed class StoreWallSnapshotSource(
         await using var read = await db.BeginReadTransactionAsync(ct);
 
         var alerts = db.Alerts.AsNoTracking().InSubtree(scope);
-        var open = await alerts
-            .Where(a => a.State != AlertState.Closed && a.State != AlertState.Voided)
+        var open = await alerts.WhereOpen()
             .Select(a => new
             {
                 a.Id, a.GridCode, a.CommunityCode, a.TownCode, a.State, a.Severity, a.CategoryCode, a.ReportedAt, a.StageDeadline, a.Version,
@@ -94,7 +93,8 @@ public sealed class StoreWallSnapshotSource(
         var trend = await alerts.Where(a => a.ReportedAt >= storeTrendFrom).Select(a => new { a.ReportedAt, a.Severity }).ToListAsync(ct);
         var markerFrom = now - WallProjection.MarkerLifetime;
         var markers = await alerts
-            .Where(a => a.ReportedAt >= markerFrom && a.Severity >= Severity.Major)
+            .Where(a => a.ReportedAt >= markerFrom)
+            .WhereMajorOrWorse()
             .Select(a => new { a.Id, a.Severity, a.Latitude, a.Longitude, a.GridCode, a.ReportedAt })
             .ToListAsync(ct);
 
@@ -113,7 +113,7 @@ public sealed class StoreWallSnapshotSource(
         var lateToday = await alerts.Where(a => a.ReportedAt >= day && a.IsLateReport)
             .Select(a => new { a.Id, a.GridCode })
             .ToDictionaryAsync(a => a.Id, a => a.GridCode, ct);
-        var majorToday = await alerts.Where(a => a.ReportedAt >= day && a.Severity >= Severity.Major).Select(a => a.Id).ToListAsync(ct);
+        var majorToday = await alerts.Where(a => a.ReportedAt >= day).WhereMajorOrWorse().Select(a => a.Id).ToListAsync(ct);
         var reportsToday = await db.AlertReports.AsNoTracking()
             .Where(r => r.ReceivedAt >= day)
             .Join(alerts, r => r.AlertId, a => a.Id, (r, a) => r.Id)
