@@ -1,7 +1,7 @@
 namespace CommandCenter.Core.Alerts;
 
 /// <summary>
-/// Where an alert is in the closed loop (see wwwroot-assets/docs/domain.md). Reported is where every alert starts;
+/// Where an alert is in the closed loop (the domain notes in wwwroot-assets/docs/). Reported is where every alert starts;
 /// staff move it on through the actions of <see cref="AlertActions"/>, the only way it changes state.
 /// </summary>
 public enum AlertState
