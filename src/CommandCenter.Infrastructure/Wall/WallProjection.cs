@@ -129,11 +129,11 @@ public sealed class WallProjection
     /// <summary>Whether the message is about this scope (silent grids are announced city-wide and whole).</summary>
     public bool Covers(FeedMessage message) => message is SilentGridsChanged || message.Scope.Codes().Contains(Scope.Code);
 
-    /// <summary>Folds one message in; false when it changed nothing here.</summary>
-    public bool Apply(FeedMessage message, DateTimeOffset now)
+    /// <summary>Folds one message in; a message about another scope changes nothing.</summary>
+    public void Apply(FeedMessage message, DateTimeOffset now)
     {
         RollDay(now);
-        var changed = Covers(message) && message switch
+        _ = Covers(message) && message switch
         {
             SilentGridsChanged silent => ApplySilent(silent),
             AlertChanged alert => ApplyAlert(alert, now),
@@ -145,7 +145,6 @@ public sealed class WallProjection
 
         // Pruned here too, not only when viewed: a scope nobody watches must not grow for weeks.
         Prune(now);
-        return changed;
     }
 
     /// <summary>At the city's midnight the daily tallies start again.</summary>

@@ -22,10 +22,9 @@ public sealed class EscalationService(
     ILogger<EscalationService> logger)
 {
     /// <summary>
-    /// Alerts per write transaction. After long downtime most open alerts fall due at once, and each transaction
-    /// rewrites every page its alerts sit on: in the benchmark's storm (90,000 alerts) batches of 500 took ~5.5 s,
-    /// 10,000 ~2.3 s, and bigger ones no less. Other writers wait for the lock meanwhile either way (Microsoft.Data.Sqlite
-    /// retries every 150 ms, so back-to-back batches hold them off until the run ends); the size bounds a batch's memory.
+    /// Alerts per write transaction: after long downtime most open alerts fall due at once, and each transaction
+    /// rewrites every page its alerts sit on, so fewer, larger batches are faster; the size bounds a batch's memory.
+    /// See wwwroot-assets/docs/decisions/0008-escalation-storm-in-prepared-batches.md.
     /// </summary>
     internal const int DefaultBatchSize = 10_000;
 
