@@ -41,6 +41,27 @@ public enum AuditAction
 
     /// <summary>A grid went without a report or a check-in for too long.</summary>
     TurnedSilent,
+
+    // Administration: every change an administrator makes (names are at most 32 characters, the stored width).
+    UserCreated,
+    UserChanged,
+    UserDisabled,
+    UserEnabled,
+    UserUnlocked,
+    PasswordReset,
+    PasswordChanged,
+    ApiKeyCreated,
+    ApiKeyRevoked,
+    TeamCreated,
+    TeamChanged,
+    TeamRetired,
+    PolicyVersionCreated,
+
+    /// <summary>A city map imported as a new division version (the first import included).</summary>
+    DivisionImported,
+
+    /// <summary>An open alert moved to the grid that now holds its place after a re-division, or placed there by an admin.</summary>
+    MovedToGrid,
 }
 
 /// <summary>The one mapping from a workflow step to the audit action that records it.</summary>

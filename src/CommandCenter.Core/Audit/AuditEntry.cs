@@ -15,6 +15,18 @@ public enum AuditSubject
 
     /// <summary>A grid (by code): e.g. it turned silent.</summary>
     Grid,
+
+    /// <summary>A user account (by user name).</summary>
+    User,
+
+    /// <summary>An ingestion API key (by id).</summary>
+    ApiKey,
+
+    /// <summary>A version of the escalation policy (by version number).</summary>
+    Policy,
+
+    /// <summary>A version of the city's division into towns, communities and grids (by version number).</summary>
+    Division,
 }
 
 /// <summary>
@@ -138,6 +150,21 @@ public sealed class AuditEntry
         ToState = "Silent",
         Comment = comment,
         Deadline = silentFrom,
+    };
+
+    /// <summary>
+    /// An administrator's change: a user, an API key, a team, a policy version or a division version. The comment
+    /// says what changed in words people read ("角色 Staff → DutyOfficer"); secrets never go into it.
+    /// </summary>
+    public static AuditEntry ForAdmin(AuditSubject subject, string subjectId, AuditAction action, Actor actor, DateTimeOffset at, string? comment = null) => new()
+    {
+        Subject = subject,
+        SubjectId = subjectId,
+        Action = action,
+        Actor = actor.Name,
+        Seat = actor.Seat,
+        At = at,
+        Comment = comment,
     };
 }
 

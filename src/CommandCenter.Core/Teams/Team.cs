@@ -120,6 +120,9 @@ public sealed class Team
 
     public long Version { get; private set; }
 
+    /// <summary>When an administrator retired the team: it keeps its history but is no longer shown or dispatched.</summary>
+    public DateTimeOffset? RetiredAt { get; private set; }
+
     /// <summary>
     /// Changes status through the rules. Dispatching needs an alert; going Available or OffDuty ends the assignment.
     /// </summary>

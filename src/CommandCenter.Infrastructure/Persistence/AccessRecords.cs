@@ -9,6 +9,12 @@ public sealed class CommandCenterUser : IdentityUser
 
     /// <summary>The city, town, community or grid whose subtree is this user's jurisdiction.</summary>
     public required string NodeCode { get; set; }
+
+    /// <summary>Set by an administrator's reset: the user must choose a new password before anything else.</summary>
+    public bool MustChangePassword { get; set; }
+
+    /// <summary>When an administrator disabled the account; a disabled user cannot sign in and is signed out.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
 }
 
 /// <summary>An ingestion API key an Admin created for one source system. Only its hash is stored; it is shown once.</summary>

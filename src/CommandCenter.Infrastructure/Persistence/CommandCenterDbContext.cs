@@ -41,6 +41,8 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
 
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
 
+    public DbSet<DivisionRecord> Divisions => Set<DivisionRecord>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         // SQLite cannot compare DateTimeOffset text; Unix milliseconds sort and compare correctly.
@@ -66,6 +68,13 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
             node.HasKey(n => n.Code);
             node.HasIndex(n => n.ParentCode);
             node.Property(n => n.Workers).HasConversion(new JsonConverter<List<Person>>(), new JsonComparer<List<Person>>());
+        });
+
+        model.Entity<DivisionRecord>(division =>
+        {
+            division.ToTable("Divisions");
+            division.HasKey(d => d.Version);
+            division.Property(d => d.Version).ValueGeneratedNever();
         });
 
         model.Entity<CategoryRecord>(category =>

@@ -484,6 +484,9 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.Property<long>("PositionAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RetiredAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -573,6 +576,9 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -588,6 +594,9 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LockoutEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MustChangePassword")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("NodeCode")
@@ -635,6 +644,31 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("CommandCenter.Infrastructure.Persistence.DivisionRecord", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ImportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ImportedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("Divisions", (string)null);
+                });
+
             modelBuilder.Entity("CommandCenter.Infrastructure.Persistence.NodeRecord", b =>
                 {
                     b.Property<string>("Code")
@@ -643,6 +677,9 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.Property<string>("BoundaryWkt")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("DivisionVersion")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -667,6 +704,9 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("ResponsiblePhone")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("RetiredInDivision")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Workers")
                         .IsRequired()
