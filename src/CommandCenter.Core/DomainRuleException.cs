@@ -1,4 +1,4 @@
 namespace CommandCenter.Core;
 
 /// <summary>A domain rule was broken (an illegal transition, an unknown node…). The message says which and why.</summary>
-public sealed class DomainRuleException(string message) : Exception(message);
+public class DomainRuleException(string message) : Exception(message);

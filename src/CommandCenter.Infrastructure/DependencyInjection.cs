@@ -33,6 +33,7 @@ public static class DependencyInjection
         {
             store.DataDir = StoreOptions.ResolveDataDir(configuration, contentRoot);
             store.SeedDir = Path.GetFullPath(configuration["SeedDir"] is { Length: > 0 } seeds ? seeds : Path.Combine(appBase, "seeds"), contentRoot);
+            store.SeedDemoCity = configuration.GetValue<bool>("Demo:City");
         });
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection("Alerts"))
             .Validate(o => o.MergeWindow > TimeSpan.Zero && o.MergeWindow <= TimeSpan.FromDays(1), "Alerts:MergeWindow must be a time span between 00:00:01 and 1.00:00:00, e.g. 00:30:00.")

@@ -7,13 +7,18 @@ namespace CommandCenter.Infrastructure;
 
 /// <summary>
 /// The read-mostly data every request needs — the city map, the category tree and the policy versions — loaded
-/// from the store once at start-up and shared. Reading it never touches the database.
+/// from the store at start-up and shared. Reading it never touches the database. A store a city has not moved into
+/// yet has categories and a policy but no map: <see cref="HasCity"/> says so, and <see cref="Map"/> refuses.
 /// </summary>
 public sealed class ReferenceData
 {
     private volatile Snapshot? _snapshot;
 
-    public CityMap Map => Current.Map;
+    /// <summary>The city map; a <see cref="NoCityException"/> before the first import.</summary>
+    public CityMap Map => Current.Map ?? throw new NoCityException();
+
+    /// <summary>False until a city map has been imported.</summary>
+    public bool HasCity => _snapshot?.Map is not null;
 
     public CategoryTree Categories => Current.Categories;
 
@@ -28,7 +33,7 @@ public sealed class ReferenceData
         Current.Policies.FirstOrDefault(p => p.Version == version)
         ?? throw new DomainRuleException($"Escalation policy version {version} does not exist.");
 
-    public void Load(CityMap map, CategoryTree categories, IEnumerable<EscalationPolicy> policies)
+    public void Load(CityMap? map, CategoryTree categories, IEnumerable<EscalationPolicy> policies)
     {
         var ordered = policies.OrderBy(p => p.Version).ToArray();
         if (ordered.Length == 0)
@@ -39,5 +44,9 @@ public sealed class ReferenceData
         _snapshot = new Snapshot(map, categories, ordered);
     }
 
-    private sealed record Snapshot(CityMap Map, CategoryTree Categories, EscalationPolicy[] Policies);
+    private sealed record Snapshot(CityMap? Map, CategoryTree Categories, EscalationPolicy[] Policies);
 }
+
+/// <summary>Something needs the city map before one was imported.</summary>
+public sealed class NoCityException() : DomainRuleException(
+    "No city map has been imported yet: an administrator imports it on the admin page (/admin/city) or with the import-city command.");

@@ -9,6 +9,12 @@ public sealed class StoreOptions
     /// <summary>The folder holding city.json, teams.json, categories.json and policies.json.</summary>
     public required string SeedDir { get; set; }
 
+    /// <summary>
+    /// Load the demo city and its teams from the seeds (setting <c>Demo:City</c>; on in Development). Categories and the
+    /// starting escalation policy are the product's defaults and are loaded into every new store.
+    /// </summary>
+    public bool SeedDemoCity { get; set; }
+
     public string DatabasePath => Path.Combine(DataDir, "commandcenter.db");
 
     /// <summary>The <c>DataDir</c> setting as a full path: relative paths are under the content root; default <c>App_Data</c>.</summary>

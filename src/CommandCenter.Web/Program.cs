@@ -1,11 +1,18 @@
 using CommandCenter.Web.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// A command-line verb (create-admin, import-city, …) acts on the store with the server's settings and exits.
+if (CommandLine.Parse(args) is { } command)
+{
+    return await command.RunAsync();
+}
+
+var builder = WebApplication.CreateBuilder(CommandLine.HostOptions(args));
 builder.AddCommandCenter();
 
 var app = builder.Build();
 app.UseCommandCenter();
 app.Run();
+return 0;
 
 /// <summary>Visible to tests (WebApplicationFactory).</summary>
 public partial class Program;

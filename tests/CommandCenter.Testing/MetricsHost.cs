@@ -62,7 +62,7 @@ public sealed class MetricsHost : IAsyncDisposable
         string dataDir, IDictionary<string, string?> settings, TimeProvider? time = null, bool start = true, ILiveFeed? feed = null)
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["DataDir"] = dataDir, ["SeedDir"] = DemoCity.SeedDir })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["DataDir"] = dataDir, ["SeedDir"] = DemoCity.SeedDir, ["Demo:City"] = "true" })
             .AddInMemoryCollection(settings)
             .Build();
         var services = new ServiceCollection()

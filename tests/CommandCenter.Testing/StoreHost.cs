@@ -45,7 +45,7 @@ public sealed class StoreHost : IAsyncDisposable
     {
         time ??= new FakeTimeProvider(Start);
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["DataDir"] = dataDir, ["SeedDir"] = seedDir ?? DemoCity.SeedDir })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["DataDir"] = dataDir, ["SeedDir"] = seedDir ?? DemoCity.SeedDir, ["Demo:City"] = "true" })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection()

@@ -135,6 +135,7 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
         builder.UseSetting("DataDir", _dataDir);
         builder.UseSetting("Simulator:Enabled", "false");
         builder.UseSetting("Demo:SeedUsers", "true");
+        builder.UseSetting("Demo:City", "true");
         foreach (var source in Enum.GetNames<CommandCenter.Core.Alerts.AlertSource>())
         {
             builder.UseSetting($"Ingestion:ApiKeys:{source}", KeyFor(source));

@@ -13,7 +13,7 @@ public sealed class FeedHeartbeatService(ILiveFeed feed, ReferenceData reference
         using var timer = new PeriodicTimer(Interval, time);
         do
         {
-            if (reference.IsLoaded)
+            if (reference.HasCity)
             {
                 var city = reference.Map.City.Code;
                 feed.Publish(new FeedHeartbeat(new(city, null, null, null), time.GetUtcNow()));

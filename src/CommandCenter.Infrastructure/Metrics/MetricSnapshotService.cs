@@ -34,7 +34,7 @@ public sealed class MetricSnapshotService(IDbContextFactory<CommandCenterDbConte
             new Dictionary<string, double> { [MetricPoint.CountField] = o.Count, ["overdue"] = o.Overdue },
             now)));
         points.AddRange(teams
-            .GroupBy(t => (Town: reference.Map.Contains(t.NodeCode) ? reference.Map.PathOf(t.NodeCode).TownCode : null, t.Status))
+            .GroupBy(t => (Town: reference.HasCity && reference.Map.Contains(t.NodeCode) ? reference.Map.PathOf(t.NodeCode).TownCode : null, t.Status))
             .Select(g => new MetricPoint(
                 "team_snapshot",
                 g.Key.Town is { } town

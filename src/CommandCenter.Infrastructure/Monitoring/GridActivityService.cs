@@ -80,6 +80,11 @@ public sealed class GridActivityService(
 
     private async Task<SilentGridsChanged?> UpdateLockedAsync(CancellationToken ct)
     {
+        if (!reference.HasCity)
+        {
+            return null;
+        }
+
         var quiet = options.CurrentValue.SilentAfter;
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = time.Now();

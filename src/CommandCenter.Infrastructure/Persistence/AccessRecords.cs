@@ -5,6 +5,12 @@ namespace CommandCenter.Infrastructure.Persistence;
 /// <summary>A person or a wall device that signs in. Bound to one node: they see and act only inside its subtree.</summary>
 public sealed class CommandCenterUser : IdentityUser
 {
+    /// <summary>
+    /// The node of an administrator created before any city was imported: the whole city, whichever its code. The
+    /// first import binds such users to the city's code.
+    /// </summary>
+    public const string WholeCity = "city";
+
     public required string DisplayName { get; set; }
 
     /// <summary>The city, town, community or grid whose subtree is this user's jurisdiction.</summary>

@@ -14,6 +14,8 @@ namespace CommandCenter.Infrastructure.Seeding;
 /// <summary>
 /// Brings the store up at start-up: applies migrations, validates and applies the seeds (idempotently: what is
 /// already stored is left alone), then loads the reference data. A broken seed stops start-up with its reason.
+/// Categories and the starting policy go into every store; the demo city and its teams only when asked for
+/// (<see cref="StoreOptions.SeedDemoCity"/>), so a real city starts empty and imports its own map.
 /// </summary>
 public sealed class StoreInitializer(
     IDbContextFactory<CommandCenterDbContext> contexts,
@@ -45,7 +47,7 @@ public sealed class StoreInitializer(
         var writer = new WKTWriter();
 
         var knownNodes = await db.Nodes.Select(n => n.Code).ToHashSetAsync(ct);
-        var newNodes = seed.Nodes.Where(n => !knownNodes.Contains(n.Code)).ToList();
+        var newNodes = options.Value.SeedDemoCity ? seed.Nodes.Where(n => !knownNodes.Contains(n.Code)).ToList() : [];
         db.Nodes.AddRange(newNodes.Select(n => new NodeRecord
         {
             Code = n.Code,
@@ -64,7 +66,7 @@ public sealed class StoreInitializer(
         db.Categories.AddRange(newCategories.Select(c => new CategoryRecord { Code = c.Code, Name = c.Name, ParentCode = c.ParentCode }));
 
         var knownTeams = await db.Teams.Select(t => t.Code).ToHashSetAsync(ct);
-        var newTeams = seed.Teams.Where(t => !knownTeams.Contains(t.Code)).ToList();
+        var newTeams = options.Value.SeedDemoCity ? seed.Teams.Where(t => !knownTeams.Contains(t.Code)).ToList() : [];
         db.Teams.AddRange(newTeams.Select(t => new Team(t.Code, t.Name, t.Type, t.Level, t.NodeCode, t.Members, t.Position, now)));
 
         var policyIsNew = !await db.Policies.AnyAsync(p => p.Version == seed.Policy.Version, ct);
@@ -90,8 +92,8 @@ public sealed class StoreInitializer(
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var reader = new WKTReader(new NtsGeometryServices(new PrecisionModel(), 4326));
-        var nodes = await db.Nodes.AsNoTracking().OrderBy(n => n.Code).ToListAsync(ct);
-        var map = new CityMap(nodes.Select(n => new AdminNode(
+        var nodes = await db.Nodes.AsNoTracking().Where(n => n.RetiredInDivision == null).OrderBy(n => n.Code).ToListAsync(ct);
+        var map = nodes.Count == 0 ? null : new CityMap(nodes.Select(n => new AdminNode(
             n.Code,
             n.Name,
             n.Level,
@@ -104,6 +106,10 @@ public sealed class StoreInitializer(
         var policies = (await db.Policies.AsNoTracking().ToListAsync(ct)).Select(p => SeedReader.PolicyFromDocument(p.Document));
         reference.Load(map, categories, policies);
         logger.LogInformation("Reference data loaded: {Nodes} nodes, {Categories} categories, policy v{PolicyVersion}",
-            map.Nodes.Count, categories.All.Count, reference.CurrentPolicy.Version);
+            map?.Nodes.Count ?? 0, categories.All.Count, reference.CurrentPolicy.Version);
+        if (map is null)
+        {
+            logger.LogInformation("No city map imported yet: import one with the import-city command or on the admin page /admin/city");
+        }
     }
 }

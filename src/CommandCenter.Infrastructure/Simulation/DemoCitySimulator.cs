@@ -99,6 +99,12 @@ public sealed class DemoCitySimulator(
             return;
         }
 
+        // A store without a city (a real city before its import) has nothing to simulate until the map arrives.
+        while (!reference.HasCity)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken);
+        }
+
         Prepare();
         logger.LogInformation("Simulator on: ~{EventsPerMinute} events/min, hotspots {Hotspots}",
             settings.EventsPerMinute, string.Join(", ", _hotspots.Select(h => h.Name)));

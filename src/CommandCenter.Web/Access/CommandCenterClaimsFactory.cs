@@ -7,6 +7,7 @@ namespace CommandCenter.Web.Access;
 
 /// <summary>Puts the user's node and display name into the sign-in cookie, so no request has to look them up.</summary>
 internal sealed class CommandCenterClaimsFactory(
+    Infrastructure.ReferenceData reference,
     UserManager<CommandCenterUser> users,
     RoleManager<IdentityRole> roles,
     IOptions<IdentityOptions> options) : UserClaimsPrincipalFactory<CommandCenterUser, IdentityRole>(users, roles, options)
@@ -14,7 +15,9 @@ internal sealed class CommandCenterClaimsFactory(
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(CommandCenterUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
-        identity.AddClaim(new Claim(AccessPolicies.NodeClaim, user.NodeCode));
+        // An administrator made before the first import works for the whole city, whichever code it turned out to have.
+        var node = user.NodeCode == CommandCenterUser.WholeCity && reference.HasCity ? reference.Map.City.Code : user.NodeCode;
+        identity.AddClaim(new Claim(AccessPolicies.NodeClaim, node));
         identity.AddClaim(new Claim(AccessPolicies.DisplayNameClaim, user.DisplayName));
         return identity;
     }

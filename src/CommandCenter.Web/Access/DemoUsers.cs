@@ -71,11 +71,24 @@ public static class DemoUsers
 }
 
 /// <summary>Seeds roles (and demo users when <see cref="DemoOptions.SeedUsers"/>) once the store is up.</summary>
-internal sealed class DemoUserSeeder(IServiceProvider services, Microsoft.Extensions.Options.IOptions<DemoOptions> options, ILogger<DemoUserSeeder> logger) : IHostedLifecycleService
+internal sealed class DemoUserSeeder(
+    IServiceProvider services, Microsoft.Extensions.Options.IOptions<DemoOptions> options, IHostEnvironment environment, ILogger<DemoUserSeeder> logger) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartAsync(CancellationToken cancellationToken) => DemoUsers.SeedAsync(services, options.Value.SeedUsers, logger);
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Demo users share one published password: a production or staging server must never have them, whatever
+        // its settings say.
+        if (options.Value.SeedUsers && (environment.IsProduction() || environment.IsStaging()))
+        {
+            throw new InvalidOperationException(
+                $"Demo:SeedUsers is on in {environment.EnvironmentName}: demo users have a published password and exist only in Development. " +
+                "Turn the setting off and create the first administrator with the create-admin command.");
+        }
+
+        return DemoUsers.SeedAsync(services, options.Value.SeedUsers, logger);
+    }
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

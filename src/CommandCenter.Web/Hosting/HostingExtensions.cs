@@ -23,6 +23,10 @@ public static class HostingExtensions
 
     public static WebApplicationBuilder AddCommandCenter(this WebApplicationBuilder builder)
     {
+        // Run from the build output (dotnet run) in any environment, MudBlazor's and Blazor's files and the linked
+        // assets are found through the build's static web assets manifest; only Development reads it by itself.
+        // Published output has no such manifest and serves its own wwwroot: there this does nothing.
+        builder.WebHost.UseStaticWebAssets();
         var services = builder.Services;
         services.AddSerilog((provider, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)

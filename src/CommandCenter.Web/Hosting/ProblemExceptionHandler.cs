@@ -40,6 +40,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             ["holder"] = conflict.Holder,
             ["since"] = conflict.Since,
         }),
+        Infrastructure.NoCityException noCity => Problem(StatusCodes.Status409Conflict, "No city map has been imported yet.", noCity.Message),
         DomainRuleException rule => Problem(StatusCodes.Status409Conflict, "The request breaks a rule.", rule.Message),
         _ => Problem(StatusCodes.Status500InternalServerError, "Something went wrong on our side.", "The error was logged; nothing from this request was stored."),
     };

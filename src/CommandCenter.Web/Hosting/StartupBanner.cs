@@ -29,11 +29,12 @@ internal sealed class StartupBanner(
               health:    {Url}/healthz   {Url}/readyz
               sign in:   {Url}/signin   {DemoLogins}
             """,
-            url, reference.Map.City.Name, reference.Map.Towns.Count(), reference.Map.Grids.Count(), store.Value.DataDir,
+            url, reference.HasCity ? reference.Map.City.Name : "(none imported yet: run import-city or open /admin/city)",
+            reference.HasCity ? reference.Map.Towns.Count() : 0, reference.HasCity ? reference.Map.Grids.Count() : 0, store.Value.DataDir,
             simulator.Value.Enabled ? $"on, ~{simulator.Value.EventsPerMinute}/min" : "off", url, url, url, Hubs.CommandCenterHub.Path, url, url, url,
             demo.Value.SeedUsers
                 ? $"demo users {string.Join(", ", Access.DemoUsers.All.Select(u => $"{u.UserName} ({u.Role}@{u.NodeCode})"))}, password {Access.DemoUsers.Password}"
-                : "(no demo users: Demo:SeedUsers is off)");
+                : "(no demo users: create the first administrator with create-admin)");
         return Task.CompletedTask;
     }
 
