@@ -154,6 +154,7 @@ public static class GeoJsonCityReader
             if (properties is null)
             {
                 Report(DivisionProblemKind.MissingProperty, "has no properties (code, name, level, parentCode).");
+                return null;
             }
 
             _code = Text(properties, "code", required: true, numbersAllowed: true);
@@ -210,9 +211,9 @@ public static class GeoJsonCityReader
             Report(DivisionProblemKind.MalformedFeature, $"is not a readable GeoJSON Feature: {ex.Message}");
         }
 
-        private string? Text(IAttributesTable? properties, string name, bool required, bool numbersAllowed = false)
+        private string? Text(IAttributesTable properties, string name, bool required, bool numbersAllowed = false)
         {
-            switch (properties?.GetOptionalValue(name))
+            switch (properties.GetOptionalValue(name))
             {
                 case string text when !string.IsNullOrWhiteSpace(text):
                     return text.Trim();
@@ -233,7 +234,7 @@ public static class GeoJsonCityReader
             }
         }
 
-        private NodeLevel? Level(IAttributesTable? properties)
+        private NodeLevel? Level(IAttributesTable properties)
         {
             var text = Text(properties, "level", required: true);
             NodeLevel? level = text?.ToLowerInvariant() switch
@@ -253,7 +254,7 @@ public static class GeoJsonCityReader
             return level;
         }
 
-        private NodeKind? Kind(IAttributesTable? properties, NodeLevel? level)
+        private NodeKind? Kind(IAttributesTable properties, NodeLevel? level)
         {
             if (Text(properties, "kind", required: false) is not { } text)
             {
@@ -271,10 +272,10 @@ public static class GeoJsonCityReader
             return kind;
         }
 
-        private List<Person> Workers(IAttributesTable? properties)
+        private List<Person> Workers(IAttributesTable properties)
         {
             var workers = new List<Person>();
-            switch (properties?.GetOptionalValue("workers"))
+            switch (properties.GetOptionalValue("workers"))
             {
                 case null:
                     return workers;

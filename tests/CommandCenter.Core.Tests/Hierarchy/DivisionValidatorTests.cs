@@ -267,6 +267,18 @@ public class DivisionValidatorTests
     }
 
     [Fact]
+    public void Validate_RingThatGoesThereAndBack_IsAnInvalidGeometryError()
+    {
+        var collapsed = Wgs84.CreatePolygon([At(2, 0), At(4, 0), At(2, 0)]);
+        var nodes = Replace(Division(), East, n => n with { Boundary = collapsed });
+
+        var report = DivisionValidator.Validate(nodes);
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal((DivisionProblemKind.InvalidGeometry, East), (error.Kind, error.Code));
+    }
+
+    [Fact]
     public void Validate_PointForABoundary_IsAnUnsupportedGeometryError()
     {
         var nodes = Replace(Division(), East, n => n with { Boundary = Wgs84.CreatePoint(At(3, 1)) });
