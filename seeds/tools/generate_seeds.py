@@ -2,9 +2,9 @@
 """Deterministic seed-data generator for the Minghu (明湖市) grid-governance command centre.
 
 Standard library only, fixed random seeds, no network.
-Writes city.json, teams.json, categories.json and policies.json next to this
-tool's parent directory (i.e. <repo>/seeds/), then re-reads them and runs
-self-checks (assertions) and prints a one-line summary.
+Writes city.json, city.geojson, teams.json, categories.json and policies.json
+next to this tool's parent directory (i.e. <repo>/seeds/), then re-reads them
+and runs self-checks (assertions) and prints a one-line summary.
 
 Usage (from the repository root):  python3 seeds/tools/generate_seeds.py
 """
@@ -220,6 +220,49 @@ def build_city(verts, people):
 
 
 # --------------------------------------------------------------------------
+# city.geojson: the same tree as a GeoJSON (RFC 7946) FeatureCollection
+# --------------------------------------------------------------------------
+CHILDREN = (("towns", "town"), ("communities", "community"), ("grids", "grid"))
+
+
+def flatten_city(city):
+    """(node, level, parent code) for every node, depth first: the order the app's seed reader uses."""
+    out = []
+
+    def walk(node, level, parent, depth):
+        out.append((node, level, parent))
+        if depth < len(CHILDREN):
+            key, child_level = CHILDREN[depth]
+            for child in node[key]:
+                walk(child, child_level, node["code"], depth + 1)
+
+    walk(city["city"], "city", None, 0)
+    return out
+
+
+def build_geojson(city):
+    """One Feature per node. Properties as the city-map importer reads them; the city has no parentCode and,
+    as in city.json, no kind. Rings are the same counter-clockwise exterior rings (RFC 7946 orientation)."""
+    features = []
+    for node, level, parent in flatten_city(city):
+        props = {"code": node["code"], "name": node["name"], "level": level}
+        if parent is not None:
+            props["parentCode"] = parent
+        if "kind" in node:
+            props["kind"] = node["kind"]
+        props["responsible"] = node["responsible"]["name"]
+        props["responsiblePhone"] = node["responsible"]["phone"]
+        if "workers" in node:
+            props["workers"] = node["workers"]
+        features.append({
+            "type": "Feature",
+            "properties": props,
+            "geometry": {"type": "Polygon", "coordinates": [node["boundary"]]},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --------------------------------------------------------------------------
 # teams.json
 # --------------------------------------------------------------------------
 TEAM_TYPES = ["SecurityPatrol", "DisputeMediation", "Medical", "Culture", "GeneralService"]
@@ -425,9 +468,27 @@ def _check_ring(ring, what):
     assert signed_area(ring) > 0, "%s: ring not CCW" % what
 
 
+def _check_geojson(city, geo):
+    """city.geojson holds exactly the nodes of city.json, in the same order, with the same values."""
+    assert geo["type"] == "FeatureCollection"
+    nodes = flatten_city(city)
+    assert len(geo["features"]) == len(nodes) == 337, "city.geojson: feature count"
+    for feature, (node, level, parent) in zip(geo["features"], nodes):
+        p, g = feature["properties"], feature["geometry"]
+        what = "city.geojson " + node["code"]
+        assert feature["type"] == "Feature", what
+        assert (p["code"], p["name"], p["level"], p.get("parentCode"), p.get("kind")) == \
+            (node["code"], node["name"], level, parent, node.get("kind")), what
+        assert (p["responsible"], p["responsiblePhone"]) == (node["responsible"]["name"], node["responsible"]["phone"]), what
+        assert p.get("workers") == node.get("workers"), what
+        assert g == {"type": "Polygon", "coordinates": [node["boundary"]]}, what
+    return len(nodes)
+
+
 def self_check():
     load = lambda n: json.load(open(os.path.join(SEEDS_DIR, n), encoding="utf-8"))
     city, teams, cats, pol = (load(n) for n in ("city.json", "teams.json", "categories.json", "policies.json"))
+    n_features = _check_geojson(city, load("city.geojson"))
     c = city["city"]
     assert c["code"] == DISTRICT_CODE
     polys = {c["code"]: c["boundary"]}
@@ -514,9 +575,10 @@ def self_check():
 
     by_level = {lv: sum(1 for t in tl if t["level"] == lv) for lv in ("City", "Town", "Community", "Grid")}
     return ("OK: 6 towns, %d communities, %d grids (15-digit, unique); rings closed+CCW; "
+            "city.geojson matches (%d features); "
             "area max rel diff %.1e; %d teams (City %d/Town %d/Community %d/Grid %d) all inside node; "
             "%d categories/%d leaves; %d deadlines (%d top-level + %d overrides)"
-            % (len(comm_codes), len(grid_codes), max_rel, len(tl), by_level["City"], by_level["Town"],
+            % (len(comm_codes), len(grid_codes), n_features, max_rel, len(tl), by_level["City"], by_level["Town"],
                by_level["Community"], by_level["Grid"], len(top), len(codes) - len(top),
                len(dl), n_top, len(dl) - n_top))
 
@@ -527,6 +589,7 @@ def main():
     city, blocks = build_city(verts, people)
     teams = build_teams(city, blocks, verts, people, random.Random(SEED_TEAMS))
     write_json("city.json", city)
+    write_json("city.geojson", build_geojson(city))
     write_json("teams.json", teams)
     write_json("categories.json", build_categories())
     write_json("policies.json", build_policies())

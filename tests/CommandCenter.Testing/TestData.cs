@@ -49,7 +49,7 @@ public sealed class TempDirectory : IDisposable
     {
         var target = System.IO.Path.Combine(Path, "seeds");
         Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(DemoCity.SeedDir, "*.json"))
+        foreach (var file in Directory.GetFiles(DemoCity.SeedDir, "*.json").Concat(Directory.GetFiles(DemoCity.SeedDir, "*.geojson")))
         {
             File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetFileName(file)));
         }

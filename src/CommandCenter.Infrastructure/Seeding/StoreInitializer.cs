@@ -101,7 +101,7 @@ public sealed class StoreInitializer(
             n.ParentCode,
             new Person(n.ResponsibleName, n.ResponsiblePhone),
             n.Workers,
-            (Polygon)reader.Read(n.BoundaryWkt))));
+            reader.Read(n.BoundaryWkt))));
         var categories = new CategoryTree((await db.Categories.AsNoTracking().ToListAsync(ct)).Select(c => new Category(c.Code, c.Name, c.ParentCode)));
         var policies = (await db.Policies.AsNoTracking().ToListAsync(ct)).Select(p => SeedReader.PolicyFromDocument(p.Document));
         reference.Load(map, categories, policies);

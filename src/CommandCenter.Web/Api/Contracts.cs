@@ -132,6 +132,19 @@ public sealed record NodeDto(
     PersonDto Responsible,
     IReadOnlyList<PersonDto>? Workers,
     IReadOnlyList<double[]>? Boundary,
-    IReadOnlyList<NodeDto>? Children);
+    IReadOnlyList<NodeDto>? Children)
+{
+    /// <summary>
+    /// The whole boundary as a GeoJSON MultiPolygon, holes and every part included. <see cref="Boundary"/> keeps the
+    /// older single ring and is left out for a node it cannot describe: one with a hole or in several parts.
+    /// </summary>
+    public GeometryDto? Geometry { get; init; }
+}
+
+/// <summary>
+/// A GeoJSON geometry (RFC 7946), always of type <c>MultiPolygon</c> so clients read one shape: polygons, each an
+/// exterior ring then its holes, each ring closed [lon, lat] pairs.
+/// </summary>
+public sealed record GeometryDto(string Type, IReadOnlyList<IReadOnlyList<IReadOnlyList<double[]>>> Coordinates);
 
 public sealed record CategoryDto(string Code, string Name, IReadOnlyList<CategoryDto> Children);

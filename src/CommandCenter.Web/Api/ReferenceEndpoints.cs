@@ -1,6 +1,7 @@
 using CommandCenter.Core.Catalog;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure;
+using NetTopologySuite.Geometries;
 
 namespace CommandCenter.Web.Api;
 
@@ -34,8 +35,22 @@ public static class ReferenceEndpoints
         node.ParentCode,
         new PersonDto(node.Responsible.Name, node.Responsible.Phone),
         node.Level == NodeLevel.Grid ? [.. node.Workers.Select(w => new PersonDto(w.Name, w.Phone))] : null,
-        withBoundary ? [.. node.Boundary.ExteriorRing.Coordinates.Select(c => new[] { c.X, c.Y })] : null,
-        children is { Count: > 0 } ? children : null);
+        withBoundary && node.Boundary is Polygon { NumInteriorRings: 0 } plain ? Ring(plain.ExteriorRing) : null,
+        children is { Count: > 0 } ? children : null)
+    {
+        Geometry = withBoundary ? ToGeometry(node.Boundary) : null,
+    };
+
+    private static GeometryDto ToGeometry(Geometry boundary) => new(
+        "MultiPolygon",
+        [
+            .. Enumerable.Range(0, boundary.NumGeometries)
+                .Select(boundary.GetGeometryN)
+                .OfType<Polygon>()
+                .Select(p => (IReadOnlyList<IReadOnlyList<double[]>>)[Ring(p.ExteriorRing), .. p.InteriorRings.Select(Ring)]),
+        ]);
+
+    private static IReadOnlyList<double[]> Ring(LineString ring) => [.. ring.Coordinates.Select(c => new[] { c.X, c.Y })];
 
     private static CategoryDto ToCategory(CategoryTree tree, Category category) =>
         new(category.Code, category.Name, [.. tree.ChildrenOf(category.Code).Select(child => ToCategory(tree, child))]);

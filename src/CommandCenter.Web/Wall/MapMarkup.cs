@@ -101,7 +101,7 @@ public sealed class MapMarkup
         var text = new StringBuilder();
         foreach (var child in children)
         {
-            text.Append(CultureInfo.InvariantCulture, $"<path d=\"{child.Path}\" class=\"child-border\"></path>");
+            text.Append(CultureInfo.InvariantCulture, $"<path d=\"{child.Path}\" fill-rule=\"evenodd\" class=\"child-border\"></path>");
         }
 
         foreach (var child in children)
@@ -129,13 +129,13 @@ public sealed class MapMarkup
     }
 
     private static void WriteGrid(StringBuilder text, MapShape grid, int open, string label) =>
-        text.Append(CultureInfo.InvariantCulture, $"<path d=\"{grid.Path}\" class=\"grid load-{LoadBand(open)}\" data-grid=\"{MarkupText.Encode(grid.Code)}\"><title>{MarkupText.Encode(grid.Name)}: {open}</title></path>");
+        text.Append(CultureInfo.InvariantCulture, $"<path d=\"{grid.Path}\" fill-rule=\"evenodd\" class=\"grid load-{LoadBand(open)}\" data-grid=\"{MarkupText.Encode(grid.Code)}\"><title>{MarkupText.Encode(grid.Name)}: {open}</title></path>");
 
     private static void WriteSilent(StringBuilder text, MapShape grid, int silent, string label) =>
-        text.Append(CultureInfo.InvariantCulture, $"<path d=\"{grid.Path}\" class=\"silent-grid\" fill=\"url(#silent-hatch)\" data-silent-grid=\"{MarkupText.Encode(grid.Code)}\"><title>{MarkupText.Encode(grid.Name)}: {label}</title></path>");
+        text.Append(CultureInfo.InvariantCulture, $"<path d=\"{grid.Path}\" fill-rule=\"evenodd\" class=\"silent-grid\" fill=\"url(#silent-hatch)\" data-silent-grid=\"{MarkupText.Encode(grid.Code)}\"><title>{MarkupText.Encode(grid.Name)}: {label}</title></path>");
 
     private static void WriteLate(StringBuilder text, MapShape grid, int count, string label) =>
-        text.Append(CultureInfo.InvariantCulture, $"<path d=\"{grid.Path}\" class=\"late-grid\" data-late-grid=\"{MarkupText.Encode(grid.Code)}\"><title>{MarkupText.Encode(grid.Name)}: {label} {count}</title></path>");
+        text.Append(CultureInfo.InvariantCulture, $"<path d=\"{grid.Path}\" fill-rule=\"evenodd\" class=\"late-grid\" data-late-grid=\"{MarkupText.Encode(grid.Code)}\"><title>{MarkupText.Encode(grid.Name)}: {label} {count}</title></path>");
 
     private static void WriteBadge(StringBuilder text, MapShape grid, int late, string badge)
     {

@@ -20,7 +20,7 @@ public sealed record ScopeMap(
     public required MapMarkup Markup { get; init; }
 }
 
-/// <summary>One polygon as an SVG path, with the point to write its name at.</summary>
+/// <summary>A node's boundary as one SVG path (every part and hole), with the point to write its name at.</summary>
 public sealed record MapShape(string Code, string Name, string Path, double LabelX, double LabelY);
 
 /// <summary>
@@ -58,10 +58,34 @@ public sealed class WallGeometry(ReferenceData reference)
         };
     }
 
+    /// <summary>
+    /// Every ring of every polygon as one path: a grid split by a river draws both parts, and with
+    /// <c>fill-rule="evenodd"</c> on the element a hole stays empty whichever way its ring runs.
+    /// </summary>
     private static MapShape Shape(AdminNode node, Func<double, double, (double X, double Y)> project)
     {
         var path = new StringBuilder();
-        var ring = node.Boundary.ExteriorRing.Coordinates;
+        for (var p = 0; p < node.Boundary.NumGeometries; p++)
+        {
+            if (node.Boundary.GetGeometryN(p) is not Polygon polygon)
+            {
+                continue;
+            }
+
+            AppendRing(path, polygon.ExteriorRing.Coordinates, project);
+            foreach (var hole in polygon.InteriorRings)
+            {
+                AppendRing(path, hole.Coordinates, project);
+            }
+        }
+
+        Point label = node.Boundary.InteriorPoint;
+        var (lx, ly) = project(label.Y, label.X);
+        return new MapShape(node.Code, node.Name, path.ToString(), Math.Round(lx, 1), Math.Round(ly, 1));
+    }
+
+    private static void AppendRing(StringBuilder path, Coordinate[] ring, Func<double, double, (double X, double Y)> project)
+    {
         for (var i = 0; i < ring.Length - 1; i++)
         {
             var (x, y) = project(ring[i].Y, ring[i].X);
@@ -69,8 +93,5 @@ public sealed class WallGeometry(ReferenceData reference)
         }
 
         path.Append('Z');
-        Point label = node.Boundary.InteriorPoint;
-        var (lx, ly) = project(label.Y, label.X);
-        return new MapShape(node.Code, node.Name, path.ToString(), Math.Round(lx, 1), Math.Round(ly, 1));
     }
 }

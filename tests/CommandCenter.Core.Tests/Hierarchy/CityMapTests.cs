@@ -216,7 +216,7 @@ public class CityMapTests
     private static List<(double X, double Y)> SharedVertices(IEnumerable<string> gridCodes) =>
         [
             .. gridCodes
-                .Select(code => _map.Find(code)!.Boundary.Shell.Coordinates.Select(c => (c.X, c.Y)))
+                .Select(code => _map.Find(code)!.Boundary.Coordinates.Select(c => (c.X, c.Y)))
                 .Aggregate((shared, next) => shared.Intersect(next))
                 .Distinct(),
         ];

@@ -51,7 +51,7 @@ public class CoverageValidatorTests
     {
         var grid = Grid(_gridCode);
         var neighbour = Grid(DemoCity.GridCode(1, 2, 9));
-        var enlarged = (Polygon)grid.Boundary.Union(neighbour.Boundary);
+        var enlarged = grid.Boundary.Union(neighbour.Boundary);
         var nodes = Replace(grid, grid with { Boundary = enlarged });
 
         var problems = CoverageValidator.Validate(nodes);
@@ -208,10 +208,10 @@ public class CoverageValidatorTests
         [.. _seed.Select(n => ReferenceEquals(n, original) ? broken : n)];
 
     /// <summary>The polygon pulled in by <paramref name="distance"/> degrees on every side.</summary>
-    private static Polygon Shrink(Polygon polygon, double distance) => (Polygon)polygon.Buffer(-distance);
+    private static Geometry Shrink(Geometry polygon, double distance) => polygon.Buffer(-distance);
 
-    private static Polygon Translate(Polygon polygon, double dx, double dy) =>
-        polygon.Factory.CreatePolygon([.. polygon.Shell.Coordinates.Select(c => new Coordinate(c.X + dx, c.Y + dy))]);
+    private static Polygon Translate(Geometry polygon, double dx, double dy) =>
+        polygon.Factory.CreatePolygon([.. polygon.Coordinates.Select(c => new Coordinate(c.X + dx, c.Y + dy))]);
 
     /// <summary>
     /// A ring that crosses itself. With <paramref name="lowerLobe"/> below 1 the lobes differ in size, so the

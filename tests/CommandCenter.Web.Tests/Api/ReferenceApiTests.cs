@@ -36,6 +36,19 @@ public sealed class ReferenceApiTests(SharedApp host) : IClassFixture<SharedApp>
     }
 
     [Fact]
+    public async Task Grid_ByCode_ReturnsItsBoundaryAsAGeoJsonMultiPolygon()
+    {
+        var code = DemoCity.GridCode(1, 2, 3);
+
+        var grid = await host.App.Http.GetFromJsonAsync<NodeDto>($"/api/v1/grids/{code}", CommandCenterApp.Json);
+
+        Assert.Equal("MultiPolygon", grid!.Geometry!.Type);
+        var rings = Assert.Single(grid.Geometry.Coordinates);
+        var exterior = Assert.Single(rings); // the demo grids have no holes
+        Assert.Equal(grid.Boundary!, exterior);
+    }
+
+    [Fact]
     public async Task Grid_UnknownOrNotAGrid_Returns404Problem()
     {
         await ProblemAssert.IsProblemAsync(await host.App.Http.GetAsync("/api/v1/grids/330188001"), HttpStatusCode.NotFound);
