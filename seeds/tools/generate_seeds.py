@@ -2,7 +2,7 @@
 """Deterministic seed-data generator for the Minghu (明湖市) grid-governance command centre.
 
 Standard library only, fixed random seeds, no network.
-Writes city.json, city.geojson, teams.json, categories.json and policies.json
+Writes city.geojson, teams.json, categories.json and policies.json
 next to this tool's parent directory (i.e. <repo>/seeds/), then re-reads them
 and runs self-checks (assertions) and prints a one-line summary.
 
@@ -153,7 +153,7 @@ def point_in_cell(verts, rng, i, j):
 
 
 # --------------------------------------------------------------------------
-# city.json
+# The city tree (written as city.geojson below)
 # --------------------------------------------------------------------------
 def build_city(verts, people):
     """Returns (city dict, cell-block index: code -> (i0, j0, i1, j1))."""
@@ -242,7 +242,7 @@ def flatten_city(city):
 
 def build_geojson(city):
     """One Feature per node. Properties as the city-map importer reads them; the city has no parentCode and,
-    as in city.json, no kind. Rings are the same counter-clockwise exterior rings (RFC 7946 orientation)."""
+    no kind. Rings are the same counter-clockwise exterior rings (RFC 7946 orientation)."""
     features = []
     for node, level, parent in flatten_city(city):
         props = {"code": node["code"], "name": node["name"], "level": level}
@@ -469,7 +469,7 @@ def _check_ring(ring, what):
 
 
 def _check_geojson(city, geo):
-    """city.geojson holds exactly the nodes of city.json, in the same order, with the same values."""
+    """city.geojson holds exactly the nodes of the city tree, in the same order, with the same values."""
     assert geo["type"] == "FeatureCollection"
     nodes = flatten_city(city)
     assert len(geo["features"]) == len(nodes) == 337, "city.geojson: feature count"
@@ -485,9 +485,10 @@ def _check_geojson(city, geo):
     return len(nodes)
 
 
-def self_check():
+def self_check(city):
+    """Checks the city tree as built and the files as written (city.geojson is the tree, feature by feature)."""
     load = lambda n: json.load(open(os.path.join(SEEDS_DIR, n), encoding="utf-8"))
-    city, teams, cats, pol = (load(n) for n in ("city.json", "teams.json", "categories.json", "policies.json"))
+    teams, cats, pol = (load(n) for n in ("teams.json", "categories.json", "policies.json"))
     n_features = _check_geojson(city, load("city.geojson"))
     c = city["city"]
     assert c["code"] == DISTRICT_CODE
@@ -588,12 +589,11 @@ def main():
     people = People(SEED_PEOPLE)
     city, blocks = build_city(verts, people)
     teams = build_teams(city, blocks, verts, people, random.Random(SEED_TEAMS))
-    write_json("city.json", city)
     write_json("city.geojson", build_geojson(city))
     write_json("teams.json", teams)
     write_json("categories.json", build_categories())
     write_json("policies.json", build_policies())
-    print(self_check())
+    print(self_check(city))
 
 
 if __name__ == "__main__":

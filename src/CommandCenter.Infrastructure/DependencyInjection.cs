@@ -53,6 +53,12 @@ public static class DependencyInjection
             .AddInterceptors(LockWaits.Interceptor.Instance));
 
         services.AddSingleton<ReferenceData>();
+        services.AddSingleton<ReferenceLoader>();
+        services.AddOptions<Core.Hierarchy.CityImportOptions>().Bind(configuration.GetSection("Import"))
+            .Validate(o => o.SliverSquareMetres is >= 0 and <= 1_000_000, "Import:SliverSquareMetres must be between 0 and 1000000 (m²), e.g. 1.")
+            .ValidateOnStart();
+        services.AddSingleton<Import.CityImporter>();
+        services.AddHostedService<ReferenceWatcher>();
         services.AddSingleton<MetricTrendReader>();
         services.AddSingleton<IWallSnapshotSource, StoreWallSnapshotSource>();
         services.AddSingleton<StoreInitializer>();

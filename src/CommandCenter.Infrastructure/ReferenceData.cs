@@ -42,7 +42,14 @@ public sealed class ReferenceData
         }
 
         _snapshot = new Snapshot(map, categories, ordered);
+        Changed?.Invoke();
     }
+
+    /// <summary>
+    /// Raised after every load (a re-division, a new policy version, the first import): holders of anything derived
+    /// from the map (the walls' states and shapes) rebuild it. Handlers must be quick and must not throw.
+    /// </summary>
+    public event Action? Changed;
 
     private sealed record Snapshot(CityMap? Map, CategoryTree Categories, EscalationPolicy[] Policies);
 }

@@ -6,7 +6,7 @@ public sealed class StoreOptions
     /// <summary>The data directory: the SQLite store, the job store (<c>jobs.db</c>) and the metric store or outbox (<c>metrics.db</c>).</summary>
     public required string DataDir { get; set; }
 
-    /// <summary>The folder holding city.json, teams.json, categories.json and policies.json.</summary>
+    /// <summary>The folder holding city.geojson, teams.json, categories.json and policies.json.</summary>
     public required string SeedDir { get; set; }
 
     /// <summary>

@@ -154,6 +154,26 @@ public sealed class Alert
     public bool IsOpen => AlertRules.IsOpen(State);
 
     /// <summary>
+    /// Moves an open alert to another grid after a re-division retired its own (or an administrator placed it). A
+    /// closed alert keeps the place it was handled in: history is not rewritten.
+    /// </summary>
+    public void MoveToGrid(NodePath grid, DateTimeOffset now)
+    {
+        if (!IsOpen)
+        {
+            throw new DomainRuleException($"Alert {Id} is closed ({State}); a closed alert keeps the grid it was handled in.");
+        }
+
+        if (grid.GridCode is null || grid.CommunityCode is null || grid.TownCode is null)
+        {
+            throw new DomainRuleException($"Alert {Id} can only move to a grid.");
+        }
+
+        (GridCode, CommunityCode, TownCode) = (grid.GridCode, grid.CommunityCode, grid.TownCode);
+        Touch(now);
+    }
+
+    /// <summary>
     /// Whether a new report is the same event: same grid and category, this alert still open, and the report
     /// arriving within <paramref name="window"/> of this alert's latest report.
     /// </summary>

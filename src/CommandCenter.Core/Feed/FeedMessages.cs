@@ -20,6 +20,9 @@ public enum AlertChange
 
     /// <summary>Flagged by a job: overdue and escalated one rung.</summary>
     Escalated,
+
+    /// <summary>Moved to another grid by a re-division or an administrator.</summary>
+    Moved,
 }
 
 public sealed record AlertChanged(

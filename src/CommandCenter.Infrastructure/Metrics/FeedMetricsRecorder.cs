@@ -48,6 +48,9 @@ public sealed class FeedMetricsRecorder(ILiveFeed feed, IMetricWriter writer, Re
         var town = message.Scope.TownCode;
         switch (message)
         {
+            case AlertChanged { Change: AlertChange.Moved }:
+                break; // a re-division moved it: nothing happened at the place itself
+
             case AlertChanged alert when alert.Change is not AlertChange.StateChanged:
                 yield return MetricPoint.Occurrence("alert_events", Tags(
                     ("town", town), ("community", alert.Scope.CommunityCode), ("grid", alert.Scope.GridCode),
@@ -56,7 +59,8 @@ public sealed class FeedMetricsRecorder(ILiveFeed feed, IMetricWriter writer, Re
                     {
                         AlertChange.Raised => "raised",
                         AlertChange.RepeatMerged => "merged",
-                        _ => "escalated",
+                        AlertChange.Escalated => "escalated",
+                        _ => throw new ArgumentOutOfRangeException(nameof(message), alert.Change, "Not an alert event."),
                     })), alert.At);
                 break;
 

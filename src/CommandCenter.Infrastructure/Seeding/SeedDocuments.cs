@@ -1,27 +1,6 @@
-using System.Text.Json.Serialization;
-
 namespace CommandCenter.Infrastructure.Seeding;
 
 // The shapes of the files in seeds/. Kept apart from the domain so a seed's format can change without touching it.
-
-internal sealed record CitySeed(SeedNode City);
-
-internal sealed record SeedPerson(string Name, string? Phone);
-
-internal sealed record SeedNode(
-    string Code,
-    string Name,
-    string? Kind,
-    SeedPerson Responsible,
-    double[][] Boundary,
-    List<SeedNode>? Towns,
-    List<SeedNode>? Communities,
-    List<SeedNode>? Grids,
-    List<SeedPerson>? Workers)
-{
-    [JsonIgnore]
-    public IEnumerable<SeedNode> Children => Towns ?? Communities ?? Grids ?? [];
-}
 
 internal sealed record TeamsSeed(List<SeedTeam> Teams);
 

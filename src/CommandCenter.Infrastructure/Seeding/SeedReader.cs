@@ -6,7 +6,6 @@ using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Policies;
 using CommandCenter.Core.Teams;
-using NetTopologySuite.Geometries;
 
 namespace CommandCenter.Infrastructure.Seeding;
 
@@ -21,21 +20,21 @@ public sealed record DemoSeed(
     EscalationPolicy Policy,
     string PolicyDocument);
 
-/// <summary>Reads the seed files (city.json, categories.json, teams.json, policies.json) from a folder.</summary>
+/// <summary>Reads the seed files (city.geojson, categories.json, teams.json, policies.json) from a folder.</summary>
 public static class SeedReader
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly GeometryFactory Geometry = new(new PrecisionModel(), 4326);
+
+    /// <summary>The demo city's map, in the GeoJSON a real city imports.</summary>
+    public const string CityFile = "city.geojson";
 
     public static async Task<DemoSeed> ReadAsync(string folder, CancellationToken ct = default)
     {
-        var city = await ReadFileAsync<CitySeed>(folder, "city.json", ct);
+        var city = await ReadCityAsync(Path.Combine(folder, CityFile), ct);
         var categories = await ReadFileAsync<CategoriesSeed>(folder, "categories.json", ct);
         var teams = await ReadFileAsync<TeamsSeed>(folder, "teams.json", ct);
         var policies = await ReadFileAsync<PoliciesSeed>(folder, "policies.json", ct);
 
-        var nodes = new List<AdminNode>();
-        Flatten(city.City, null, NodeLevel.City, nodes);
         var categoryList = new List<Category>();
         foreach (var root in categories.Categories)
         {
@@ -43,7 +42,7 @@ public static class SeedReader
         }
 
         return new DemoSeed(
-            nodes,
+            city,
             categoryList,
             [.. teams.Teams.Select(ToTeam)],
             ToPolicy(policies.EscalationPolicy),
@@ -53,6 +52,21 @@ public static class SeedReader
     /// <summary>Builds the domain policy from its stored JSON document (the same shape as in policies.json).</summary>
     public static EscalationPolicy PolicyFromDocument(string document) =>
         ToPolicy(JsonSerializer.Deserialize<SeedPolicy>(document, Json) ?? throw new DomainRuleException("Empty policy document."));
+
+    /// <summary>The seed's city through the importer's reader: a seed the importer would refuse stops start-up.</summary>
+    private static async Task<IReadOnlyList<AdminNode>> ReadCityAsync(string path, CancellationToken ct)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DomainRuleException($"Seed file {path} is missing.");
+        }
+
+        await using var stream = File.OpenRead(path);
+        var read = await Import.GeoJsonCityReader.ReadAsync(stream, ct);
+        return read.Problems.Count == 0
+            ? read.Nodes
+            : throw new DomainRuleException($"Seed file {path} is not valid: {string.Join(" ", read.Problems.Select(p => $"{p.Subject}: {p.Message}"))}");
+    }
 
     private static async Task<T> ReadFileAsync<T>(string folder, string name, CancellationToken ct)
     {
@@ -71,28 +85,6 @@ public static class SeedReader
         catch (JsonException ex)
         {
             throw new DomainRuleException($"Seed file {path} is not valid: {ex.Message}");
-        }
-    }
-
-    private static void Flatten(SeedNode seed, string? parentCode, NodeLevel level, List<AdminNode> into)
-    {
-        into.Add(new AdminNode(
-            seed.Code,
-            seed.Name,
-            level,
-            ParseEnum<NodeKind>(seed.Kind ?? nameof(NodeKind.City), $"kind of node {seed.Code}"),
-            parentCode,
-            new Person(seed.Responsible.Name, seed.Responsible.Phone),
-            [.. (seed.Workers ?? []).Select(w => new Person(w.Name, w.Phone))],
-            ToPolygon(seed.Boundary, seed.Code)));
-        foreach (var child in seed.Children)
-        {
-            if (level == NodeLevel.Grid)
-            {
-                throw new DomainRuleException($"Grid {seed.Code} cannot have children.");
-            }
-
-            Flatten(child, seed.Code, level + 1, into);
         }
     }
 
@@ -129,22 +121,6 @@ public static class SeedReader
                 TimeSpan.FromMinutes(d.HandleMinutes),
                 TimeSpan.FromMinutes(d.VerifyMinutes)))),
         seed.Petition.FollowUpCadenceMinutes.ToDictionary(kv => ParseEnum<PetitionStage>(kv.Key, "petition follow-up cadence"), kv => TimeSpan.FromMinutes(kv.Value)));
-
-    private static Polygon ToPolygon(double[][] ring, string code)
-    {
-        if (ring.Length < 4 || ring.Any(p => p.Length != 2))
-        {
-            throw new DomainRuleException($"Node {code}: boundary needs at least 4 [lon, lat] points (a closed ring).");
-        }
-
-        var coordinates = ring.Select(p => new Coordinate(p[0], p[1])).ToArray();
-        if (!coordinates[0].Equals2D(coordinates[^1]))
-        {
-            throw new DomainRuleException($"Node {code}: boundary ring is not closed (first point must equal last).");
-        }
-
-        return Geometry.CreatePolygon(coordinates);
-    }
 
     private static T ParseEnum<T>(string value, string what) where T : struct, Enum =>
         Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)

@@ -7,11 +7,12 @@ namespace CommandCenter.Infrastructure.Seeding;
 /// <summary>Checks a seed as a whole before anything is stored: coverage of the city, teams placed on real nodes, a policy for every category.</summary>
 public static class SeedValidator
 {
-    public static IReadOnlyList<string> Validate(DemoSeed seed)
+    /// <summary>Every problem of the seed; the demo city and its teams only when <paramref name="withCity"/> (they are loaded only then).</summary>
+    public static IReadOnlyList<string> Validate(DemoSeed seed, bool withCity = true)
     {
-        var problems = new List<string>(CoverageValidator.Validate(seed.Nodes));
+        var problems = new List<string>(withCity ? CoverageValidator.Validate(seed.Nodes) : []);
         var nodes = seed.Nodes.ToDictionary(n => n.Code);
-        foreach (var team in seed.Teams)
+        foreach (var team in withCity ? seed.Teams : [])
         {
             if (!nodes.TryGetValue(team.NodeCode, out var node))
             {
@@ -23,7 +24,7 @@ public static class SeedValidator
             }
         }
 
-        foreach (var duplicate in seed.Teams.GroupBy(t => t.Code).Where(g => g.Count() > 1))
+        foreach (var duplicate in (withCity ? seed.Teams : []).GroupBy(t => t.Code).Where(g => g.Count() > 1))
         {
             problems.Add($"Team code {duplicate.Key} is used {duplicate.Count()} times.");
         }
@@ -44,9 +45,9 @@ public static class SeedValidator
         return problems;
     }
 
-    public static void EnsureValid(DemoSeed seed, string folder)
+    public static void EnsureValid(DemoSeed seed, string folder, bool withCity = true)
     {
-        var problems = Validate(seed);
+        var problems = Validate(seed, withCity);
         if (problems.Count > 0)
         {
             throw new DomainRuleException(

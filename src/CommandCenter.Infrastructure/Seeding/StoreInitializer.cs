@@ -1,13 +1,10 @@
-using CommandCenter.Core.Catalog;
-using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core;
+using CommandCenter.Core.Audit;
 using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using NetTopologySuite;
-using NetTopologySuite.Geometries;
-using NetTopologySuite.IO;
 
 namespace CommandCenter.Infrastructure.Seeding;
 
@@ -19,7 +16,8 @@ namespace CommandCenter.Infrastructure.Seeding;
 /// </summary>
 public sealed class StoreInitializer(
     IDbContextFactory<CommandCenterDbContext> contexts,
-    ReferenceData reference,
+    ReferenceLoader loader,
+    Import.CityImporter importer,
     IOptions<StoreOptions> options,
     TimeProvider time,
     ILogger<StoreInitializer> logger)
@@ -35,81 +33,73 @@ public sealed class StoreInitializer(
         }
 
         var seed = await SeedReader.ReadAsync(store.SeedDir, ct);
-        SeedValidator.EnsureValid(seed, store.SeedDir);
+        SeedValidator.EnsureValid(seed, store.SeedDir, store.SeedDemoCity);
         await ApplySeedAsync(seed, ct);
-        await LoadReferenceDataAsync(ct);
+        await loader.ReloadAsync(ct);
     }
 
     private async Task ApplySeedAsync(DemoSeed seed, CancellationToken ct)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
-        var writer = new WKTWriter();
-
-        var knownNodes = await db.Nodes.Select(n => n.Code).ToHashSetAsync(ct);
-        var newNodes = options.Value.SeedDemoCity ? seed.Nodes.Where(n => !knownNodes.Contains(n.Code)).ToList() : [];
-        db.Nodes.AddRange(newNodes.Select(n => new NodeRecord
+        int newCategoryCount;
+        bool policyIsNew;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
         {
-            Code = n.Code,
-            Name = n.Name,
-            Level = n.Level,
-            Kind = n.Kind,
-            ParentCode = n.ParentCode,
-            ResponsibleName = n.Responsible.Name,
-            ResponsiblePhone = n.Responsible.Phone,
-            Workers = [.. n.Workers],
-            BoundaryWkt = writer.Write(n.Boundary),
-        }));
+            var knownCategories = await db.Categories.Select(c => c.Code).ToHashSetAsync(ct);
+            var newCategories = seed.Categories.Where(c => !knownCategories.Contains(c.Code)).ToList();
+            db.Categories.AddRange(newCategories.Select(c => new CategoryRecord { Code = c.Code, Name = c.Name, ParentCode = c.ParentCode }));
+            newCategoryCount = newCategories.Count;
 
-        var knownCategories = await db.Categories.Select(c => c.Code).ToHashSetAsync(ct);
-        var newCategories = seed.Categories.Where(c => !knownCategories.Contains(c.Code)).ToList();
-        db.Categories.AddRange(newCategories.Select(c => new CategoryRecord { Code = c.Code, Name = c.Name, ParentCode = c.ParentCode }));
-
-        var knownTeams = await db.Teams.Select(t => t.Code).ToHashSetAsync(ct);
-        var newTeams = options.Value.SeedDemoCity ? seed.Teams.Where(t => !knownTeams.Contains(t.Code)).ToList() : [];
-        db.Teams.AddRange(newTeams.Select(t => new Team(t.Code, t.Name, t.Type, t.Level, t.NodeCode, t.Members, t.Position, now)));
-
-        var policyIsNew = !await db.Policies.AnyAsync(p => p.Version == seed.Policy.Version, ct);
-        if (policyIsNew)
-        {
-            db.Policies.Add(new PolicyRecord
+            policyIsNew = !await db.Policies.AnyAsync(p => p.Version == seed.Policy.Version, ct);
+            if (policyIsNew)
             {
-                Version = seed.Policy.Version,
-                Name = seed.Policy.Name,
-                EffectiveFrom = seed.Policy.EffectiveFrom,
-                Document = seed.PolicyDocument,
-                LoadedAt = now,
-            });
+                db.Policies.Add(new PolicyRecord
+                {
+                    Version = seed.Policy.Version,
+                    Name = seed.Policy.Name,
+                    EffectiveFrom = seed.Policy.EffectiveFrom,
+                    Document = seed.PolicyDocument,
+                    LoadedAt = now,
+                });
+            }
+
+            await db.SaveChangesAsync(ct);
         }
 
-        await db.SaveChangesAsync(ct);
+        var (newNodes, newTeams) = options.Value.SeedDemoCity ? await ApplyDemoCityAsync(seed, now, ct) : (0, 0);
         logger.LogInformation(
             "Seed applied: {NewNodes} nodes, {NewCategories} categories, {NewTeams} teams, {NewPolicies} policy versions added",
-            newNodes.Count, newCategories.Count, newTeams.Count, policyIsNew ? 1 : 0);
+            newNodes, newCategoryCount, newTeams, policyIsNew ? 1 : 0);
     }
 
-    private async Task LoadReferenceDataAsync(CancellationToken ct)
+    /// <summary>
+    /// The demo city goes in through the importer a real city uses, as division version 1 of a store that has no
+    /// city yet, so the demo proves the import path on every fresh start; then its teams.
+    /// </summary>
+    private async Task<(int Nodes, int Teams)> ApplyDemoCityAsync(DemoSeed seed, DateTimeOffset now, CancellationToken ct)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var reader = new WKTReader(new NtsGeometryServices(new PrecisionModel(), 4326));
-        var nodes = await db.Nodes.AsNoTracking().Where(n => n.RetiredInDivision == null).OrderBy(n => n.Code).ToListAsync(ct);
-        var map = nodes.Count == 0 ? null : new CityMap(nodes.Select(n => new AdminNode(
-            n.Code,
-            n.Name,
-            n.Level,
-            n.Kind,
-            n.ParentCode,
-            new Person(n.ResponsibleName, n.ResponsiblePhone),
-            n.Workers,
-            reader.Read(n.BoundaryWkt))));
-        var categories = new CategoryTree((await db.Categories.AsNoTracking().ToListAsync(ct)).Select(c => new Category(c.Code, c.Name, c.ParentCode)));
-        var policies = (await db.Policies.AsNoTracking().ToListAsync(ct)).Select(p => SeedReader.PolicyFromDocument(p.Document));
-        reference.Load(map, categories, policies);
-        logger.LogInformation("Reference data loaded: {Nodes} nodes, {Categories} categories, policy v{PolicyVersion}",
-            map?.Nodes.Count ?? 0, categories.All.Count, reference.CurrentPolicy.Version);
-        if (map is null)
+        var nodes = 0;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
         {
-            logger.LogInformation("No city map imported yet: import one with the import-city command or on the admin page /admin/city");
+            if (!await db.Nodes.AnyAsync(ct))
+            {
+                await using var city = File.OpenRead(Path.Combine(options.Value.SeedDir, SeedReader.CityFile));
+                var outcome = await importer.ApplyAsync(city, $"seeds/{SeedReader.CityFile}", Actor.System("demo"), ct);
+                if (!outcome.IsValid)
+                {
+                    throw new DomainRuleException($"The demo city does not import: {string.Join(" ", outcome.Lines())}");
+                }
+
+                nodes = outcome.Diff?.Added.Count ?? 0;
+            }
         }
+
+        await using var teams = await contexts.CreateDbContextAsync(ct);
+        var stored = await teams.Nodes.Where(n => n.RetiredInDivision == null).Select(n => n.Code).ToHashSetAsync(ct);
+        var knownTeams = await teams.Teams.Select(t => t.Code).ToHashSetAsync(ct);
+        var newTeams = seed.Teams.Where(t => !knownTeams.Contains(t.Code) && stored.Contains(t.NodeCode)).ToList();
+        teams.Teams.AddRange(newTeams.Select(t => new Team(t.Code, t.Name, t.Type, t.Level, t.NodeCode, t.Members, t.Position, now)));
+        await teams.SaveChangesAsync(ct);
+        return (nodes, newTeams.Count);
     }
 }

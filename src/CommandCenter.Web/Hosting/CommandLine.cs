@@ -14,7 +14,7 @@ public sealed class CommandLine
     public const int Refused = 1;
     public const int Usage = 2;
 
-    private static readonly IReadOnlyDictionary<string, IVerb> Verbs = new IVerb[] { new CreateAdminVerb() }
+    private static readonly IReadOnlyDictionary<string, IVerb> Verbs = new IVerb[] { new CreateAdminVerb(), new ImportCityVerb() }
         .ToDictionary(v => v.Name, StringComparer.Ordinal);
 
     private readonly IVerb? _verb;

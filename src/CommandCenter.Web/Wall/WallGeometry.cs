@@ -32,7 +32,20 @@ public sealed class WallGeometry(ReferenceData reference)
     private const double Width = 1000;
     private readonly ConcurrentDictionary<string, ScopeMap> _maps = new(StringComparer.Ordinal);
 
-    public ScopeMap For(string scopeCode) => _maps.GetOrAdd(scopeCode, Build);
+    private CityMap? _drawnFrom;
+
+    /// <summary>The scope's shapes, drawn once per loaded map: a re-division brings new shapes with it.</summary>
+    public ScopeMap For(string scopeCode)
+    {
+        var map = reference.Map;
+        if (!ReferenceEquals(Volatile.Read(ref _drawnFrom), map))
+        {
+            _maps.Clear();
+            Volatile.Write(ref _drawnFrom, map);
+        }
+
+        return _maps.GetOrAdd(scopeCode, Build);
+    }
 
     private ScopeMap Build(string scopeCode)
     {

@@ -26,11 +26,14 @@ public sealed class WallStateRegistry(
     private readonly ConcurrentDictionary<string, Lazy<Task<WallScopeState>>> _states = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LiveScope> _live = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _mapLock = new();
+    private CityMap? _loadedFor;
 
     /// <summary>The state of a scope, loaded on first call. Null when the code is not a city, town or community.</summary>
     public async Task<WallScopeState?> GetAsync(string scopeCode, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        DropStatesOfAnOlderMap();
         if (reference.Map.Find(scopeCode) is not { Level: not NodeLevel.Grid })
         {
             return null;
@@ -45,6 +48,31 @@ public sealed class WallStateRegistry(
         {
             _states.TryRemove(scopeCode, out _); // a failed load is retried by the next wall, not cached
             throw;
+        }
+    }
+
+    /// <summary>
+    /// States are loaded for one map: after a re-division their grids, names and shapes are stale. The walls subscribe
+    /// again when the reference data changes, and get states loaded afresh with the new map.
+    /// </summary>
+    private void DropStatesOfAnOlderMap()
+    {
+        var map = reference.Map;
+        lock (_mapLock)
+        {
+            if (ReferenceEquals(map, _loadedFor))
+            {
+                return;
+            }
+
+            foreach (var live in _live.Values)
+            {
+                live.Dispose();
+            }
+
+            _live.Clear();
+            _states.Clear();
+            _loadedFor = map;
         }
     }
 

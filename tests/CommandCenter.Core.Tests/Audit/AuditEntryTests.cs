@@ -39,8 +39,15 @@ public class AuditEntryTests
             [
                 "Raised", "RepeatMerged", "Acknowledge", "Unacknowledge", "Dispatch", "StartHandling", "Resolve", "Verify", "SendBack", "Void",
                 "Escalated", "LateReportCharged", "FollowUp", "FollowUpOverdue", "StatusChanged", "TurnedSilent",
+                "UserCreated", "UserChanged", "UserDisabled", "UserEnabled", "UserUnlocked", "PasswordReset", "PasswordChanged",
+                "ApiKeyCreated", "ApiKeyRevoked", "TeamCreated", "TeamChanged", "TeamRetired", "PolicyVersionCreated",
+                "DivisionImported", "MovedToGrid",
             ],
             Enum.GetNames<AuditAction>());
+
+    [Fact]
+    public void AuditAction_And_Subject_Names_FitTheStoredWidth() =>
+        Assert.All(Enum.GetNames<AuditAction>().Concat(Enum.GetNames<AuditSubject>()), name => Assert.InRange(name.Length, 1, 32));
 
     [Fact]
     public void ForTransition_Acknowledge_RecordsTheMoveTheSeatAndTheDeadlineLeft()

@@ -15,7 +15,7 @@ public sealed class BrokenSeedTests
         var gridCode = DemoCity.GridCode(0, 0, 1);
         EditCity(seeds, city =>
         {
-            foreach (var point in Grid(city, gridCode)["boundary"]!.AsArray())
+            foreach (var point in Grid(city, gridCode)["geometry"]!["coordinates"]![0]!.AsArray())
             {
                 point![0] = point[0]!.GetValue<double>() - 0.001; // every point, so the ring stays closed
             }
@@ -84,7 +84,7 @@ public sealed class BrokenSeedTests
         Assert.Contains("not valid", error.Message);
     }
 
-    private static void EditCity(string seeds, Action<JsonNode> edit) => Edit(seeds, "city.json", root => edit(root["city"]!));
+    private static void EditCity(string seeds, Action<JsonNode> edit) => Edit(seeds, "city.geojson", edit);
 
     private static void Edit(string seeds, string file, Action<JsonNode> edit)
     {
@@ -94,9 +94,7 @@ public sealed class BrokenSeedTests
         File.WriteAllText(path, root.ToJsonString());
     }
 
+    /// <summary>The grid's feature in the demo city's GeoJSON.</summary>
     private static JsonNode Grid(JsonNode city, string code) =>
-        city["towns"]!.AsArray()
-            .SelectMany(town => town!["communities"]!.AsArray())
-            .SelectMany(community => community!["grids"]!.AsArray())
-            .Single(grid => grid!["code"]!.GetValue<string>() == code)!;
+        city["features"]!.AsArray().Single(feature => feature!["properties"]!["code"]!.GetValue<string>() == code)!;
 }

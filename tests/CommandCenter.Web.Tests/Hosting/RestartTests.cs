@@ -40,12 +40,11 @@ public sealed class RestartTests : IDisposable
     public void Start_WithABrokenSeed_FailsNamingTheBadGrid()
     {
         var seeds = _dir.CopySeeds();
-        var cityFile = Path.Combine(seeds, "city.json");
+        var cityFile = Path.Combine(seeds, "city.geojson");
         var badGrid = DemoCity.GridCode(2, 3, 4);
         var city = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(cityFile))!;
-        var grid = city["city"]!["towns"]![2]!["communities"]![3]!["grids"]![3]!;
-        Assert.Equal(badGrid, (string?)grid["code"]);
-        foreach (var point in grid["boundary"]!.AsArray())
+        var grid = city["features"]!.AsArray().Single(f => (string?)f!["properties"]!["code"] == badGrid)!;
+        foreach (var point in grid["geometry"]!["coordinates"]![0]!.AsArray())
         {
             point![0] = (double)point[0]! + 0.01; // shove the grid east, out of its community
         }

@@ -59,12 +59,22 @@ public sealed partial class Hotspots : ComponentBase
 
     protected override async Task OnInitializedAsync()
     {
+        if (!Reference.HasCity)
+        {
+            return;
+        }
+
         var user = Authentication is null ? null : (await Authentication).User.ToOperator();
         _mine = user is null ? null : Reference.Map.Find(user.NodeCode);
     }
 
     protected override async Task OnParametersSetAsync()
     {
+        if (!Reference.HasCity)
+        {
+            return;
+        }
+
         if (_mine is null)
         {
             return;

@@ -71,6 +71,17 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        Reference.Changed += OnReferenceChanged;
+        await StartAsync();
+    }
+
+    private async Task StartAsync()
+    {
+        if (!Reference.HasCity)
+        {
+            return;
+        }
+
         _operator = Authentication is null ? null : (await Authentication).User.ToOperator();
         if (_operator is null)
         {
@@ -109,10 +120,31 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
 
     public void Dispose()
     {
+        Reference.Changed -= OnReferenceChanged;
+        Stop();
+    }
+
+    private void Stop()
+    {
         _subscription?.Dispose();
         _clock?.Dispose();
         _throttle?.Dispose();
     }
+
+    /// <summary>A new division: the queue, its places and the node filter follow it at once.</summary>
+    private void OnReferenceChanged() => _ = InvokeAsync(async () =>
+    {
+        try
+        {
+            Stop();
+            await StartAsync();
+            StateHasChanged();
+        }
+        catch (Exception ex)
+        {
+            await DispatchExceptionAsync(ex);
+        }
+    });
 
     private async Task ReloadAsync()
     {

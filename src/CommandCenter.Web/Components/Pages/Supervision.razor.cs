@@ -47,6 +47,11 @@ public sealed partial class Supervision : ComponentBase
 
     protected override async Task OnInitializedAsync()
     {
+        if (!Reference.HasCity)
+        {
+            return;
+        }
+
         var user = Authentication is null ? null : (await Authentication).User.ToOperator();
         _scope = user is null ? null : Reference.Map.Find(user.NodeCode);
         if (_scope is null)

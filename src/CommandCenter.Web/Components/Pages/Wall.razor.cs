@@ -32,6 +32,7 @@ public sealed partial class Wall : ComponentBase, IDisposable
     private bool _interactive;
     private bool _unknownScope;
     private bool _noAccess;
+    private bool _watchingReference;
     private Core.Access.Operator? _operator;
     private long _metricsLaggingBy; // 0: no notice; written by the clock's thread, read by renders
 
@@ -70,6 +71,17 @@ public sealed partial class Wall : ComponentBase, IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
+        if (!_watchingReference)
+        {
+            Reference.Changed += OnReferenceChanged;
+            _watchingReference = true;
+        }
+
+        if (!Reference.HasCity)
+        {
+            return;
+        }
+
         _operator = Authentication is null ? null : (await Authentication).User.ToOperator();
         var scope = TownCode ?? HomeScope();
         _noAccess = _operator is not null && Reference.Map.Find(scope) is not null && !Reference.Map.IsWithin(scope, _operator.NodeCode);
@@ -119,7 +131,30 @@ public sealed partial class Wall : ComponentBase, IDisposable
         }
     }
 
-    public void Dispose() => Unsubscribe();
+    public void Dispose()
+    {
+        Reference.Changed -= OnReferenceChanged;
+        Unsubscribe();
+    }
+
+    /// <summary>
+    /// A new division (the first import, a re-division) or policy: subscribe afresh, so the wall draws the new map and
+    /// counts from a state loaded with it, without anyone reloading the page.
+    /// </summary>
+    private void OnReferenceChanged() => _ = InvokeAsync(async () =>
+    {
+        try
+        {
+            Unsubscribe();
+            _state = null;
+            await OnParametersSetAsync();
+            StateHasChanged();
+        }
+        catch (Exception ex)
+        {
+            await DispatchExceptionAsync(ex);
+        }
+    });
 
     /// <summary><c>/wall</c> shows the city to city users and their own town to everyone below.</summary>
     private string HomeScope()

@@ -5,6 +5,10 @@ namespace CommandCenter.Web.Components.Wall;
 /// <summary>Wall wording that is computed, not just looked up: ages and enum names.</summary>
 public static class WallText
 {
+    /// <summary>The centre's name: the imported city's ("明湖市城市运行指挥中心"), or the generic one before any import.</summary>
+    public static string CenterName(this IStringLocalizer<UiText> t, Infrastructure.ReferenceData reference) =>
+        t["CenterName", reference.HasCity ? reference.Map.City.Name : ""].Value.Trim();
+
     public static string Age(this IStringLocalizer<UiText> t, TimeSpan age)
     {
         if (age < TimeSpan.Zero)

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace CommandCenter.Web.Tests.Hosting;
+
+/// <summary>
+/// The real executable (the build output copied next to the tests), run the way an operator runs it: a verb that
+/// exits, or the server until it is disposed. Always Production unless told otherwise, on its own data directory.
+/// </summary>
+internal sealed class ProductProcess : IAsyncDisposable
+{
+    public const string PasswordVariable = "CC_ADMIN_PASSWORD";
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ProductProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public sealed record Run(int ExitCode, string Out, string Error)
+    {
+        public string All => Out + Error;
+    }
+
+    /// <summary>Runs <c>dotnet CommandCenter.Web.dll ARGS</c> to its end, with <paramref name="input"/> on standard input.</summary>
+    public static async Task<Run> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? input = null, string? directory = null)
+    {
+        using var process = new Process { StartInfo = StartInfo(args, environment, directory) };
+        process.StartInfo.RedirectStandardInput = true;
+        process.Start();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            await process.StandardInput.WriteLineAsync(input);
+        }
+
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Run(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the server on a free loopback port and waits until <c>/readyz</c> answers.</summary>
+    public static async Task<ProductProcess> StartAsync(string dataDir, IDictionary<string, string?>? environment = null, string? directory = null, string dll = "CommandCenter.Web.dll")
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var process = new Process { StartInfo = StartInfo([$"--urls={url}", $"--DataDir={dataDir}"], environment, directory, dll) };
+        var product = new ProductProcess(process, new Uri(url + "/"));
+        process.OutputDataReceived += (_, e) => product.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => product.Keep(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var client = new HttpClient { BaseAddress = product.BaseAddress };
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline && !process.HasExited; await Task.Delay(200))
+        {
+            try
+            {
+                if ((await client.GetAsync("readyz")).StatusCode == HttpStatusCode.OK)
+                {
+                    return product;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+        }
+
+        await product.DisposeAsync();
+        throw new InvalidOperationException($"The server did not become ready:{Environment.NewLine}{product.Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(IEnumerable<string> args, IDictionary<string, string?>? environment, string? directory, string dll = "CommandCenter.Web.dll")
+    {
+        var folder = directory ?? AppContext.BaseDirectory;
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(folder, dll), .. args])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
+        start.Environment.Remove(PasswordVariable);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
