@@ -1,4 +1,5 @@
 using System.Globalization;
+using CommandCenter.Core.Alerts;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Union;
 using NetTopologySuite.Operation.Valid;
@@ -137,7 +138,7 @@ public static class DivisionValidator
         {
             problems.Add(Problem(DivisionProblemKind.InvalidGeometry, node, $"{Title(node)}: boundary is not a valid polygon ({error.Message} at {Format(error.Coordinate)}).") with
             {
-                Location = new Alerts.GeoPoint(error.Coordinate.Y, error.Coordinate.X),
+                Location = new GeoPoint(error.Coordinate.Y, error.Coordinate.X),
             });
             return false;
         }
@@ -169,8 +170,8 @@ public static class DivisionValidator
         foreach (var child in usable)
         {
             var outside = child.Boundary.Difference(parent.Boundary);
-            AddArea(problems, sliver, DivisionProblemKind.OutsideParent, child, parent.Code, outside, (area, share) =>
-                $"{Title(child)} is not inside its {Levels.Singular(parent.Level)} {parent.Code} ({parent.Name}): {area} ({share(child)}) lies outside near {Format(outside.InteriorPoint.Coordinate)}.");
+            AddArea(problems, sliver, DivisionProblemKind.OutsideParent, child, parent.Code, outside, size =>
+                $"{Title(child)} is not inside its {Levels.Singular(parent.Level)} {parent.Code} ({parent.Name}): {size} lies outside, near {Format(outside.InteriorPoint.Coordinate)}.");
         }
 
         for (var i = 0; i < usable.Length; i++)
@@ -184,8 +185,8 @@ public static class DivisionValidator
                 }
 
                 var overlap = a.Boundary.Intersection(b.Boundary);
-                AddArea(problems, sliver, DivisionProblemKind.Overlap, a, b.Code, overlap, (area, share) =>
-                    $"{Title(a)} overlaps {b.Code} ({b.Name}) by {area} ({share(a)} of its area) near {Format(overlap.InteriorPoint.Coordinate)}.");
+                AddArea(problems, sliver, DivisionProblemKind.Overlap, a, b.Code, overlap, size =>
+                    $"{Title(a)} overlaps {b.Code} ({b.Name}) by {size}, near {Format(overlap.InteriorPoint.Coordinate)}.");
             }
         }
 
@@ -205,12 +206,15 @@ public static class DivisionValidator
             }
 
             var near = usable.MinBy(c => c.Boundary.Distance(gap.InteriorPoint))!;
-            AddArea(problems, sliver, DivisionProblemKind.Gap, parent, near.Code, gap, (area, share) =>
-                $"{Title(parent)} is not fully covered by its {childLevel}: a gap of {area} ({share(parent)} of its area) next to {near.Code} ({near.Name}) near {Format(gap.InteriorPoint.Coordinate)}.");
+            AddArea(problems, sliver, DivisionProblemKind.Gap, parent, near.Code, gap, size =>
+                $"{Title(parent)} is not fully covered by its {childLevel}: a gap of {size}, next to {near.Code} ({near.Name}), near {Format(gap.InteriorPoint.Coordinate)}.");
         }
     }
 
-    /// <summary>Adds an area problem unless the area is noise: a warning below the sliver tolerance, else an error.</summary>
+    /// <summary>
+    /// Adds a problem about <paramref name="area"/> of <paramref name="node"/> unless it is noise: a warning below the
+    /// sliver tolerance, else an error. The message is given its size, e.g. "22,744 m², 2.50% of its area".
+    /// </summary>
     private static void AddArea(
         List<DivisionProblem> problems,
         double sliver,
@@ -218,7 +222,7 @@ public static class DivisionValidator
         AdminNode node,
         string otherCode,
         Geometry area,
-        Func<string, Func<AdminNode, string>, string> message)
+        Func<string, string> message)
     {
         var squareMetres = GeoArea.SquareMetres(area);
         if (squareMetres < NoiseSquareMetres)
@@ -227,7 +231,7 @@ public static class DivisionValidator
         }
 
         var isSliver = squareMetres < sliver;
-        var text = message(Area(squareMetres), of => (area.Area / of.Boundary.Area).ToString("P2", CultureInfo.InvariantCulture));
+        var text = message($"{Area(squareMetres)}, {Share(area.Area / node.Boundary.Area)} of its area");
         problems.Add(new DivisionProblem(
             isSliver ? ProblemSeverity.Warning : ProblemSeverity.Error,
             kind,
@@ -249,6 +253,9 @@ public static class DivisionValidator
         squareMetres >= 100
             ? string.Create(CultureInfo.InvariantCulture, $"{squareMetres:N0} m²")
             : string.Create(CultureInfo.InvariantCulture, $"{squareMetres:0.###} m²");
+
+    private static string Share(double fraction) =>
+        fraction >= 0.0001 ? string.Create(CultureInfo.InvariantCulture, $"{fraction * 100:0.##}%") : "under 0.01%";
 
     private static string Number(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
 

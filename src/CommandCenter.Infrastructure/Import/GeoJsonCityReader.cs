@@ -91,11 +91,12 @@ public static class GeoJsonCityReader
     /// <summary>Fills in the kinds left out, top down, so a grid can follow its community.</summary>
     private static List<AdminNode> WithKinds(List<Draft> drafts)
     {
-        var kinds = new Dictionary<string, NodeKind>(StringComparer.Ordinal);
+        var byCode = new Dictionary<string, NodeKind>(StringComparer.Ordinal);
+        var resolved = new Dictionary<Draft, NodeKind>(ReferenceEqualityComparer.Instance);
         foreach (var draft in drafts.OrderBy(d => d.Node.Level))
         {
-            var parentKind = draft.Node.ParentCode is { } parent && kinds.TryGetValue(parent, out var kind) ? kind : (NodeKind?)null;
-            var resolved = draft.Kind ?? (draft.Node.Level, parentKind) switch
+            var parentKind = draft.Node.ParentCode is { } parent && byCode.TryGetValue(parent, out var kind) ? kind : (NodeKind?)null;
+            var settled = draft.Kind ?? (draft.Node.Level, parentKind) switch
             {
                 (NodeLevel.City, _) => NodeKind.City,
                 (NodeLevel.Town, _) => NodeKind.Street,
@@ -104,25 +105,18 @@ public static class GeoJsonCityReader
                 (NodeLevel.Grid, NodeKind.Village) => NodeKind.Rural,
                 _ => NodeKind.Urban,
             };
-            kinds.TryAdd(draft.Node.Code, resolved);
-            draft.Resolved = resolved;
+            byCode.TryAdd(draft.Node.Code, settled);
+            resolved[draft] = settled;
         }
 
-        return [.. drafts.Select(d => d.Node with { Kind = d.Resolved })];
+        return [.. drafts.Select(d => d.Node with { Kind = resolved[d] })];
     }
 
     private static CityReadResult Failed(DivisionProblemKind kind, string message) =>
         new([], [new DivisionProblem(ProblemSeverity.Error, kind, null, message)]);
 
-    /// <summary>A node as read, its kind (when the file gave one) still to be settled against its parent.</summary>
-    private sealed class Draft(AdminNode node, NodeKind? kind)
-    {
-        public AdminNode Node { get; } = node;
-
-        public NodeKind? Kind { get; } = kind;
-
-        public NodeKind Resolved { get; set; }
-    }
+    /// <summary>A node as read, with the kind the file gave it, if any: the rest is settled against its parent.</summary>
+    private sealed record Draft(AdminNode Node, NodeKind? Kind);
 
     /// <summary>One feature: its properties and boundary, every problem with them reported under its name.</summary>
     private sealed class FeatureReader(JsonElement element, int index, List<DivisionProblem> problems)
