@@ -69,3 +69,14 @@ public sealed class StoreHost : IAsyncDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 }
+
+/// <summary>Query words for tests reading the audit trail.</summary>
+public static class AuditQueries
+{
+    /// <summary>
+    /// Entries an operation wrote, without the store's own set-up: importing the demo city leaves a division entry
+    /// in every fresh store.
+    /// </summary>
+    public static IQueryable<Core.Audit.AuditEntry> ExceptSetUp(this IQueryable<Core.Audit.AuditEntry> entries) =>
+        entries.Where(e => e.Subject != Core.Audit.AuditSubject.Division);
+}

@@ -78,20 +78,23 @@ public sealed class StoreInitializer(
     /// </summary>
     private async Task<(int Nodes, int Teams)> ApplyDemoCityAsync(DemoSeed seed, DateTimeOffset now, CancellationToken ct)
     {
-        var nodes = 0;
+        bool hasCity;
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
-            if (!await db.Nodes.AnyAsync(ct))
-            {
-                await using var city = File.OpenRead(Path.Combine(options.Value.SeedDir, SeedReader.CityFile));
-                var outcome = await importer.ApplyAsync(city, $"seeds/{SeedReader.CityFile}", Actor.System("demo"), ct);
-                if (!outcome.IsValid)
-                {
-                    throw new DomainRuleException($"The demo city does not import: {string.Join(" ", outcome.Lines())}");
-                }
+            hasCity = await db.Nodes.AnyAsync(ct);
+        }
 
-                nodes = outcome.Diff?.Added.Count ?? 0;
+        var nodes = 0;
+        if (!hasCity)
+        {
+            await using var city = File.OpenRead(Path.Combine(options.Value.SeedDir, SeedReader.CityFile));
+            var outcome = await importer.ApplyAsync(city, $"seeds/{SeedReader.CityFile}", Actor.System("demo"), ct);
+            if (!outcome.IsValid)
+            {
+                throw new DomainRuleException($"The demo city does not import: {string.Join(" ", outcome.Lines())}");
             }
+
+            nodes = outcome.Diff?.Added.Count ?? 0;
         }
 
         await using var teams = await contexts.CreateDbContextAsync(ct);

@@ -3,6 +3,7 @@ using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Teams;
+using CommandCenter.Testing;
 using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Infrastructure.Tests.Simulation;
@@ -95,7 +96,7 @@ public sealed class DemoCitySimulatorRunTests(SimulatedMorning run)
 
         // Work on alerts, and sending teams, is done as simulated staff and audited in their seats (below and
         // DemoCitySimulatorWorkflowTests); the rest is the simulator's own: reports, follow-ups, teams' own status reports.
-        var actors = await db.AuditEntries
+        var actors = await db.AuditEntries.ExceptSetUp()
             .Where(e => !workflowActions.Contains(e.Action) && !(e.Subject == AuditSubject.Team && e.ToState == dispatched))
             .Select(e => new { e.Actor, e.Seat }).Distinct().ToListAsync();
 

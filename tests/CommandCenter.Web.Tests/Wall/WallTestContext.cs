@@ -82,9 +82,9 @@ public abstract class WallTestContext : BunitContext, IAsyncLifetime
     /// Starts the store and registers what the wall page needs from it, the embedded metric store included (empty,
     /// and caught up, until a test records into it). A test registers its own metric reader or writer after this.
     /// </summary>
-    protected async Task UseStoreAsync()
+    protected async Task UseStoreAsync(IDictionary<string, string?>? settings = null)
     {
-        _store = await StoreHost.StartAsync(_dir.Path, Time, Feed);
+        _store = await StoreHost.StartAsync(_dir.Path, Time, Feed, settings);
         Services.AddSingleton(_store.Get<ReferenceData>());
         Services.AddSingleton(_store.Get<IDbContextFactory<CommandCenterDbContext>>());
         Services.AddSingleton(_store.Get<GridActivityService>());
