@@ -59,6 +59,21 @@ internal sealed class ProductProcess : IAsyncDisposable
         return new Run(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Runs another tool (dotnet publish) to its end.</summary>
+    public static async Task<Run> RunToolAsync(string tool, IEnumerable<string> args)
+    {
+        using var process = new Process
+        {
+            StartInfo = new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false },
+        };
+        process.Start();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Run(process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>Starts the server on a free loopback port and waits until <c>/readyz</c> answers.</summary>
     public static async Task<ProductProcess> StartAsync(string dataDir, IDictionary<string, string?>? environment = null, string? directory = null, string dll = "CommandCenter.Web.dll")
     {

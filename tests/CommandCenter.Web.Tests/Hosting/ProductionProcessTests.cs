@@ -62,6 +62,34 @@ public sealed class ProductionProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task PublishedOutput_InProduction_ServesMudBlazorBlazorAndOurOwnFiles()
+    {
+        var repository = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repository.FullName, "CommandCenter.sln")))
+        {
+            repository = repository.Parent ?? throw new InvalidOperationException("CommandCenter.sln not found above the test's folder.");
+        }
+
+        var output = Path.Combine(_dir.Path, "publish");
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<configuration>/net10.0
+        var publish = await ProductProcess.RunToolAsync(
+            "dotnet", ["publish", Path.Combine(repository.FullName, "src", "CommandCenter.Web"), "-c", configuration, "--no-build", "-o", output]);
+        Assert.True(publish.ExitCode == 0, publish.All);
+        Assert.False(File.Exists(Path.Combine(output, "CommandCenter.Web.staticwebassets.runtime.json"))); // served from its own wwwroot
+
+        await using var server = await ProductProcess.StartAsync(DataDir, directory: output);
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        foreach (var asset in new[] { "_content/MudBlazor/MudBlazor.min.css", "_content/MudBlazor/MudBlazor.min.js", "_framework/blazor.web.js", "css/site.css" })
+        {
+            var response = await client.GetAsync(asset);
+            Assert.True(response.StatusCode == HttpStatusCode.OK && (await response.Content.ReadAsByteArrayAsync()).Length > 1000, $"{asset}: {response.StatusCode}");
+        }
+
+        var signIn = WebUtility.HtmlDecode(await client.GetStringAsync("signin"));
+        Assert.Contains("城市运行指挥中心", signIn, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateAdmin_PasswordFromAPipe_RefusedByThePolicy_SaysWhy_AndStoresNothing()
     {
         var weak = await ProductProcess.RunAsync(["create-admin", "--user", "chief", .. Settings], input: "short");
