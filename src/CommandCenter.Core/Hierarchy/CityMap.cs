@@ -77,9 +77,17 @@ public sealed class CityMap
         return new NodePath(City.Code, town, community, grid);
     }
 
-    /// <summary>Where a grid is, in words people read: "town · community · grid".</summary>
+    /// <summary>
+    /// Where a grid is, in words people read: "town · community · grid". A grid a re-division retired (a closed alert
+    /// keeps its code) is not on today's map: its code is all there is to show.
+    /// </summary>
     public string PlaceOf(string gridCode)
     {
+        if (!Contains(gridCode))
+        {
+            return gridCode;
+        }
+
         var path = PathOf(gridCode);
         return string.Join(" · ", new[] { path.TownCode, path.CommunityCode, path.GridCode }.Select(code => code is null ? null : Find(code)?.Name).OfType<string>());
     }

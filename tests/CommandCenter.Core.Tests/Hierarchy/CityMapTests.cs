@@ -108,6 +108,10 @@ public class CityMapTests
     }
 
     [Fact]
+    public void PlaceOf_AGridNoLongerOnTheMap_IsItsCode() =>
+        Assert.Equal("330188001001099", _map.PlaceOf("330188001001099")); // a closed alert on a retired grid keeps its code
+
+    [Fact]
     public void PathOf_Town_LeavesCommunityAndGridEmpty()
     {
         var path = _map.PathOf(DemoCity.TownCode(5));
