@@ -97,6 +97,7 @@ public static class HostingExtensions
             await next();
         });
         app.UseAuthentication();
+        app.UsePasswordChangeGate();
         app.UseAuthorization();
         app.UseAntiforgery();
 
