@@ -58,6 +58,24 @@ public static class UserAdminEndpoints
         return admin;
     }
 
+    /// <summary>
+    /// The import sheet's template, XLSX or CSV, beside the import page (not under /api: a person downloads it). Its
+    /// example row is bound to the admin's own node, so it is valid as it comes.
+    /// </summary>
+    public static IEndpointRouteBuilder MapUserTemplates(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/admin/users/template.{format:regex(^(xlsx|csv)$)}", (string format, HttpContext http) =>
+        {
+            var sheet = format == "xlsx" ? SheetFormat.Xlsx : SheetFormat.Csv;
+            var bytes = UserSheets.Template(sheet, http.User.ToOperator()!.NodeCode);
+            return TypedResults.File(
+                bytes,
+                sheet == SheetFormat.Xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
+                $"users-template.{format}");
+        }).RequireAuthorization(AccessPolicies.Admin).ExcludeFromDescription();
+        return app;
+    }
+
     public static RouteGroupBuilder MapAuditEndpoints(this RouteGroupBuilder admin)
     {
         admin.MapGet("/audit", async (HttpContext http, AuditLog log, CancellationToken ct) =>

@@ -129,6 +129,7 @@ public static class HostingExtensions
         api.MapCheckInEndpoints();
         api.MapHotspotEndpoints();
 
+        app.MapUserTemplates();
         app.MapGet("/", () => Results.Redirect("/wall")).ExcludeFromDescription();
         app.MapPost("/signout", async (Microsoft.AspNetCore.Identity.SignInManager<Infrastructure.Persistence.CommandCenterUser> signIn) =>
         {
