@@ -11,13 +11,16 @@ public static class AdminServices
     /// </summary>
     public static readonly TimeSpan StampValidationInterval = TimeSpan.FromMinutes(1);
 
-    /// <summary>User administration, the audit log and the city-map helper they share.</summary>
+    /// <summary>User administration, the audit log, the city-map helper they share, and revalidating signed-in users.</summary>
     public static IServiceCollection AddUserAdministration(this IServiceCollection services)
     {
         services.AddSingleton<AdminNodes>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<AuditLog>();
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = StampValidationInterval);
+
+        // Registered before Blazor's own (which is only tried), so every circuit gets the revalidating one.
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, CircuitUserRevalidation>();
         return services;
     }
 }
