@@ -68,7 +68,7 @@ public sealed class ApiKeys(IConfiguration configuration, IDbContextFactory<Comm
         await using var db = await contexts.CreateDbContextAsync(ct);
         db.ApiKeys.Add(record);
         db.AuditEntries.Add(AuditEntry.ForAdmin(AuditSubject.ApiKey, record.Id.ToString(), AuditAction.ApiKeyCreated, by, now,
-            AdminTexts.Neutral("AuditC_KeyCreated", name, source)));
+            AdminTexts.Neutral("AuditC_KeyCreated", name, AdminTexts.Neutral($"Source_{source}"))));
         await db.SaveChangesAsync(ct);
         return (record, key);
     }
@@ -95,7 +95,7 @@ public sealed class ApiKeys(IConfiguration configuration, IDbContextFactory<Comm
 
         key.RevokedAt = time.GetUtcNow();
         db.AuditEntries.Add(AuditEntry.ForAdmin(AuditSubject.ApiKey, key.Id.ToString(), AuditAction.ApiKeyRevoked, by, key.RevokedAt.Value,
-            AdminTexts.Neutral("AuditC_KeyRevoked", key.Name, key.Source)));
+            AdminTexts.Neutral("AuditC_KeyRevoked", key.Name, AdminTexts.Neutral($"Source_{key.Source}"))));
         await db.SaveChangesAsync(ct);
         return key;
     }

@@ -134,7 +134,7 @@ public sealed class UserAdminApiTests : AdminAppTest
         Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NoContent), (revoked.StatusCode, again.StatusCode));
         Assert.Equal([AuditAction.ApiKeyRevoked, AuditAction.ApiKeyCreated], audit.Entries.Select(e => e.Action));
         Assert.All(audit.Entries, e => Assert.Equal((key.Id.ToString(), "系统管理员", "Admin@330188"), (e.SubjectId, e.Actor, e.Seat)));
-        Assert.Equal("名称 视频平台，来源 Video", audit.Entries[1].Comment);
+        Assert.Equal("名称 视频平台，来源 视频监控", audit.Entries[1].Comment);
         Assert.DoesNotContain(key.Key, audit.Entries[1].Comment ?? "", StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, (await App.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("v-1").With("source", "video"), key.Key)).StatusCode);
     }
