@@ -24,7 +24,8 @@ public static class AccessExtensions
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<CommandCenterDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<CommandCenterSignInManager>()
+            .AddErrorDescriber<LocalizedIdentityErrors>()
             .AddClaimsPrincipalFactory<CommandCenterClaimsFactory>();
         services.ConfigureApplicationCookie(cookie =>
         {
@@ -39,6 +40,7 @@ public static class AccessExtensions
             cookie.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
         });
         services.AddAccessPolicies();
+        services.AddUserAdministration();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<ApiKeyFilter>();
         services.AddCascadingAuthenticationState();

@@ -23,6 +23,9 @@ public static class AccessPolicies
     /// <summary>The claim holding the name shown as "being handled by …".</summary>
     public const string DisplayNameClaim = "cc:display-name";
 
+    /// <summary>Present ("true") while the user must replace a password an administrator set; see <see cref="PasswordChangeGate"/>.</summary>
+    public const string MustChangePasswordClaim = "cc:must-change-password";
+
     public static IServiceCollection AddAccessPolicies(this IServiceCollection services) => services.AddAuthorizationBuilder()
         .AddPolicy(Wall, policy => policy.RequireRole(nameof(Role.Wall), nameof(Role.DutyOfficer), nameof(Role.Leader), nameof(Role.Admin)).RequireClaim(NodeClaim))
         .AddPolicy(Staff, policy => policy.RequireRole(nameof(Role.Staff), nameof(Role.DutyOfficer), nameof(Role.Leader), nameof(Role.Admin)).RequireClaim(NodeClaim))

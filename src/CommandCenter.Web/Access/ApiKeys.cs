@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
 using CommandCenter.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -47,23 +48,56 @@ public sealed class ApiKeys(IConfiguration configuration, IDbContextFactory<Comm
             : null;
     }
 
-    /// <summary>Creates a key for <paramref name="source"/>; the returned plain key is shown once and never stored.</summary>
-    public async Task<(ApiKeyRecord Record, string Key)> CreateAsync(AlertSource source, string name, string createdBy, CancellationToken ct)
+    /// <summary>
+    /// Creates a key for <paramref name="source"/>, with its audit entry in the same save; the returned plain key is
+    /// shown once and never stored.
+    /// </summary>
+    public async Task<(ApiKeyRecord Record, string Key)> CreateAsync(AlertSource source, string name, Actor by, CancellationToken ct)
     {
         var key = "cc_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = time.GetUtcNow();
         var record = new ApiKeyRecord
         {
-            Id = Guid.CreateVersion7(time.GetUtcNow()),
+            Id = Guid.CreateVersion7(now),
             Source = source.ToString(),
             Name = name,
             Hash = Hash(key),
-            CreatedAt = time.GetUtcNow(),
-            CreatedBy = createdBy,
+            CreatedAt = now,
+            CreatedBy = by.Name,
         };
         await using var db = await contexts.CreateDbContextAsync(ct);
         db.ApiKeys.Add(record);
+        db.AuditEntries.Add(AuditEntry.ForAdmin(AuditSubject.ApiKey, record.Id.ToString(), AuditAction.ApiKeyCreated, by, now,
+            AdminTexts.Neutral("AuditC_KeyCreated", name, AdminTexts.Neutral($"Source_{source}"))));
         await db.SaveChangesAsync(ct);
         return (record, key);
+    }
+
+    /// <summary>Every key an Admin created, oldest first; the keys themselves are not stored, only their hashes.</summary>
+    public async Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ApiKeys.AsNoTracking().OrderBy(k => k.CreatedAt).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Revokes a key at once (the next request with it is refused); null when there is no such key. Revoking a
+    /// revoked key changes nothing and writes no second audit entry.
+    /// </summary>
+    public async Task<ApiKeyRecord?> RevokeAsync(Guid id, Actor by, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
+        if (key is null || key.RevokedAt is not null)
+        {
+            return key;
+        }
+
+        key.RevokedAt = time.GetUtcNow();
+        db.AuditEntries.Add(AuditEntry.ForAdmin(AuditSubject.ApiKey, key.Id.ToString(), AuditAction.ApiKeyRevoked, by, key.RevokedAt.Value,
+            AdminTexts.Neutral("AuditC_KeyRevoked", key.Name, AdminTexts.Neutral($"Source_{key.Source}"))));
+        await db.SaveChangesAsync(ct);
+        return key;
     }
 
     private static string Hash(string key) => Convert.ToHexString(HashBytes(key));

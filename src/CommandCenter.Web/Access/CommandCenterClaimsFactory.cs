@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace CommandCenter.Web.Access;
 
-/// <summary>Puts the user's node and display name into the sign-in cookie, so no request has to look them up.</summary>
+/// <summary>Puts the user's node, display name and a pending password change into the sign-in cookie, so no request has to look them up.</summary>
 internal sealed class CommandCenterClaimsFactory(
     Infrastructure.ReferenceData reference,
     UserManager<CommandCenterUser> users,
@@ -19,6 +19,11 @@ internal sealed class CommandCenterClaimsFactory(
         var node = user.NodeCode == CommandCenterUser.WholeCity && reference.HasCity ? reference.Map.City.Code : user.NodeCode;
         identity.AddClaim(new Claim(AccessPolicies.NodeClaim, node));
         identity.AddClaim(new Claim(AccessPolicies.DisplayNameClaim, user.DisplayName));
+        if (user.MustChangePassword)
+        {
+            identity.AddClaim(new Claim(AccessPolicies.MustChangePasswordClaim, "true"));
+        }
+
         return identity;
     }
 }

@@ -1,7 +1,6 @@
 using CommandCenter.Core.Alerts;
-using CommandCenter.Infrastructure.Persistence;
+using CommandCenter.Core.Audit;
 using CommandCenter.Web.Access;
-using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Web.Api;
 
@@ -17,26 +16,18 @@ public static class AdminEndpoints
     public static RouteGroupBuilder MapAdminEndpoints(this RouteGroupBuilder api)
     {
         var admin = api.MapGroup("/admin").WithTags("Admin").RequireAuthorization(AccessPolicies.Admin);
-        admin.MapPost("/api-keys", CreateKeyAsync);
-        admin.MapGet("/api-keys", async (IDbContextFactory<CommandCenterDbContext> contexts, CancellationToken ct) =>
-        {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            var keys = await db.ApiKeys.AsNoTracking().OrderBy(k => k.CreatedAt).ToListAsync(ct);
-            return TypedResults.Ok(keys.Select(k => new ApiKeyDto(k.Id, k.Source, k.Name, k.CreatedAt, k.CreatedBy, k.RevokedAt)).ToList());
-        });
-        admin.MapDelete("/api-keys/{id:guid}", async (Guid id, IDbContextFactory<CommandCenterDbContext> contexts, TimeProvider time, CancellationToken ct) =>
-        {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
-            if (key is null)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such API key.");
-            }
 
-            key.RevokedAt ??= time.GetUtcNow();
-            await db.SaveChangesAsync(ct);
-            return Results.NoContent();
-        });
+        // Keys let outside systems post for the whole city, so only city admins hand them out.
+        var keys = admin.MapGroup("/api-keys").AddEndpointFilter<CityAdminFilter>();
+        keys.MapPost("/", CreateKeyAsync);
+        keys.MapGet("/", async (ApiKeys keys, CancellationToken ct) =>
+            TypedResults.Ok((await keys.ListAsync(ct)).Select(k => new ApiKeyDto(k.Id, k.Source, k.Name, k.CreatedAt, k.CreatedBy, k.RevokedAt)).ToList()));
+        keys.MapDelete("/{id:guid}", async (Guid id, HttpContext http, ApiKeys keys, CancellationToken ct) =>
+            await keys.RevokeAsync(id, Actor.Of(http.User.ToOperator()!), ct) is null
+                ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such API key.")
+                : Results.NoContent());
+        admin.MapUserEndpoints();
+        admin.MapAuditEndpoints();
         return api;
     }
 
@@ -57,7 +48,21 @@ public static class AdminEndpoints
         }
 
         var admin = request.HttpContext.User.ToOperator()!;
-        var (record, key) = await keys.CreateAsync(source!.Value, name!, admin.DisplayName, ct);
+        var (record, key) = await keys.CreateAsync(source!.Value, name!, Actor.Of(admin), ct);
         return TypedResults.Created($"/api/v1/admin/api-keys/{record.Id}", new CreatedApiKeyDto(record.Id, source.Value, record.Name, key, record.CreatedAt));
     }
+}
+
+/// <summary>403 unless the caller is an Admin bound to the city node.</summary>
+internal sealed class CityAdminFilter(AdminNodes nodes) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        nodes.IsCityAdmin(context.HttpContext.User.ToOperator())
+            ? await next(context)
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Not allowed.",
+                detail: nodes.IsLoaded
+                    ? "Only an administrator bound to the city node may do this."
+                    : "No city map is imported yet, so there is no city administrator; import the city first.");
 }

@@ -101,6 +101,7 @@ public static class HostingExtensions
             await next();
         });
         app.UseAuthentication();
+        app.UsePasswordChangeGate();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -132,6 +133,7 @@ public static class HostingExtensions
         api.MapCheckInEndpoints();
         api.MapHotspotEndpoints();
 
+        app.MapUserTemplates();
         app.MapGet("/", () => Results.Redirect("/wall")).ExcludeFromDescription();
         app.MapPost("/signout", async (Microsoft.AspNetCore.Identity.SignInManager<Infrastructure.Persistence.CommandCenterUser> signIn) =>
         {
