@@ -33,7 +33,8 @@ public sealed record DeadlineDraft(string Category, Severity Severity, int Ackno
     internal DeadlineRule ToRule() => new(Category, Severity, new StageDeadlines(
         TimeSpan.FromMinutes(AcknowledgeMinutes), TimeSpan.FromMinutes(DispatchMinutes), TimeSpan.FromMinutes(HandleMinutes), TimeSpan.FromMinutes(VerifyMinutes)));
 
-    internal static int Whole(TimeSpan span) => (int)Math.Round(span.TotalMinutes);
+    /// <summary>A span in whole minutes, as policies are written.</summary>
+    public static int Whole(TimeSpan span) => (int)Math.Round(span.TotalMinutes);
 }
 
 /// <summary>
