@@ -97,6 +97,7 @@ public static class DependencyInjection
             quartz.AddRepeatingJob<LateReportJob>(LateReportJob.Key, new TriggerKey("late-report-every-10s", "monitoring"), LateReportJob.Interval);
             quartz.AddRepeatingJob<SilentGridJob>(SilentGridJob.Key, new TriggerKey("silent-grids-every-minute", "monitoring"), SilentGridJob.Interval);
             quartz.AddRepeatingJob<MetricSnapshotJob>(MetricSnapshotJob.Key, new TriggerKey("metric-snapshot-every-minute", "metrics"), MetricSnapshotJob.Interval);
+            quartz.AddRepeatingJob<PolicyRefreshJob>(PolicyRefreshJob.Key, new TriggerKey("policy-refresh-every-10s", "reference"), PolicyRefreshJob.Interval);
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
     }

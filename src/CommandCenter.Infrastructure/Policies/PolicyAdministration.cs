@@ -182,6 +182,30 @@ public sealed class PolicyAdministration(
         reference.ReplacePolicies(documents.Select(SeedReader.PolicyFromDocument));
     }
 
+    /// <summary>
+    /// Loads the stored versions when the store holds one this server has not seen: another server sharing the store
+    /// saved it. Returns whether it loaded. Cheap when nothing changed (one indexed MAX), so a job can ask often.
+    /// </summary>
+    public async Task<bool> RefreshAsync(CancellationToken ct = default)
+    {
+        if (!reference.IsLoaded)
+        {
+            return false;
+        }
+
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            if ((await db.Policies.MaxAsync(p => (int?)p.Version, ct) ?? 0) <= reference.CurrentPolicy.Version)
+            {
+                return false;
+            }
+        }
+
+        await ReloadAsync(ct);
+        logger.LogInformation("Escalation policy v{PolicyVersion}, saved elsewhere, loaded", reference.CurrentPolicy.Version);
+        return true;
+    }
+
     private static bool CheckRows(IReadOnlyList<DeadlineDraft> rows, CategoryTree categories, List<SetupProblem> problems)
     {
         var sound = true;

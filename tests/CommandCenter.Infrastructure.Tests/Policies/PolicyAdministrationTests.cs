@@ -10,6 +10,7 @@ using CommandCenter.Infrastructure.Seeding;
 using CommandCenter.Infrastructure.Workflow;
 using CommandCenter.Testing;
 using Microsoft.EntityFrameworkCore;
+using Quartz;
 
 namespace CommandCenter.Infrastructure.Tests.Policies;
 
@@ -295,6 +296,48 @@ public sealed class PolicyAdministrationTests
         Assert.Equal(
             [("lateReportLimitMinutes", "Problem_Policy_LateLimitMissing"), ("followUpCadenceMinutes", "Problem_Policy_CadenceNotPositive")],
             problems.Select(p => (p.Field, p.Key)));
+    }
+
+    [Fact]
+    public async Task RefreshAsync_VersionSavedByAnotherServer_IsLoadedAndNewAlertsTakeIt()
+    {
+        using var dir = new TempDirectory();
+        await using var first = await StoreHost.StartAsync(dir.Path);
+        await using var second = await StoreHost.StartAsync(dir.Path, first.Time);
+        await SaveAsync(first, FasterTheft(first));
+
+        var loaded = await second.Get<PolicyAdministration>().RefreshAsync();
+
+        Assert.True(loaded);
+        Assert.Equal(2, (await RaiseAsync(second, "on-the-second-server")).PolicyVersion);
+    }
+
+    [Fact]
+    public async Task RefreshAsync_NothingNew_LoadsNothing()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+
+        Assert.False(await host.Get<PolicyAdministration>().RefreshAsync());
+    }
+
+    [Fact]
+    public async Task AddCommandCenterInfrastructure_SchedulesThePolicyRefreshEveryTenSeconds()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+
+        var scheduler = await host.Get<ISchedulerFactory>().GetScheduler(); // created, not started: it stores the configured jobs
+        try
+        {
+            var trigger = Assert.IsAssignableFrom<ISimpleTrigger>(Assert.Single(await scheduler.GetTriggersOfJob(PolicyRefreshJob.Key)));
+            Assert.Equal(TimeSpan.FromSeconds(10), trigger.RepeatInterval);
+            Assert.True(Attribute.IsDefined(typeof(PolicyRefreshJob), typeof(DisallowConcurrentExecutionAttribute)));
+        }
+        finally
+        {
+            await scheduler.Shutdown();
+        }
     }
 
     /// <summary>The seeded policy with 01 × General at 20 minutes to acknowledge and 45 to dispatch.</summary>
