@@ -102,6 +102,34 @@ public sealed class PolicyAdminPageTests : AdminTestContext
     }
 
     [Fact]
+    public async Task Review_FutureEffectiveFrom_ShowsItInTheDiffInCityTime()
+    {
+        await UseAdminStoreAsync();
+        var page = RenderPage<PolicyAdmin>();
+        page.Find("input[data-cell='01|General|Acknowledge']").Change("20");
+
+        page.Find("[data-testid=policy-immediately] input, input[data-testid=policy-immediately]").Change(false);
+        page.Find("[data-testid=policy-effective]").Change("2026-11-28T10:00");
+        await page.Find("[data-testid=policy-review]").ClickAsync(new());
+
+        Assert.Equal("生效时间：2026-11-28 10:00", page.Find("[data-testid=diff-effective]").TextContent);
+    }
+
+    [Fact]
+    public async Task Review_NotImmediateWithoutATime_AsksForTheTime()
+    {
+        await UseAdminStoreAsync();
+        var page = RenderPage<PolicyAdmin>();
+        page.Find("input[data-cell='01|General|Acknowledge']").Change("20");
+
+        page.Find("[data-testid=policy-immediately] input, input[data-testid=policy-immediately]").Change(false);
+        await page.Find("[data-testid=policy-review]").ClickAsync(new());
+
+        Assert.Equal("请填写生效时间，或勾选“保存后立即生效”。", Assert.Single(page.FindAll("[data-testid=policy-problems] li")).TextContent);
+        Assert.Empty(page.FindAll("[data-testid=policy-diff]"));
+    }
+
+    [Fact]
     public async Task BackToEditing_KeepsTheEdits()
     {
         await UseAdminStoreAsync();

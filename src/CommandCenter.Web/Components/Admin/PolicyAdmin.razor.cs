@@ -82,7 +82,13 @@ public sealed partial class PolicyAdmin : ComponentBase
     private void Review()
     {
         _message = null;
-        var draft = _form!.ToDraft();
+        if (_form!.EffectiveMissing)
+        {
+            _problems = [new SetupProblem("effectiveFrom", "Problem_Policy_EffectiveMissing")];
+            return;
+        }
+
+        var draft = _form.ToDraft();
         _problems = Policies.Check(draft);
         if (_problems.Count == 0)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Catalog;
@@ -56,6 +57,16 @@ public sealed class PolicyForm
 
     public DateTime? EffectiveLocal { get; set; }
 
+    /// <summary>
+    /// <see cref="EffectiveLocal"/> as a datetime-local input holds it. Browsers leave the seconds out when they are
+    /// zero, which Blazor's own binding (it expects them) would drop as unreadable.
+    /// </summary>
+    public string? EffectiveText
+    {
+        get => EffectiveLocal?.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
+        set => EffectiveLocal = DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local) ? local : null;
+    }
+
     public required List<RuleForm> TopLevel { get; init; }
 
     public required List<RuleForm> Overrides { get; init; }
@@ -97,6 +108,9 @@ public sealed class PolicyForm
     /// <summary>The effective-from the draft carries: null for "when saved", else the typed local time in the city's offset.</summary>
     public DateTimeOffset? EffectiveFrom =>
         Immediately || EffectiveLocal is not { } local ? null : new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), CityClock.Offset);
+
+    /// <summary>"Not as soon as saved" chosen but no time typed: the draft would silently mean "now", so the page asks.</summary>
+    public bool EffectiveMissing => !Immediately && EffectiveLocal is null;
 
     public PolicyDraft ToDraft() => new(
         BaseVersion,
