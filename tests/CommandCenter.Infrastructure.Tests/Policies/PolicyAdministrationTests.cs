@@ -341,9 +341,11 @@ public sealed class PolicyAdministrationTests
     }
 
     /// <summary>The seeded policy with 01 × General at 20 minutes to acknowledge and 45 to dispatch.</summary>
-    private static PolicyDraft FasterTheft(StoreHost host) =>
-        Edit(host, rows => rows.Select(r => (r.Category, r.Severity) == ("01", Severity.General) ? r with { AcknowledgeMinutes = 20, DispatchMinutes = 45 } : r))
-        with { Name = "明湖市事件处置时限 2026版（修订）" };
+    private static PolicyDraft FasterTheft(StoreHost host)
+    {
+        var draft = Edit(host, rows => rows.Select(r => (r.Category, r.Severity) == ("01", Severity.General) ? r with { AcknowledgeMinutes = 20, DispatchMinutes = 45 } : r));
+        return draft with { Name = "明湖市事件处置时限 2026版（修订）" };
+    }
 
     private static PolicyDraft Edit(StoreHost host, Func<IEnumerable<DeadlineDraft>, IEnumerable<DeadlineDraft>> change)
     {
