@@ -6,6 +6,7 @@ using CommandCenter.Infrastructure.Metrics;
 using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Petitions;
+using CommandCenter.Infrastructure.Policies;
 using CommandCenter.Infrastructure.Seeding;
 using CommandCenter.Infrastructure.Simulation;
 using CommandCenter.Infrastructure.Supervision;
@@ -68,6 +69,8 @@ public static class DependencyInjection
         services.AddSingleton<AlertIngestionService>();
         services.AddSingleton<PetitionService>();
         services.AddSingleton<TeamService>();
+        services.AddSingleton<TeamAdministration>();
+        services.AddSingleton<PolicyAdministration>();
         services.AddSingleton<AlertWorkflowService>();
         services.AddSingleton<DispatchService>();
         services.AddSingleton<SupervisionService>();

@@ -22,8 +22,14 @@ public sealed class ReferenceData
 
     public CategoryTree Categories => Current.Categories;
 
-    /// <summary>The policy new alerts start with: the newest version.</summary>
+    /// <summary>
+    /// The newest version: what an administrator edits from and compares with. It may not be in force yet (its
+    /// effective-from can lie ahead); a new alert or warning takes <see cref="PolicyAt"/> instead.
+    /// </summary>
     public EscalationPolicy CurrentPolicy => Current.Policies[^1];
+
+    /// <summary>Every stored version, oldest first.</summary>
+    public IReadOnlyList<EscalationPolicy> Policies => Current.Policies;
 
     public bool IsLoaded => _snapshot is not null;
 
@@ -33,16 +39,52 @@ public sealed class ReferenceData
         Current.Policies.FirstOrDefault(p => p.Version == version)
         ?? throw new DomainRuleException($"Escalation policy version {version} does not exist.");
 
-    public void Load(CityMap? map, CategoryTree categories, IEnumerable<EscalationPolicy> policies)
+    /// <summary>
+    /// The version in force at <paramref name="at"/>: the newest whose effective-from has come. Before the first
+    /// version's effective-from the first applies, so a report is never refused for want of a policy.
+    /// </summary>
+    public EscalationPolicy PolicyAt(DateTimeOffset at)
     {
-        var ordered = policies.OrderBy(p => p.Version).ToArray();
-        if (ordered.Length == 0)
+        var policies = Current.Policies;
+        for (var i = policies.Length - 1; i >= 0; i--)
         {
-            throw new DomainRuleException("No escalation policy is stored.");
+            if (policies[i].EffectiveFrom <= at)
+            {
+                return policies[i];
+            }
         }
 
-        _snapshot = new Snapshot(map, categories, ordered);
+        return policies[0];
+    }
+
+    public void Load(CityMap? map, CategoryTree categories, IEnumerable<EscalationPolicy> policies)
+    {
+        _snapshot = new Snapshot(map, categories, Ordered(policies));
         Changed?.Invoke();
+    }
+
+    /// <summary>
+    /// Swaps in a new set of policy versions (an administrator saved one) and keeps the map and categories. Readers
+    /// see the old snapshot or the new one, never a mix; the compare-and-swap keeps a map swapped in meanwhile.
+    /// </summary>
+    public void ReplacePolicies(IEnumerable<EscalationPolicy> policies)
+    {
+        var ordered = Ordered(policies);
+        while (true)
+        {
+            var current = Current;
+            if (Interlocked.CompareExchange(ref _snapshot, current with { Policies = ordered }, current) == current)
+            {
+                Changed?.Invoke();
+                return;
+            }
+        }
+    }
+
+    private static EscalationPolicy[] Ordered(IEnumerable<EscalationPolicy> policies)
+    {
+        var ordered = policies.OrderBy(p => p.Version).ToArray();
+        return ordered.Length == 0 ? throw new DomainRuleException("No escalation policy is stored.") : ordered;
     }
 
     /// <summary>

@@ -50,19 +50,52 @@ public sealed class ReferenceLoader(IDbContextFactory<CommandCenterDbContext> co
         }
     }
 
-    /// <summary>Reloads when the store holds a division or policy version this process has not loaded; true when it did.</summary>
+    /// <summary>
+    /// Reloads when the store holds a division or policy version this process has not loaded; true when it did. A new
+    /// policy version alone swaps in the policies and keeps the map, so walls keep their loaded states.
+    /// </summary>
     public async Task<bool> ReloadIfChangedAsync(CancellationToken ct = default)
     {
+        ReferenceVersions stored;
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
-            if (await ReadVersionsAsync(db, ct) == Loaded)
-            {
-                return false;
-            }
+            stored = await ReadVersionsAsync(db, ct);
         }
 
-        await ReloadAsync(ct);
+        if (stored == Loaded)
+        {
+            return false;
+        }
+
+        if (stored.Division == Loaded.Division)
+        {
+            await ReloadPoliciesAsync(ct);
+        }
+        else
+        {
+            await ReloadAsync(ct);
+        }
+
         return true;
+    }
+
+    /// <summary>Loads every stored policy version, keeping the map and categories (an administrator saved one).</summary>
+    public async Task ReloadPoliciesAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            var versions = await ReadVersionsAsync(db, ct);
+            var documents = await db.Policies.AsNoTracking().Select(p => p.Document).ToListAsync(ct);
+            reference.ReplacePolicies(documents.Select(SeedReader.PolicyFromDocument));
+            Loaded = Loaded with { Policy = versions.Policy };
+            logger.LogInformation("Escalation policy versions loaded: newest v{PolicyVersion}", reference.CurrentPolicy.Version);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     internal static WKTReader NewWktReader() => new(new NtsGeometryServices(new PrecisionModel(), 4326));

@@ -70,12 +70,14 @@ public sealed record PetitionWarningChanged(
     DateTimeOffset LastFollowUpAt,
     string? LatestFollowUp,
     long Version,
-    bool FollowUpOverdue = false) : FeedMessage(Scope, At)
+    bool FollowUpOverdue = false,
+    int PolicyVersion = 1) : FeedMessage(Scope, At)
 {
     public static PetitionWarningChanged From(PetitionWarning warning, string cityCode, PetitionStage? previous, DateTimeOffset at) => new(
         warning.Path(cityCode), at, warning.Id, warning.Stage, previous, warning.OriginCode, warning.Destination, warning.Subject,
         warning.EstimatedHeadcount, warning.Attention, warning.ReportedAt, warning.LastFollowUpAt,
-        warning.FollowUps.Count > 0 ? warning.FollowUps[^1].Text : null, warning.Version, warning.FollowUpOverdueSince is not null);
+        warning.FollowUps.Count > 0 ? warning.FollowUps[^1].Text : null, warning.Version, warning.FollowUpOverdueSince is not null,
+        warning.PolicyVersion);
 }
 
 public sealed record TeamStatusChanged(
@@ -96,6 +98,31 @@ public sealed record TeamStatusChanged(
     public static TeamStatusChanged From(Team team, NodePath scope, TeamStatus? previous, string? assignmentTitle, DateTimeOffset at) => new(
         scope, at, team.Code, team.Name, team.Type, team.Level, team.Status, previous, team.StatusSince, team.CurrentAlertId,
         team.CurrentAlertId is null ? null : assignmentTitle, team.Latitude, team.Longitude);
+}
+
+/// <summary>
+/// An administrator created, edited or retired a team: not a status report, so it counts in no status metric. It
+/// carries the team as it is now, so a screen replaces its row. <see cref="Withdrawn"/> tells the scope to drop the
+/// team: it was retired, or its home moved out of this scope (the new scope gets its own message).
+/// </summary>
+public sealed record TeamChanged(
+    NodePath Scope,
+    DateTimeOffset At,
+    string TeamCode,
+    string TeamName,
+    TeamType Type,
+    NodeLevel Level,
+    TeamStatus Status,
+    DateTimeOffset StatusSince,
+    Guid? AlertId,
+    string? AssignmentTitle,
+    double? Latitude,
+    double? Longitude,
+    bool Withdrawn) : FeedMessage(Scope, At)
+{
+    public static TeamChanged From(Team team, NodePath scope, string? assignmentTitle, bool withdrawn, DateTimeOffset at) => new(
+        scope, at, team.Code, team.Name, team.Type, team.Level, team.Status, team.StatusSince, team.CurrentAlertId,
+        team.CurrentAlertId is null ? null : assignmentTitle, team.Latitude, team.Longitude, withdrawn);
 }
 
 public sealed record DeploymentChanged(

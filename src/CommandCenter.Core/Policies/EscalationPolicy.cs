@@ -81,12 +81,20 @@ public sealed class EscalationPolicy
 
     /// <summary>Every category × severity must resolve to deadlines; returns what is missing.</summary>
     public IReadOnlyList<string> FindGaps(CategoryTree categories) =>
+        [.. MissingRules(categories).Select(gap => $"category {gap.Category.Code} ({gap.Category.Name}) × {gap.Severity}")];
+
+    /// <summary>The category × severity pairs no rule covers, neither the category's own nor an ancestor's.</summary>
+    public IReadOnlyList<(Category Category, Severity Severity)> MissingRules(CategoryTree categories) =>
     [
         .. from category in categories.All
            from severity in Enum.GetValues<Severity>()
            where !categories.LineageOf(category.Code).Any(code => _deadlines.ContainsKey((code, severity)))
-           select $"category {category.Code} ({category.Name}) × {severity}",
+           select (category, severity),
     ];
+
+    /// <summary>The category's own rule for the severity, without falling back to an ancestor's.</summary>
+    public StageDeadlines? OwnRule(string categoryCode, Severity severity) =>
+        _deadlines.TryGetValue((categoryCode, severity), out var deadlines) ? deadlines : null;
 
     public bool IsLateReport(Severity severity, DateTimeOffset occurredAt, DateTimeOffset reportedAt) =>
         LateReportLimits.TryGetValue(severity, out var limit) && reportedAt - occurredAt > limit;

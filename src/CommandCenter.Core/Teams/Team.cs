@@ -128,6 +128,7 @@ public sealed class Team
     /// </summary>
     public TeamStatus ChangeStatus(TeamStatus next, Guid? alertId, DateTimeOffset now)
     {
+        EnsureNotRetired();
         TeamStatusRules.EnsureCanMove(Status, next);
         if (next == TeamStatus.Dispatched && alertId is null)
         {
@@ -161,6 +162,52 @@ public sealed class Team
         Longitude = position.Longitude;
         PositionAt = now;
         Version++;
+    }
+
+    /// <summary>
+    /// An administrator's edit of who the team is and where it belongs. Its status and assignment stay as they are:
+    /// those move only through status reports. A null <paramref name="position"/> forgets the last known one.
+    /// </summary>
+    public void Revise(string name, TeamType type, NodeLevel level, string nodeCode, IReadOnlyList<TeamMember> members, GeoPoint? position, DateTimeOffset now)
+    {
+        EnsureNotRetired();
+        Name = name;
+        Type = type;
+        Level = level;
+        NodeCode = nodeCode;
+        Members = [.. members];
+        if (position?.Latitude != Latitude || position?.Longitude != Longitude)
+        {
+            Latitude = position?.Latitude;
+            Longitude = position?.Longitude;
+            PositionAt = now;
+        }
+
+        Version++;
+    }
+
+    /// <summary>
+    /// Takes the team out of service for good: it keeps its code, deployments and audit trail, but is no longer shown
+    /// or dispatched. Retiring is not a duty status, so it stands outside <see cref="TeamStatusRules"/>: the team is
+    /// left off duty without an assignment. Whether it may retire (not working an open alert) is the caller's check,
+    /// as only the store knows which alerts are open.
+    /// </summary>
+    public void Retire(DateTimeOffset at)
+    {
+        EnsureNotRetired();
+        RetiredAt = at;
+        Status = TeamStatus.OffDuty;
+        StatusSince = at;
+        CurrentAlertId = null;
+        Version++;
+    }
+
+    private void EnsureNotRetired()
+    {
+        if (RetiredAt is { } retired)
+        {
+            throw new DomainRuleException($"Team {Code} was retired at {retired:O}; a retired team is neither changed nor dispatched.");
+        }
     }
 }
 

@@ -290,7 +290,8 @@ public sealed class AlertIngestionService(
         }
         else
         {
-            var policy = reference.CurrentPolicy;
+            // The version in force now, not simply the newest: an administrator may have saved one that starts later.
+            var policy = reference.PolicyAt(now);
             var alert = Alert.Raise(
                 report, path, policy.Version, policy.IsLateReport(report.Severity, report.OccurredAt, now),
                 policy.DeadlinesFor(report.CategoryCode, report.Severity, reference.Categories), Guid.CreateVersion7(now), now);

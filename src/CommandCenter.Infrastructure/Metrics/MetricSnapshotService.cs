@@ -25,7 +25,7 @@ public sealed class MetricSnapshotService(IDbContextFactory<CommandCenterDbConte
             .GroupBy(a => new { a.TownCode, a.Severity })
             .Select(g => new { g.Key.TownCode, g.Key.Severity, Count = g.Count(), Overdue = g.Count(a => a.StageDeadline < now) })
             .ToListAsync(ct);
-        var teams = await db.Teams.AsNoTracking().Select(t => new { t.NodeCode, t.Status }).ToListAsync(ct);
+        var teams = await db.Teams.AsNoTracking().Where(t => t.RetiredAt == null).Select(t => new { t.NodeCode, t.Status }).ToListAsync(ct);
 
         var points = new List<MetricPoint>();
         points.AddRange(open.Select(o => new MetricPoint(

@@ -42,7 +42,7 @@ public sealed class PetitionService(
             }
 
             var now = time.Now();
-            var warning = PetitionWarning.Open(report, reference.Map.PathOf(origin.Code), reference.CurrentPolicy.Version, Guid.CreateVersion7(now), now);
+            var warning = PetitionWarning.Open(report, reference.Map.PathOf(origin.Code), reference.PolicyAt(now).Version, Guid.CreateVersion7(now), now);
             db.PetitionWarnings.Add(warning);
             db.AuditEntries.Add(AuditEntry.ForPetition(warning, AuditAction.Raised, actor, now, null, $"{warning.Subject} → {warning.Destination}, ~{warning.EstimatedHeadcount}"));
             await db.SaveChangesAsync(ct);

@@ -68,6 +68,27 @@ public static class SeedReader
             : throw new DomainRuleException($"Seed file {path} is not valid: {string.Join(" ", read.Problems.Select(p => $"{p.Subject}: {p.Message}"))}");
     }
 
+    /// <summary>
+    /// The stored JSON document of a policy, in the shape of policies.json (what <see cref="PolicyFromDocument"/>
+    /// reads back): rules by category then severity, minutes as whole numbers.
+    /// </summary>
+    public static string DocumentOf(EscalationPolicy policy) => JsonSerializer.Serialize(
+        new SeedPolicy(
+            policy.Version,
+            policy.Name,
+            policy.EffectiveFrom,
+            [.. policy.Ladder.Select(l => l.ToString())],
+            policy.LateReportLimits.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(), kv => Minutes(kv.Value)),
+            [.. policy.Rules
+                .OrderBy(r => r.CategoryCode, StringComparer.Ordinal).ThenBy(r => r.Severity)
+                .Select(r => new SeedDeadline(
+                    r.CategoryCode, r.Severity.ToString(), Minutes(r.Deadlines.Acknowledge), Minutes(r.Deadlines.Dispatch),
+                    Minutes(r.Deadlines.Handle), Minutes(r.Deadlines.Verify)))],
+            new SeedPetitionPolicy(policy.FollowUpCadence.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(), kv => Minutes(kv.Value)))),
+        Json);
+
+    private static int Minutes(TimeSpan span) => (int)Math.Round(span.TotalMinutes);
+
     private static async Task<T> ReadFileAsync<T>(string folder, string name, CancellationToken ct)
     {
         var path = Path.Combine(folder, name);

@@ -273,7 +273,7 @@ public sealed class DemoCitySimulator(
     private async Task TeamStepAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var all = await db.Teams.AsNoTracking().Where(t => t.Status != TeamStatus.OffDuty).OrderBy(t => t.Code).ToListAsync(ct);
+        var all = await db.Teams.AsNoTracking().Where(t => t.RetiredAt == null && t.Status != TeamStatus.OffDuty).OrderBy(t => t.Code).ToListAsync(ct);
         if (all.Count == 0)
         {
             return;

@@ -140,6 +140,7 @@ public sealed class WallProjection
             LateReportCharged late => ApplyLateCharge(late),
             PetitionWarningChanged petition => ApplyPetition(petition),
             TeamStatusChanged team => ApplyTeam(team),
+            TeamChanged team => ApplyTeamChange(team),
             _ => false,
         };
 
@@ -319,12 +320,31 @@ public sealed class WallProjection
         _petitions[change.WarningId] = new WallPetitionRow(
             change.WarningId, change.Subject, change.Stage, change.EstimatedHeadcount, change.Attention,
             _reference.Map.Find(change.OriginCode)?.Name ?? change.OriginCode, change.Destination, change.LastFollowUpAt,
-            FollowUpCadence(_reference, change.Stage));
+            FollowUpCadence(_reference, change.PolicyVersion, change.Stage));
         return true;
     }
 
     private bool ApplyTeam(TeamStatusChanged change)
     {
+        if (_teams.TryGetValue(change.TeamCode, out var known) && known.StatusSince > change.StatusSince)
+        {
+            return false;
+        }
+
+        _teams[change.TeamCode] = new WallTeamRow(
+            change.TeamCode, change.TeamName, change.Type, change.Level, change.Status, change.StatusSince,
+            change.AssignmentTitle, change.Latitude, change.Longitude);
+        return true;
+    }
+
+    /// <summary>An administrator's change: the row is replaced, or dropped when the team left this scope or retired.</summary>
+    private bool ApplyTeamChange(TeamChanged change)
+    {
+        if (change.Withdrawn)
+        {
+            return _teams.Remove(change.TeamCode);
+        }
+
         if (_teams.TryGetValue(change.TeamCode, out var known) && known.StatusSince > change.StatusSince)
         {
             return false;
@@ -384,6 +404,7 @@ public sealed class WallProjection
         return (centre?.Y ?? 0, centre?.X ?? 0);
     }
 
-    internal static TimeSpan? FollowUpCadence(ReferenceData reference, PetitionStage stage) =>
-        reference.CurrentPolicy.FollowUpCadence.TryGetValue(stage, out var cadence) ? cadence : null;
+    /// <summary>The cadence of the warning's own policy version, as the cadence job judges it.</summary>
+    internal static TimeSpan? FollowUpCadence(ReferenceData reference, int policyVersion, PetitionStage stage) =>
+        reference.Policy(policyVersion).FollowUpCadence.TryGetValue(stage, out var cadence) ? cadence : null;
 }

@@ -143,7 +143,7 @@ public sealed class StoreWallSnapshotSource(
         var petitions = await db.PetitionWarnings.AsNoTracking().InSubtree(scope)
             .Where(w => w.Stage != PetitionStage.Defused)
             .ToListAsync(ct);
-        var teams = (await db.Teams.AsNoTracking().ToListAsync(ct))
+        var teams = (await db.Teams.AsNoTracking().Where(t => t.RetiredAt == null).ToListAsync(ct))
             .Where(t => reference.Map.IsWithin(t.NodeCode, scope.Code))
             .ToList();
         var assigned = teams.Where(t => t.CurrentAlertId is not null).Select(t => t.CurrentAlertId!.Value).ToList();
@@ -158,7 +158,7 @@ public sealed class StoreWallSnapshotSource(
                 a.State, a.RepeatCount, a.ReportedAt, a.UpdatedAt, a.IsLateReport, a.HandlerName))],
             [.. petitions.Select(w => new WallPetitionRow(
                 w.Id, w.Subject, w.Stage, w.EstimatedHeadcount, w.Attention, map.Find(w.OriginCode)?.Name ?? w.OriginCode, w.Destination,
-                w.LastFollowUpAt, WallProjection.FollowUpCadence(reference, w.Stage)))],
+                w.LastFollowUpAt, WallProjection.FollowUpCadence(reference, w.PolicyVersion, w.Stage)))],
             [.. teams.Select(t => new WallTeamRow(
                 t.Code, t.Name, t.Type, t.Level, t.Status, t.StatusSince,
                 t.CurrentAlertId is { } id ? titles.GetValueOrDefault(id) : null, t.Latitude, t.Longitude))],

@@ -40,7 +40,7 @@ public sealed class DispatchService(
         }
 
         workflow.EnsureJurisdiction(alert, by);
-        var all = await db.Teams.AsNoTracking().ToListAsync(ct);
+        var all = await db.Teams.AsNoTracking().Where(t => t.RetiredAt == null).ToListAsync(ct);
         return (alert, DispatchCandidates.Rank(alert, all, reference.Map));
     }
 
@@ -140,6 +140,11 @@ public sealed class DispatchService(
         if (team is null)
         {
             return new(code, false, "no such team");
+        }
+
+        if (team.RetiredAt is not null)
+        {
+            return new(code, false, $"{team.Name} is retired");
         }
 
         if (DispatchCandidates.ReachOf(team, alert.GridCode, reference.Map) is null)

@@ -11,12 +11,12 @@ namespace CommandCenter.Web.Access;
 /// </summary>
 public sealed class AdminNodes(ReferenceData reference)
 {
-    public bool IsLoaded => reference.IsLoaded;
+    public bool HasCity => reference.HasCity;
 
-    public AdminNode? Find(string? code) => code is not null && reference.IsLoaded ? reference.Map.Find(code) : null;
+    public AdminNode? Find(string? code) => code is not null && reference.HasCity ? reference.Map.Find(code) : null;
 
     /// <summary>The city node's code, or null before a city is imported.</summary>
-    public string? CityCode => reference.IsLoaded ? reference.Map.City.Code : null;
+    public string? CityCode => reference.HasCity ? reference.Map.City.Code : null;
 
     public bool IsCity(string? code) => code is not null && code == CityCode;
 
@@ -24,12 +24,12 @@ public sealed class AdminNodes(ReferenceData reference)
     public bool IsCityAdmin(Operator? user) => user is { Role: Role.Admin } && IsCity(user.NodeCode);
 
     /// <summary>True when <paramref name="code"/> is <paramref name="ancestorCode"/> or lies in its subtree.</summary>
-    public bool IsWithin(string code, string ancestorCode) => reference.IsLoaded && reference.Map.IsWithin(code, ancestorCode);
+    public bool IsWithin(string code, string ancestorCode) => reference.HasCity && reference.Map.IsWithin(code, ancestorCode);
 
     /// <summary>The nodes of <paramref name="rootCode"/>'s subtree (the whole city for null), top-down by code.</summary>
     public IReadOnlyList<AdminNode> Subtree(string? rootCode)
     {
-        if (!reference.IsLoaded)
+        if (!reference.HasCity)
         {
             return [];
         }

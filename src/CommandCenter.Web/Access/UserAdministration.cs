@@ -528,7 +528,7 @@ public sealed class UserAdministration(
             return null;
         }
 
-        if (!nodes.IsLoaded)
+        if (!nodes.HasCity)
         {
             errors.Add(new AdminError("nodeCode", t["Err_NoCity"]));
             return null;

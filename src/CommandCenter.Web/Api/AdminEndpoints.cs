@@ -62,7 +62,7 @@ internal sealed class CityAdminFilter(AdminNodes nodes) : IEndpointFilter
             : TypedResults.Problem(
                 statusCode: StatusCodes.Status403Forbidden,
                 title: "Not allowed.",
-                detail: nodes.IsLoaded
+                detail: nodes.HasCity
                     ? "Only an administrator bound to the city node may do this."
                     : "No city map is imported yet, so there is no city administrator; import the city first.");
 }

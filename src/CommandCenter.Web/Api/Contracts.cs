@@ -116,11 +116,12 @@ public sealed record TeamDto(
     DateTimeOffset StatusSince,
     Guid? CurrentAlertId,
     LocationDto? Position,
-    IReadOnlyList<TeamMember> Members)
+    IReadOnlyList<TeamMember> Members,
+    DateTimeOffset? RetiredAt = null)
 {
     public static TeamDto From(Team t) => new(
         t.Code, t.Name, t.Type, t.Level, t.NodeCode, t.Status, t.StatusSince, t.CurrentAlertId,
-        t.Latitude is { } lat && t.Longitude is { } lon ? new LocationDto(lat, lon) : null, t.Members);
+        t.Latitude is { } lat && t.Longitude is { } lon ? new LocationDto(lat, lon) : null, t.Members, t.RetiredAt);
 }
 
 public sealed record NodeDto(

@@ -16,7 +16,8 @@ public static class TeamEndpoints
         var teams = api.MapGroup("/teams").WithTags("Teams");
         teams.MapGet("/", ListAsync).AddEndpointFilter<ReadAccessFilter>()
             .WithSummary("Signed in: the teams of your subtree and the teams above it that serve you. API key: every team.");
-        teams.MapGet("/{code}", GetAsync).AddEndpointFilter<ReadAccessFilter>();
+        teams.MapGet("/{code}", GetAsync).AddEndpointFilter<ReadAccessFilter>()
+            .WithSummary("One team; a retired team is still found here (with retiredAt), as alerts' histories name it.");
         teams.MapPost("/{code}/status", PostStatusAsync)
             .AddEndpointFilter<ApiKeyFilter>()
             .Accepts<TeamStatusRequest>("application/json")
@@ -85,7 +86,7 @@ public static class TeamEndpoints
     {
         var scope = ReadAccessFilter.Scope(http);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Code).ToListAsync(ct);
+        var teams = await db.Teams.AsNoTracking().Where(t => t.RetiredAt == null).OrderBy(t => t.Code).ToListAsync(ct);
         return TypedResults.Ok(teams
             .Where(t => Serves(scope, t, reference) && (nodeCode is null || reference.Map.IsWithin(t.NodeCode, nodeCode)))
             .Select(TeamDto.From)

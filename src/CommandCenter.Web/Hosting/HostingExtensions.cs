@@ -129,6 +129,7 @@ public static class HostingExtensions
         api.MapTeamEndpoints();
         api.MapReferenceEndpoints();
         api.MapAdminEndpoints();
+        api.MapSetupEndpoints();
         api.MapWorkflowEndpoints();
         api.MapCheckInEndpoints();
         api.MapHotspotEndpoints();

@@ -17,6 +17,9 @@ public interface ICommandCenterClient
 
     Task TeamStatusChanged(TeamStatusChanged change);
 
+    /// <summary>An administrator created, edited or retired a team (<c>withdrawn</c>: drop it from this subtree).</summary>
+    Task TeamChanged(TeamChanged change);
+
     Task LateReportCharged(LateReportCharged change);
 
     Task SilentGridsChanged(SilentGridsChanged change);

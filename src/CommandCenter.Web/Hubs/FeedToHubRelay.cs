@@ -41,6 +41,7 @@ internal sealed class FeedToHubRelay(ILiveFeed feed, IHubContext<CommandCenterHu
             PetitionWarningChanged warning => clients.PetitionWarningChanged(warning),
             DeploymentChanged deployment => clients.DeploymentChanged(deployment),
             TeamStatusChanged team => clients.TeamStatusChanged(team),
+            TeamChanged team => clients.TeamChanged(team),
             LateReportCharged late => clients.LateReportCharged(late),
             _ => Task.CompletedTask,
         };

@@ -71,40 +71,10 @@ public sealed class WallGeometry(ReferenceData reference)
         };
     }
 
-    /// <summary>
-    /// Every ring of every polygon as one path: a grid split by a river draws both parts, and with
-    /// <c>fill-rule="evenodd"</c> on the element a hole stays empty whichever way its ring runs.
-    /// </summary>
     private static MapShape Shape(AdminNode node, Func<double, double, (double X, double Y)> project)
     {
-        var path = new StringBuilder();
-        for (var p = 0; p < node.Boundary.NumGeometries; p++)
-        {
-            if (node.Boundary.GetGeometryN(p) is not Polygon polygon)
-            {
-                continue;
-            }
-
-            AppendRing(path, polygon.ExteriorRing.Coordinates, project);
-            foreach (var hole in polygon.InteriorRings)
-            {
-                AppendRing(path, hole.Coordinates, project);
-            }
-        }
-
         Point label = node.Boundary.InteriorPoint;
         var (lx, ly) = project(label.Y, label.X);
-        return new MapShape(node.Code, node.Name, path.ToString(), Math.Round(lx, 1), Math.Round(ly, 1));
-    }
-
-    private static void AppendRing(StringBuilder path, Coordinate[] ring, Func<double, double, (double X, double Y)> project)
-    {
-        for (var i = 0; i < ring.Length - 1; i++)
-        {
-            var (x, y) = project(ring[i].Y, ring[i].X);
-            path.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? 'M' : 'L')}{x:0.#},{y:0.#}");
-        }
-
-        path.Append('Z');
+        return new MapShape(node.Code, node.Name, SvgPath.Of(node.Boundary, project), Math.Round(lx, 1), Math.Round(ly, 1));
     }
 }

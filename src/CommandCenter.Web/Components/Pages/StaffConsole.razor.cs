@@ -93,8 +93,10 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
         var throttle = _throttle = new RenderThrottle(Time, TimeSpan.FromMilliseconds(500), () => InvokeAsync(ReloadAsync));
         _subscription = Feed.Subscribe((message, _) =>
         {
-            // Alerts, and the teams working them (a deployment is scoped to its alert's place).
-            if (message is (AlertChanged or DeploymentChanged) && message.Scope.Codes().Contains(_operator.NodeCode))
+            // Alerts, and the teams working them (a deployment is scoped to its alert's place); a team an
+            // administrator changed, when it is in my subtree or above it (the town's and the city's serve me too).
+            if ((message is (AlertChanged or DeploymentChanged) && message.Scope.Codes().Contains(_operator.NodeCode))
+                || (message is TeamChanged && ServesMe(message.Scope)))
             {
                 throttle.Request();
             }
@@ -253,4 +255,7 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
         : "";
 
     private string Place(Alert alert) => Reference.Map.PlaceOf(alert.GridCode);
+
+    private bool ServesMe(NodePath teamScope) =>
+        teamScope.Codes().Contains(_operator!.NodeCode) || Reference.Map.IsWithin(_operator.NodeCode, teamScope.Codes().Last());
 }

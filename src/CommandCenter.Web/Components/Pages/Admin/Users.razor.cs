@@ -52,7 +52,7 @@ public sealed partial class Users : ComponentBase
         }
 
         _by = Administrator.Of(user);
-        _mapLoaded = Nodes.IsLoaded;
+        _mapLoaded = Nodes.HasCity;
         _nodes = Service.AssignableNodes(_by);
         _jurisdiction = Nodes.IsCity(user.NodeCode) ? T["Jurisdiction_All"] : Nodes.Find(user.NodeCode)?.Name ?? user.NodeCode;
         await LoadAsync();
