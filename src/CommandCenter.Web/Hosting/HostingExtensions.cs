@@ -136,6 +136,10 @@ public static class HostingExtensions
 
         app.MapUserTemplates();
         app.MapGet("/", () => Results.Redirect("/wall")).ExcludeFromDescription();
+
+        // Administration starts where a new command centre has to: its city map first, then its people.
+        app.MapGet("/admin", (Infrastructure.ReferenceData reference) => Results.Redirect(reference.HasCity ? "/admin/users" : "/admin/city"))
+            .ExcludeFromDescription();
         app.MapPost("/signout", async (Microsoft.AspNetCore.Identity.SignInManager<Infrastructure.Persistence.CommandCenterUser> signIn) =>
         {
             await signIn.SignOutAsync();
