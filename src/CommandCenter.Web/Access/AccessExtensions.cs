@@ -40,6 +40,7 @@ public static class AccessExtensions
             cookie.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
         });
         services.AddAccessPolicies();
+        services.AddTransient<Microsoft.AspNetCore.Authentication.IClaimsTransformation, WholeCityClaims>();
         services.AddUserAdministration();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<ApiKeyFilter>();

@@ -222,8 +222,9 @@ public sealed class AuditPageTests : AdminPageContext
         var page = Render<AuditLogPage>();
         page.WaitForElement("[data-testid=audit-row]");
 
+        // The oldest entry is the store's own set-up: the demo city imported as division version 1.
         var rows = page.FindAll("[data-testid=audit-row]");
-        Assert.Equal(["PasswordReset", "UserDisabled"], rows.Select(r => r.GetAttribute("data-action")));
+        Assert.Equal(["PasswordReset", "UserDisabled", "DivisionImported"], rows.Select(r => r.GetAttribute("data-action")));
         Assert.Equal("2026-11-27 11:30:00", rows[0].Children[0].TextContent);
         Assert.Equal("重置密码", rows[0].Children[2].TextContent);
         Assert.Contains("管理员@明湖市", rows[0].Children[1].TextContent, StringComparison.Ordinal);
@@ -243,10 +244,10 @@ public sealed class AuditPageTests : AdminPageContext
         await App.Users().DisableAsync("staff-hubin", await Admins.CityAsync(App));
         var page = Render<AuditLogPage>();
         page.WaitForAssertion(() => Assert.Equal(50, page.FindAll("[data-testid=audit-row]").Count));
-        Assert.Equal("共 61 条", page.Find("[data-testid=audit-total]").TextContent);
+        Assert.Equal("共 62 条", page.Find("[data-testid=audit-total]").TextContent); // 60 keys, a user, the demo city's import
 
         await page.InvokeAsync(() => page.FindComponent<MudPagination>().Instance.SelectedChanged.InvokeAsync(2));
-        page.WaitForAssertion(() => Assert.Equal(11, page.FindAll("[data-testid=audit-row]").Count));
+        page.WaitForAssertion(() => Assert.Equal(12, page.FindAll("[data-testid=audit-row]").Count));
 
         await page.InvokeAsync(() => page.FindComponent<MudSelect<string>>().Instance.SelectOption("User"));
         page.WaitForAssertion(() => Assert.Equal("UserDisabled", Assert.Single(page.FindAll("[data-testid=audit-row]")).GetAttribute("data-action")));

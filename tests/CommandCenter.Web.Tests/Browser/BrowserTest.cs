@@ -17,9 +17,12 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 
     protected BrowserFixture Browser { get; } = browser;
 
+    /// <summary>Settings of the app under test beyond the test defaults (the demo city and demo users).</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
     public Task InitializeAsync()
     {
-        App = new CommandCenterApp(_dir.Path, realTime: true);
+        App = new CommandCenterApp(_dir.Path, realTime: true, settings: Settings);
         return Task.CompletedTask;
     }
 

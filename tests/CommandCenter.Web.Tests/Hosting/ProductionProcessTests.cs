@@ -95,7 +95,7 @@ public sealed class ProductionProcessTests : IDisposable
         var weak = await ProductProcess.RunAsync(["create-admin", "--user", "chief", .. Settings], input: "short");
         Assert.Equal(1, weak.ExitCode);
         Assert.Contains("the password was refused", weak.Error, StringComparison.Ordinal);
-        Assert.Contains("at least 8 characters", weak.Error, StringComparison.Ordinal);
+        Assert.Contains("密码至少需要 8 个字符", weak.Error, StringComparison.Ordinal); // the product's default language
         Assert.Single(weak.Error.Trim().Split('\n'));
         Assert.Equal(0, await CountAsync(db => db.Users));
 
