@@ -32,6 +32,20 @@ public sealed class UiTextResourceTests
         Assert.Empty(mismatched);
     }
 
+    [Fact]
+    public void EveryKindOfMapProblem_HasALabel_InBothCultures()
+    {
+        var chinese = Read(CultureInfo.InvariantCulture);
+        var english = Read(CultureInfo.GetCultureInfo("en"));
+
+        var missing = Enum.GetNames<Core.Hierarchy.DivisionProblemKind>()
+            .Select(kind => $"DivisionProblem_{kind}")
+            .Where(key => !chinese.ContainsKey(key) || !english.ContainsKey(key))
+            .ToList();
+
+        Assert.Empty(missing);
+    }
+
     private static Dictionary<string, string> Read(CultureInfo culture)
     {
         var set = Texts.GetResourceSet(culture, createIfNotExists: true, tryParents: false)
