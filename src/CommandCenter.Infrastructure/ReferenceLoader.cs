@@ -131,16 +131,18 @@ public sealed class ReferenceWatcher(ReferenceLoader loader, TimeProvider time, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        // A delay after each check rather than a periodic timer: a check that finds nothing costs one query, and a
+        // clock that jumps (a test's, or a host waking from sleep) gets one check, not one per missed interval.
+        while (!stoppingToken.IsCancellationRequested)
         {
+            await Task.Delay(Interval, time, stoppingToken);
             try
             {
                 await loader.ReloadIfChangedAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The loaded data stays as it is; the next tick tries again.
+                // The loaded data stays as it is; the next check tries again.
                 logger.LogWarning(ex, "Checking the store for a new division or policy version failed");
             }
         }
