@@ -445,7 +445,7 @@ public sealed class UserAdministration(
         {
             return AdminResult.Refused(AdminOutcome.Conflict, "userName", t["Err_ChangedMeanwhile", userNames]);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
             // Another admin created the same user name between our check and this save (the unique index caught it).
             return AdminResult.Refused(AdminOutcome.Conflict, "userName", t["Err_UserExists", userNames]);
