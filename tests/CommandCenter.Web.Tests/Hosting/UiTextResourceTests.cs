@@ -1,19 +1,18 @@
-using System.Collections;
-using System.Globalization;
-using System.Resources;
+using static CommandCenter.Web.Tests.Hosting.ResourceTexts;
 
 namespace CommandCenter.Web.Tests.Hosting;
 
 /// <summary>Every UI text exists in both cultures, so an English page never falls back to Chinese mid-sentence.</summary>
 public sealed class UiTextResourceTests
 {
-    private static readonly ResourceManager Texts = new("CommandCenter.Web.Resources.UiText", typeof(UiText).Assembly);
-
-    [Fact]
-    public void ChineseAndEnglish_HaveTheSameKeys_AndNoEmptyText()
+    [Theory]
+    [InlineData("UiText")]
+    [InlineData("AdminText")]
+    [InlineData("SetupText")]
+    public void ChineseAndEnglish_HaveTheSameKeys_AndNoEmptyText(string resource)
     {
-        var chinese = Read(CultureInfo.InvariantCulture);
-        var english = Read(CultureInfo.GetCultureInfo("en"));
+        var chinese = Read(resource, Chinese);
+        var english = Read(resource, English);
 
         Assert.NotEmpty(chinese);
         Assert.Empty(chinese.Keys.Except(english.Keys).Order());
@@ -21,11 +20,14 @@ public sealed class UiTextResourceTests
         Assert.Empty(chinese.Concat(english).Where(t => string.IsNullOrWhiteSpace(t.Value)).Select(t => t.Key));
     }
 
-    [Fact]
-    public void FormatTexts_TakeTheSameArguments_InBothCultures()
+    [Theory]
+    [InlineData("UiText")]
+    [InlineData("AdminText")]
+    [InlineData("SetupText")]
+    public void FormatTexts_TakeTheSameArguments_InBothCultures(string resource)
     {
-        var chinese = Read(CultureInfo.InvariantCulture);
-        var english = Read(CultureInfo.GetCultureInfo("en"));
+        var chinese = Read(resource, Chinese);
+        var english = Read(resource, English);
 
         var mismatched = chinese.Keys.Where(key => Placeholders(chinese[key]) != Placeholders(english[key])).Order().ToList();
 
@@ -35,8 +37,8 @@ public sealed class UiTextResourceTests
     [Fact]
     public void EveryKindOfMapProblem_HasALabel_InBothCultures()
     {
-        var chinese = Read(CultureInfo.InvariantCulture);
-        var english = Read(CultureInfo.GetCultureInfo("en"));
+        var chinese = Read("UiText", Chinese);
+        var english = Read("UiText", English);
 
         var missing = Enum.GetNames<Core.Hierarchy.DivisionProblemKind>()
             .Select(kind => $"DivisionProblem_{kind}")
@@ -45,14 +47,4 @@ public sealed class UiTextResourceTests
 
         Assert.Empty(missing);
     }
-
-    private static Dictionary<string, string> Read(CultureInfo culture)
-    {
-        var set = Texts.GetResourceSet(culture, createIfNotExists: true, tryParents: false)
-            ?? throw new InvalidOperationException($"No UI texts for '{culture.Name}'.");
-        return set.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
-    }
-
-    private static string Placeholders(string text) =>
-        string.Join(",", System.Text.RegularExpressions.Regex.Matches(text, @"\{(\d+)[^}]*\}").Select(m => m.Groups[1].Value).Distinct().Order());
 }
