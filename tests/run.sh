@@ -18,6 +18,8 @@ missing=()
 for package in "${required_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# The seed generator (seeds/tools/generate_seeds.py) writes the large cities the scale tests run on.
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if (( ${#missing[@]} > 0 )); then
   echo "tests/run.sh: installing ${missing[*]}" >&2
   sudo_cmd=""

@@ -3,12 +3,16 @@
 
 Standard library only, fixed random seeds, no network.
 Writes city.geojson, teams.json, categories.json and policies.json
-next to this tool's parent directory (i.e. <repo>/seeds/), then re-reads them
-and runs self-checks (assertions) and prints a one-line summary.
+next to this tool's parent directory (i.e. <repo>/seeds/), or into --out,
+then re-reads them, runs self-checks (assertions) and prints a one-line summary.
 
-Usage (from the repository root):  python3 seeds/tools/generate_seeds.py
+Usage (from the repository root):
+  python3 seeds/tools/generate_seeds.py                       # the demo city: 6 towns, 30 communities, 300 grids
+  python3 seeds/tools/generate_seeds.py --towns 30 --communities-per-town 20 --grids-per-community 20 --out /tmp/big
 """
+import argparse
 import json
+import math
 import os
 import random
 import re
@@ -22,15 +26,44 @@ SEEDS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DISTRICT_CODE = "330188"
 CITY_NAME = "明湖市"
 
-NX, NY = 15, 20                      # lattice cells: x west->east, y north->south
 CELL_LON, CELL_LAT = 0.004, 0.003    # degrees
 ORIGIN_LON, ORIGIN_LAT = 120.100, 30.300   # north-west corner
 JITTER = 0.30                        # max jitter as a fraction of the cell size
 
-TOWN_COLS, TOWN_ROWS = 3, 2
-TOWN_W, TOWN_H = 5, 10               # cells per town
-COMM_W, COMM_H = 5, 2                # cells per community (10 grids)
-COMMS_PER_TOWN = (TOWN_W // COMM_W) * (TOWN_H // COMM_H)   # 5
+
+class Layout:
+    """How a city of a given size sits on the lattice (one cell per grid).
+
+    Towns are laid out in columns x rows (the smallest divisor of the count not below its square root as columns),
+    communities in a town likewise but with the largest divisor not above the square root as columns (a demo town
+    is one column of 5 communities), grids in a community as towns. The demo city, 6 x 5 x 10, is 3 x 2 towns of
+    1 x 5 communities of 5 x 2 grids: 15 x 20 cells."""
+
+    def __init__(self, towns, communities_per_town, grids_per_community):
+        assert towns >= 1 and communities_per_town >= 1 and grids_per_community >= 1
+        assert towns <= 999 and communities_per_town <= 999 and grids_per_community <= 999, "3-digit codes per level"
+        self.towns, self.communities, self.grids = towns, communities_per_town, grids_per_community
+        self.town_cols = _divisor_at_least_root(towns)
+        self.town_rows = towns // self.town_cols
+        self.comm_cols = communities_per_town // _divisor_at_least_root(communities_per_town)
+        self.comm_rows = communities_per_town // self.comm_cols
+        self.grid_cols = _divisor_at_least_root(grids_per_community)
+        self.grid_rows = grids_per_community // self.grid_cols
+        self.comm_w, self.comm_h = self.grid_cols, self.grid_rows
+        self.town_w, self.town_h = self.comm_cols * self.comm_w, self.comm_rows * self.comm_h
+        self.nx, self.ny = self.town_cols * self.town_w, self.town_rows * self.town_h
+
+    @property
+    def is_demo(self):
+        return (self.towns, self.communities, self.grids) == (6, 5, 10)
+
+    def urban(self, town_row):
+        """The northern half of the towns are streets (街道), the southern half towns (镇)."""
+        return town_row < max(1, self.town_rows // 2)
+
+
+def _divisor_at_least_root(n):
+    return next(d for d in range(1, n + 1) if n % d == 0 and d * d >= n)
 
 TOWN_NAMES_URBAN = ["湖滨街道", "望江街道", "东城街道"]
 TOWN_NAMES_RURAL = ["青山镇", "柳塘镇", "石桥镇"]
@@ -52,6 +85,27 @@ COMMUNITY_NAMES = [
 SEED_GEOMETRY = 20260101
 SEED_PEOPLE = 20260102
 SEED_TEAMS = 20260103
+
+# Names for cities larger than the demo's lists: two characters from these, unique across the city.
+NAME_CHARS = list("东西南北新安华兴和平永宁长乐福泰康富民丰茂盛嘉祥瑞金玉银河山水湖江溪桥岭塘湾洲园林竹松梅兰桂荷云星月阳春秋")
+
+
+class PlaceNames:
+    def __init__(self):
+        self.used = set()
+        self.next = 0
+
+    def name(self, suffix):
+        n = len(NAME_CHARS)
+        while True:
+            k = self.next
+            self.next += 1
+            a, b = NAME_CHARS[k % n], NAME_CHARS[(k // n + k) % n]
+            name = a + b + suffix
+            if a != b and name not in self.used:
+                self.used.add(name)
+                return name
+
 
 # --------------------------------------------------------------------------
 # People (fictional names / phones), all unique across the data set
@@ -89,14 +143,15 @@ class People:
 # --------------------------------------------------------------------------
 # Geometry
 # --------------------------------------------------------------------------
-def build_lattice(rng):
-    """(NX+1) x (NY+1) vertices; interior ones jittered; all rounded to 6 dp once."""
+def build_lattice(rng, layout):
+    """(nx+1) x (ny+1) vertices; interior ones jittered; all rounded to 6 dp once."""
+    nx, ny = layout.nx, layout.ny
     verts = {}
-    for j in range(NY + 1):
-        for i in range(NX + 1):
+    for j in range(ny + 1):
+        for i in range(nx + 1):
             lon = ORIGIN_LON + i * CELL_LON
             lat = ORIGIN_LAT - j * CELL_LAT
-            if 0 < i < NX and 0 < j < NY:
+            if 0 < i < nx and 0 < j < ny:
                 lon += rng.uniform(-JITTER, JITTER) * CELL_LON
                 lat += rng.uniform(-JITTER, JITTER) * CELL_LAT
             verts[(i, j)] = [round(lon, 6), round(lat, 6)]
@@ -155,31 +210,36 @@ def point_in_cell(verts, rng, i, j):
 # --------------------------------------------------------------------------
 # The city tree (written as city.geojson below)
 # --------------------------------------------------------------------------
-def build_city(verts, people):
+def build_city(verts, people, layout):
     """Returns (city dict, cell-block index: code -> (i0, j0, i1, j1))."""
-    blocks = {DISTRICT_CODE: (0, 0, NX, NY)}
+    L = layout
+    places = PlaceNames()
+    blocks = {DISTRICT_CODE: (0, 0, L.nx, L.ny)}
     towns = []
-    for trow in range(TOWN_ROWS):
-        for tcol in range(TOWN_COLS):
-            tseq = trow * TOWN_COLS + tcol + 1
-            urban = trow == 0
+    for trow in range(L.town_rows):
+        for tcol in range(L.town_cols):
+            tseq = trow * L.town_cols + tcol + 1
+            urban = L.urban(trow)
             tcode = DISTRICT_CODE + "%03d" % tseq
-            ti0, tj0 = tcol * TOWN_W, trow * TOWN_H
-            blocks[tcode] = (ti0, tj0, ti0 + TOWN_W, tj0 + TOWN_H)
-            tname = (TOWN_NAMES_URBAN if urban else TOWN_NAMES_RURAL)[tcol]
+            ti0, tj0 = tcol * L.town_w, trow * L.town_h
+            blocks[tcode] = (ti0, tj0, ti0 + L.town_w, tj0 + L.town_h)
+            if L.is_demo:
+                tname = (TOWN_NAMES_URBAN if urban else TOWN_NAMES_RURAL)[tcol]
+            else:
+                tname = places.name("街道" if urban else "镇")
             communities = []
             cseq = 0
-            for crow in range(TOWN_H // COMM_H):
-                for ccol in range(TOWN_W // COMM_W):
+            for crow in range(L.comm_rows):
+                for ccol in range(L.comm_cols):
                     cseq += 1
                     ccode = tcode + "%03d" % cseq
-                    ci0, cj0 = ti0 + ccol * COMM_W, tj0 + crow * COMM_H
-                    blocks[ccode] = (ci0, cj0, ci0 + COMM_W, cj0 + COMM_H)
-                    cname = COMMUNITY_NAMES[tseq - 1][cseq - 1]
+                    ci0, cj0 = ti0 + ccol * L.comm_w, tj0 + crow * L.comm_h
+                    blocks[ccode] = (ci0, cj0, ci0 + L.comm_w, cj0 + L.comm_h)
+                    cname = COMMUNITY_NAMES[tseq - 1][cseq - 1] if L.is_demo else places.name("社区" if urban else "村")
                     grids = []
-                    for grow in range(COMM_H):          # north -> south
-                        for gcol in range(COMM_W):      # west -> east
-                            gseq = grow * COMM_W + gcol + 1
+                    for grow in range(L.grid_rows):          # north -> south
+                        for gcol in range(L.grid_cols):      # west -> east
+                            gseq = grow * L.grid_cols + gcol + 1
                             gcode = ccode + "%03d" % gseq
                             gi, gj = ci0 + gcol, cj0 + grow
                             blocks[gcode] = (gi, gj, gi + 1, gj + 1)
@@ -212,7 +272,7 @@ def build_city(verts, people):
             "code": DISTRICT_CODE,
             "name": CITY_NAME,
             "responsible": people.person(),
-            "boundary": block_ring(verts, 0, 0, NX, NY),
+            "boundary": block_ring(verts, 0, 0, L.nx, L.ny),
             "towns": towns,
         }
     }
@@ -300,13 +360,13 @@ def build_teams(city, blocks, verts, people, rng):
         for _ in range(3):
             plan.append(("Town", town["code"], town["name"], TEAM_TYPES[k % 5]))
             k += 1
-    # Community: 25 of the 30 communities, rotating types
-    picked = sorted(rng.sample(range(len(communities)), 25))
+    # Community: five in six communities (25 of the demo's 30), rotating types
+    picked = sorted(rng.sample(range(len(communities)), len(communities) * 5 // 6))
     for n, idx in enumerate(picked):
         cm = communities[idx]
         plan.append(("Community", cm["code"], cm["name"], TEAM_TYPES[(n + 2) % 5]))
-    # Grid: 12 grids, rotating types
-    picked = sorted(rng.sample(range(len(grids)), 12))
+    # Grid: one grid in 25 (12 of the demo's 300), rotating types
+    picked = sorted(rng.sample(range(len(grids)), len(grids) // 25))
     for n, idx in enumerate(picked):
         g = grids[idx]
         plan.append(("Grid", g["code"], g["name"], TEAM_TYPES[(n + 1) % 5]))
@@ -322,7 +382,7 @@ def build_teams(city, blocks, verts, people, rng):
         for _ in range(size - 1):
             members.append({"name": people.name(), "role": rng.choice(other_roles), "phone": people.phone()})
         teams.append({
-            "code": "TM-%03d" % n,
+            "code": "TM-%03d" % n if len(plan) < 1000 else "TM-%04d" % n,
             "name": name + TEAM_SUFFIX[ttype][level],
             "type": ttype,
             "level": level,
@@ -410,10 +470,10 @@ def build_policies():
 _PAIR = re.compile(r"\[\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?),\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*\]")
 
 
-def write_json(name, obj):
+def write_json(out_dir, name, obj):
     text = json.dumps(obj, ensure_ascii=False, indent=2)
     text = _PAIR.sub(r"[\1, \2]", text)   # keep [lon, lat] pairs on one line
-    path = os.path.join(SEEDS_DIR, name)
+    path = os.path.join(out_dir, name)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(text + "\n")
     return path
@@ -468,11 +528,13 @@ def _check_ring(ring, what):
     assert signed_area(ring) > 0, "%s: ring not CCW" % what
 
 
-def _check_geojson(city, geo):
+def _check_geojson(city, geo, layout):
     """city.geojson holds exactly the nodes of the city tree, in the same order, with the same values."""
     assert geo["type"] == "FeatureCollection"
     nodes = flatten_city(city)
-    assert len(geo["features"]) == len(nodes) == 337, "city.geojson: feature count"
+    L = layout
+    expected = 1 + L.towns * (1 + L.communities * (1 + L.grids))
+    assert len(geo["features"]) == len(nodes) == expected, "city.geojson: feature count"
     for feature, (node, level, parent) in zip(geo["features"], nodes):
         p, g = feature["properties"], feature["geometry"]
         what = "city.geojson " + node["code"]
@@ -485,24 +547,25 @@ def _check_geojson(city, geo):
     return len(nodes)
 
 
-def self_check(city):
+def self_check(city, layout, out_dir):
     """Checks the city tree as built and the files as written (city.geojson is the tree, feature by feature)."""
-    load = lambda n: json.load(open(os.path.join(SEEDS_DIR, n), encoding="utf-8"))
+    L = layout
+    load = lambda n: json.load(open(os.path.join(out_dir, n), encoding="utf-8"))
     teams, cats, pol = (load(n) for n in ("teams.json", "categories.json", "policies.json"))
-    n_features = _check_geojson(city, load("city.geojson"))
+    n_features = _check_geojson(city, load("city.geojson"), layout)
     c = city["city"]
     assert c["code"] == DISTRICT_CODE
     polys = {c["code"]: c["boundary"]}
     levels = {c["code"]: "City"}
     _check_ring(c["boundary"], c["code"])
     grid_codes, comm_codes, max_rel = [], [], 0.0
-    assert len(c["towns"]) == 6
+    assert len(c["towns"]) == L.towns
     for t in c["towns"]:
         assert re.fullmatch(DISTRICT_CODE + r"\d{3}", t["code"])
         assert t["name"].endswith("街道" if t["kind"] == "Street" else "镇")
         _check_ring(t["boundary"], t["code"])
         polys[t["code"]], levels[t["code"]] = t["boundary"], "Town"
-        assert len(t["communities"]) == 5
+        assert len(t["communities"]) == L.communities
         for cm in t["communities"]:
             assert cm["code"].startswith(t["code"]) and len(cm["code"]) == 12
             assert cm["kind"] == ("Community" if t["kind"] == "Street" else "Village")
@@ -510,7 +573,7 @@ def self_check(city):
             _check_ring(cm["boundary"], cm["code"])
             polys[cm["code"]], levels[cm["code"]] = cm["boundary"], "Community"
             comm_codes.append(cm["code"])
-            assert len(cm["grids"]) == 10
+            assert len(cm["grids"]) == L.grids
             for n, g in enumerate(cm["grids"], 1):
                 assert g["code"] == cm["code"] + "%03d" % n and len(g["code"]) == 15
                 assert g["name"] == "%s第%d网格" % (cm["name"], n)
@@ -522,13 +585,15 @@ def self_check(city):
                 grid_codes.append(g["code"])
             # west->east then north->south ordering of grid cells (by first ring vertex = NW corner)
             nw = [tuple(g["boundary"][0]) for g in cm["grids"]]
-            assert all(nw[k][0] < nw[k + 1][0] for k in range(4)) and all(nw[k][0] < nw[k + 1][0] for k in range(5, 9))
+            for row in range(L.grid_rows):
+                first = row * L.grid_cols
+                assert all(nw[k][0] < nw[k + 1][0] for k in range(first, first + L.grid_cols - 1)), cm["code"]
             max_rel = max(max_rel, _check_union(cm["boundary"], [g["boundary"] for g in cm["grids"]], cm["code"]))
         max_rel = max(max_rel, _check_union(t["boundary"], [cm["boundary"] for cm in t["communities"]], t["code"]))
     max_rel = max(max_rel, _check_union(c["boundary"], [t["boundary"] for t in c["towns"]], c["code"]))
-    assert len(grid_codes) == 300 == len(set(grid_codes))
+    assert len(grid_codes) == L.towns * L.communities * L.grids == len(set(grid_codes))
     assert all(re.fullmatch(r"\d{15}", g) for g in grid_codes)
-    assert len(set(comm_codes)) == 30
+    assert len(set(comm_codes)) == L.towns * L.communities
 
     # teams
     tl = teams["teams"]
@@ -541,7 +606,8 @@ def self_check(city):
         assert 3 <= len(t["members"]) <= 8
         assert all(m["role"] in ALL_ROLES for m in t["members"])
         combos.add((t["type"], t["level"]))
-    assert len(combos) == 20, "every type at every level"
+    if len(tl) - 5 - 3 * L.towns >= 10:  # at least 5 community and 5 grid teams: room for every type
+        assert len(combos) == 20, "every type at every level"
 
     # categories
     top = cats["categories"]
@@ -575,25 +641,33 @@ def self_check(city):
     assert n_top == 28
 
     by_level = {lv: sum(1 for t in tl if t["level"] == lv) for lv in ("City", "Town", "Community", "Grid")}
-    return ("OK: 6 towns, %d communities, %d grids (15-digit, unique); rings closed+CCW; "
+    return ("OK: %d towns, %d communities, %d grids (15-digit, unique); rings closed+CCW; "
             "city.geojson matches (%d features); "
             "area max rel diff %.1e; %d teams (City %d/Town %d/Community %d/Grid %d) all inside node; "
             "%d categories/%d leaves; %d deadlines (%d top-level + %d overrides)"
-            % (len(comm_codes), len(grid_codes), n_features, max_rel, len(tl), by_level["City"], by_level["Town"],
+            % (len(c["towns"]), len(comm_codes), len(grid_codes), n_features, max_rel, len(tl), by_level["City"], by_level["Town"],
                by_level["Community"], by_level["Grid"], len(top), len(codes) - len(top),
                len(dl), n_top, len(dl) - n_top))
 
 
-def main():
-    verts = build_lattice(random.Random(SEED_GEOMETRY))
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Writes the seed files of a generated city (the demo city by default).")
+    parser.add_argument("--towns", type=int, default=6, help="towns and streets (镇街) in the city (default 6)")
+    parser.add_argument("--communities-per-town", type=int, default=5, help="communities or villages per town (default 5)")
+    parser.add_argument("--grids-per-community", type=int, default=10, help="grids per community (default 10)")
+    parser.add_argument("--out", default=SEEDS_DIR, help="folder to write the four files into (default: seeds/)")
+    args = parser.parse_args(argv)
+    layout = Layout(args.towns, args.communities_per_town, args.grids_per_community)
+    os.makedirs(args.out, exist_ok=True)
+    verts = build_lattice(random.Random(SEED_GEOMETRY), layout)
     people = People(SEED_PEOPLE)
-    city, blocks = build_city(verts, people)
+    city, blocks = build_city(verts, people, layout)
     teams = build_teams(city, blocks, verts, people, random.Random(SEED_TEAMS))
-    write_json("city.geojson", build_geojson(city))
-    write_json("teams.json", teams)
-    write_json("categories.json", build_categories())
-    write_json("policies.json", build_policies())
-    print(self_check(city))
+    write_json(args.out, "city.geojson", build_geojson(city))
+    write_json(args.out, "teams.json", teams)
+    write_json(args.out, "categories.json", build_categories())
+    write_json(args.out, "policies.json", build_policies())
+    print(self_check(city, layout, args.out))
 
 
 if __name__ == "__main__":
