@@ -63,6 +63,10 @@ public static class HostingExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton<WallStateRegistry>();
+        services.AddOptions<WallOptions>().Bind(builder.Configuration.GetSection("Wall"))
+            .Validate(wall => wall.MapShapes > 0, "Wall:MapShapes must be a positive number of shapes.")
+            .ValidateOnStart();
+        services.AddSingleton(provider => new MapDetail(provider.GetRequiredService<IOptions<WallOptions>>().Value.MapShapes));
         services.AddSingleton<WallGeometry>();
         services.AddSingleton<Components.Layout.ThemeStyle>();
         services.AddSingleton(new TeamStatusThresholds());

@@ -8,12 +8,13 @@ using NetTopologySuite.Geometries;
 namespace CommandCenter.Web.Wall;
 
 /// <summary>
-/// A scope's map as SVG: grid shapes, the borders and names of its children, a projection for points, and the wall's
-/// layers as markup shared by every wall showing the scope.
+/// A scope's map as SVG: its shapes (grids, or communities or towns at a coarser <see cref="Detail"/>), the borders and
+/// names of its children, a projection for points, and the wall's layers as markup shared by every wall showing the scope.
 /// </summary>
 public sealed record ScopeMap(
     string ViewBox,
-    IReadOnlyList<MapShape> Grids,
+    NodeLevel Detail,
+    IReadOnlyList<MapShape> Cells,
     IReadOnlyList<MapShape> Children,
     Func<double, double, (double X, double Y)> Project)
 {
@@ -25,12 +26,14 @@ public sealed record MapShape(string Code, string Name, string Path, double Labe
 
 /// <summary>
 /// Draws the seed polygons as SVG, no map tiles (a government network has no internet). Shapes, and the wall's
-/// markup of them, are computed once per scope and shared by every wall.
+/// markup of them, are computed once per scope and server and shared by every wall; how fine a scope is drawn is
+/// <see cref="MapDetail"/>'s rule, so the shapes stay bounded whatever the city's size.
 /// </summary>
-public sealed class WallGeometry(ReferenceData reference)
+public sealed class WallGeometry(ReferenceData reference, MapDetail? detail = null)
 {
     private const double Width = 1000;
     private readonly ConcurrentDictionary<string, ScopeMap> _maps = new(StringComparer.Ordinal);
+    private readonly MapDetail _detail = detail ?? MapDetail.Default;
 
     private CityMap? _drawnFrom;
 
@@ -59,15 +62,22 @@ public sealed class WallGeometry(ReferenceData reference)
         var height = envelope.Height * scale;
         (double X, double Y) Project(double lat, double lon) => ((lon - envelope.MinX) * squeeze * scale, (envelope.MaxY - lat) * scale);
 
-        var nodes = map.Grids.Where(g => map.IsWithin(g.Code, scopeCode)).ToList();
-        var grids = nodes.Select(g => Shape(g, Project)).ToList();
+        var level = _detail.LevelFor(map, scope);
+        var nodes = MapDetail.Under(map, scope, level).ToList();
+        var cells = nodes.Select(n => Shape(n, Project)).ToList();
         var children = scope.Level == NodeLevel.Grid ? [] : map.Children(scopeCode).Select(c => Shape(c, Project)).ToList();
-        IReadOnlyList<IReadOnlyList<MapShape>> byCommunity = [.. nodes.Zip(grids)
-            .GroupBy(x => x.First.ParentCode, StringComparer.Ordinal)
-            .Select(g => (IReadOnlyList<MapShape>)[.. g.Select(x => x.Second)])];
-        return new ScopeMap(string.Create(CultureInfo.InvariantCulture, $"0 0 {Width:0} {height:0.#}"), grids, children, Project)
+        int[][] blocks = [.. nodes.Select((node, index) => (node.ParentCode, index))
+            .GroupBy(x => x.ParentCode, StringComparer.Ordinal)
+            .Select(g => g.Select(x => x.index).ToArray())];
+        IReadOnlyList<string>[] gridsOfCell = [.. nodes.Select(n => (IReadOnlyList<string>)[.. MapDetail.Under(map, n, NodeLevel.Grid).Select(g => g.Code)])];
+
+        // A coarse map draws a grid only as a hotspot: those few shapes are made when first asked for.
+        var gridShapes = new ConcurrentDictionary<string, MapShape?>(StringComparer.Ordinal);
+        MapShape? GridShape(string code) => gridShapes.GetOrAdd(code, c => map.Find(c) is { Level: NodeLevel.Grid } grid ? Shape(grid, Project) : null);
+
+        return new ScopeMap(string.Create(CultureInfo.InvariantCulture, $"0 0 {Width:0} {height:0.#}"), level, cells, children, Project)
         {
-            Markup = new MapMarkup(grids, byCommunity, children, Project),
+            Markup = new MapMarkup(level, cells, gridsOfCell, blocks, children, GridShape, Project),
         };
     }
 

@@ -69,9 +69,9 @@ public sealed class SharedMarkupTests : WallTestContext
     public void Map_OneGridsLoadChanges_RebuildsOnlyItsCommunitysBlock()
     {
         var markup = _geometry.For(City).Markup;
-        var before = markup.Grids(new Dictionary<string, int> { [Busy] = 1 }).ToList();
+        var before = markup.Cells(new Dictionary<string, int> { [Busy] = 1 }).ToList();
 
-        var after = markup.Grids(new Dictionary<string, int> { [Busy] = 7 }).ToList();
+        var after = markup.Cells(new Dictionary<string, int> { [Busy] = 7 }).ToList();
 
         var changed = before.Zip(after).Where(pair => !ReferenceEquals(pair.First.Value, pair.Second.Value)).ToList();
         var block = Assert.Single(changed);
@@ -129,10 +129,10 @@ public sealed class SharedMarkupTests : WallTestContext
     {
         const string name = "翠苑<b>\"社区\"</b> & '1'";
         var grid = new MapShape("330188001001001", name, "M0,0L10,0L10,10Z", 5, 5);
-        var markup = new MapMarkup([grid], [[grid]], [grid with { Code = "330188001" }], (lat, lon) => (lon, lat));
+        var markup = new MapMarkup(NodeLevel.Grid, [grid], [[grid.Code]], [[0]], [grid with { Code = "330188001" }], _ => grid, (lat, lon) => (lon, lat));
 
-        var block = markup.Grids(new Dictionary<string, int> { [grid.Code] = 3 }).Single().Value;
-        var silent = markup.SilentGrids(new HashSet<string> { grid.Code }, "<静默>").Value;
+        var block = markup.Cells(new Dictionary<string, int> { [grid.Code] = 3 }).Single().Value;
+        var silent = markup.SilentCells(new HashSet<string> { grid.Code }, "<静默>").Value;
 
         Assert.Contains("<title>翠苑&lt;b&gt;&quot;社区&quot;&lt;/b&gt; &amp; &#x27;1&#x27;: 3</title>", block, StringComparison.Ordinal);
         Assert.Contains(": &lt;静默&gt;</title>", silent, StringComparison.Ordinal);

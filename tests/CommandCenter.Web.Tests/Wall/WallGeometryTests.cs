@@ -16,7 +16,7 @@ public sealed partial class WallGeometryTests
     {
         var geometry = await RiverCityGeometryAsync();
 
-        var grid = geometry.For(Riverside).Grids.Single(g => g.Code == "440399001001001");
+        var grid = geometry.For(Riverside).Cells.Single(g => g.Code == "440399001001001");
 
         Assert.Equal(2, SubPath().Count(grid.Path));
     }
@@ -27,8 +27,8 @@ public sealed partial class WallGeometryTests
         var geometry = await RiverCityGeometryAsync();
         var map = geometry.For(Shoal);
 
-        var shore = map.Grids.Single(g => g.Code == "440399001002001");
-        var lake = map.Grids.Single(g => g.Code == "440399001002002");
+        var shore = map.Cells.Single(g => g.Code == "440399001002001");
+        var lake = map.Cells.Single(g => g.Code == "440399001002002");
 
         var rings = shore.Path.Split('Z', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, rings.Length);
@@ -41,7 +41,7 @@ public sealed partial class WallGeometryTests
         var geometry = await RiverCityGeometryAsync();
         var map = geometry.For("440399");
 
-        var grids = string.Concat(map.Markup.Grids(new Dictionary<string, int>()).Select(m => m.Value));
+        var grids = string.Concat(map.Markup.Cells(new Dictionary<string, int>()).Select(m => m.Value));
 
         Assert.Equal(10, Regex.Count(grids, "<path d=\"[^\"]+\" fill-rule=\"evenodd\" class=\"grid "));
         Assert.Equal(2, Regex.Count(map.Markup.Borders.Value, "<path d=\"[^\"]+\" fill-rule=\"evenodd\" class=\"child-border\""));
