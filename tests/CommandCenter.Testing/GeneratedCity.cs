@@ -1,6 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using CommandCenter.Core.Catalog;
+using CommandCenter.Core.Hierarchy;
+using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Seeding;
 
 namespace CommandCenter.Testing;
 
@@ -23,10 +27,24 @@ public sealed record CitySize(int Towns, int CommunitiesPerTown, int GridsPerCom
 public static class GeneratedCity
 {
     private static readonly ConcurrentDictionary<CitySize, Lazy<string>> Written = CleanedUpAtExit();
+    private static readonly ConcurrentDictionary<CitySize, Lazy<DemoSeed>> Read = new();
 
     /// <summary>The seed folder of a generated city of this size (generated on first use, kept for the test run).</summary>
     public static string SeedDir(CitySize size) =>
         Written.GetOrAdd(size, s => new Lazy<string>(() => Generate(s, Path.Combine(Path.GetTempPath(), $"cc-city-{s}-{Environment.ProcessId}")))).Value;
+
+    /// <summary>The generated city's seed as the app reads it, read once per size and test run.</summary>
+    public static DemoSeed Seed(CitySize size) =>
+        Read.GetOrAdd(size, s => new Lazy<DemoSeed>(() => SeedReader.ReadAsync(SeedDir(s)).GetAwaiter().GetResult())).Value;
+
+    /// <summary>Reference data of the generated city as the app loads it, without a store.</summary>
+    public static ReferenceData Reference(CitySize size)
+    {
+        var seed = Seed(size);
+        var reference = new ReferenceData();
+        reference.Load(new CityMap(seed.Nodes), new CategoryTree(seed.Categories), [seed.Policy]);
+        return reference;
+    }
 
     private static ConcurrentDictionary<CitySize, Lazy<string>> CleanedUpAtExit()
     {

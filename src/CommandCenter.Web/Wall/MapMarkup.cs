@@ -30,6 +30,9 @@ public sealed class MapMarkup
     /// <summary>A grid drawn as a hotspot at a coarse detail carries at least this many open alerts (the two top load bands).</summary>
     public const int HotspotMinimum = 6;
 
+    /// <summary>Team dots drawn at most, longest in their status first: a city where every team is out still has a readable map.</summary>
+    public const int TeamDotLimit = 300;
+
     private readonly IReadOnlyList<MapShape> _cells;
     private readonly int[] _gridsPerCell;
     private readonly IReadOnlyDictionary<string, int> _cellOfGrid;
@@ -308,6 +311,7 @@ public sealed class MapMarkup
             new([.. teams
                 .Where(t => t.Latitude is not null && t.Longitude is not null && t.Status != TeamStatus.OffDuty)
                 .Where(t => detail == NodeLevel.Grid || t.Level < detail || t.Status != TeamStatus.Available)
+                .Take(TeamDotLimit)
                 .Select(t => new TeamDot(t.Code, t.Name, t.Status, t.Latitude!.Value, t.Longitude!.Value))]);
 
         public bool Equals(TeamDots? other) => other is not null && Teams.AsSpan().SequenceEqual(other.Teams);

@@ -173,6 +173,20 @@ public sealed class TeamPanelTests : WallTestContext
         Assert.Equal(["C", "A"], cut.FindAll("[data-testid=team]").Select(e => e.GetAttribute("data-team")));
         Assert.Equal("30分00秒", cut.Find("[data-team=C] [data-testid=elapsed]").TextContent);
     }
+
+    [Fact]
+    public void Render_MoreTeamsAtWorkThanThePanelHolds_ListsTheLongestAndCountsTheRest()
+    {
+        var now = Time.GetUtcNow();
+        var teams = Enumerable.Range(0, TeamPanel.RowLimit + 12)
+            .Select(i => new WallTeamRow($"T{i}", $"T{i}", TeamType.Medical, NodeLevel.Grid, TeamStatus.OnScene, now.AddMinutes(-100 + i), null, null, null))
+            .ToList();
+
+        var cut = Render<TeamPanel>(p => p.Add(c => c.Teams, teams).Add(c => c.Now, now));
+
+        Assert.Equal(teams.Take(TeamPanel.RowLimit).Select(t => t.Code), cut.FindAll("[data-testid=team]").Select(e => e.GetAttribute("data-team")));
+        Assert.Equal("另有 12 支队伍在岗", cut.Find("[data-testid=teams-more]").TextContent);
+    }
 }
 
 public sealed class PetitionPanelTests : WallTestContext
