@@ -9,10 +9,15 @@ public static class ReferenceEndpoints
 {
     public static RouteGroupBuilder MapReferenceEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/hierarchy", (ReferenceData reference, string? boundaries) =>
-                TypedResults.Ok(ToTree(reference.Map, reference.Map.City, boundaries is "true" or "1")))
+        api.MapGet("/hierarchy", (HttpContext http, ReferenceData reference, CachedRepresentations cache, string? boundaries) =>
+            {
+                var map = reference.Map;
+                var withBoundaries = boundaries is "true" or "1";
+                return cache.Serve(http, withBoundaries ? "hierarchy+boundaries" : "hierarchy", map, () => ToTree(map, map.City, withBoundaries));
+            })
+            .Produces<NodeDto>()
             .WithTags("Reference")
-            .WithSummary("The city → town → community → grid tree; ?boundaries=true adds every polygon.");
+            .WithSummary("The city → town → community → grid tree; ?boundaries=true adds every polygon. Compressed, with an ETag.");
         api.MapGet("/grids/{code}", (string code, ReferenceData reference) =>
                 reference.Map.Find(code) is { Level: NodeLevel.Grid } grid
                     ? Results.Ok(ToNode(grid, withBoundary: true, children: null))
