@@ -1,4 +1,5 @@
 using System.Globalization;
+using CommandCenter.Testing;
 
 namespace CommandCenter.Benchmarks;
 
@@ -10,7 +11,7 @@ public sealed record BenchSettings
 {
     public bool Smoke { get; init; }
 
-    /// <summary><c>--only metrics,escalation,hub,wall,memory</c>: run some steps (for working on one).</summary>
+    /// <summary><c>--only metrics,escalation,hub,wall,memory,city</c>: run some steps (for working on one).</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary><c>--out PATH</c>: where the JSON goes (default TestResults/benchmarks/).</summary>
@@ -56,6 +57,15 @@ public sealed record BenchSettings
 
     public IReadOnlyList<int> Circuits { get; init; } = [0, 100, 500];
 
+    /// <summary>The cities the city-size step runs on: null is the demo city, then generated ones.</summary>
+    public IReadOnlyList<CitySize?> CitySizes { get; init; } = [null, CitySize.Large];
+
+    /// <summary>Navigations timed per city (after one that warms up).</summary>
+    public int CityPaintRuns { get; init; } = 5;
+
+    /// <summary>City wall circuits opened on each city of the city-size step.</summary>
+    public IReadOnlyList<int> CityCircuits { get; init; } = [0, 100];
+
     public static BenchSettings Smallest => new()
     {
         Smoke = true,
@@ -73,6 +83,9 @@ public sealed record BenchSettings
         WallRate = 2,
         WallWarmUpAlerts = 2,
         Circuits = [0, 5],
+        CitySizes = [null, new CitySize(4, 10, 25)], // 1,000 grids: past the wall's 800 shapes, drawn by community
+        CityPaintRuns = 1,
+        CityCircuits = [0, 3],
     };
 
     public bool Runs(string step) => Only.Count == 0 || Only.Contains(step);
@@ -115,7 +128,7 @@ public sealed record BenchSettings
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown argument '{args[i]}'. Use --smoke, --only metrics,escalation,hub,wall,memory, --out PATH; for the hub step " +
+                        $"Unknown argument '{args[i]}'. Use --smoke, --only metrics,escalation,hub,wall,memory,city, --out PATH; for the hub step " +
                         "--clients 100,500 --rates 50,200 --duration SECONDS --ceiling-rates 500,1000 (empty: no ceiling); for the memory step --circuits 0,100,500.");
             }
         }

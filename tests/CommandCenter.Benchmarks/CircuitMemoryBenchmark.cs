@@ -21,14 +21,22 @@ namespace CommandCenter.Benchmarks;
 /// </remarks>
 public sealed class CircuitMemoryBenchmark(BenchSettings settings, Report report, Products products)
 {
-    private const string Step = "5 memory";
     private const int FramesPerContext = 100;
     private const int FramesPerBatch = 20;
 
     public async Task RunAsync()
     {
         await using var lease = await products.StartAsync();
-        var product = lease.Server;
+        await MeasureAsync(lease.Server, "5 memory", "", settings.Circuits);
+    }
+
+    /// <summary>
+    /// The readings on a running product, figures named with <paramref name="step"/> and <paramref name="city"/> (for
+    /// the demo city: empty); the goal is judged at the last count of <paramref name="circuits"/>.
+    /// </summary>
+    public async Task MeasureAsync(ServerProcess product, string step, string city, IReadOnlyList<int> circuits)
+    {
+        var of = city.Length == 0 ? "" : $" ({city})";
         await using var chromium = await Chromium.LaunchAsync();
         var session = await chromium.SignInAsync(product.BaseAddress, "wall");
         var hosts = new List<(IBrowserContext Context, IPage Page, int Frames)>();
@@ -47,12 +55,12 @@ public sealed class CircuitMemoryBenchmark(BenchSettings settings, Report report
             await Task.Delay(TimeSpan.FromSeconds(settings.Smoke ? 1 : 3));
             var zero = await ReadAsync(product);
             readings.Add(new { circuits = 0, rssBytes = zero });
-            report.Add(new Figure(Step, "product working set, 0 wall circuits", zero / 1024.0 / 1024.0, "MB"));
+            report.Add(new Figure(step, $"product working set, 0 wall circuits{of}", zero / 1024.0 / 1024.0, "MB"));
 
             var open = 0;
             long? hundredOrSo = null;
             var firstStep = 0;
-            foreach (var target in settings.Circuits.Where(c => c > 0))
+            foreach (var target in circuits.Where(c => c > 0))
             {
                 var clock = Stopwatch.StartNew();
                 while (open < target)
@@ -77,24 +85,24 @@ public sealed class CircuitMemoryBenchmark(BenchSettings settings, Report report
                     open += add;
                 }
 
-                Console.WriteLine($"[{Step}] {open} wall circuits live in {hosts.Count} contexts after {clock.Elapsed.TotalSeconds:N0} s");
+                Console.WriteLine($"[{step}] {open} wall circuits live in {hosts.Count} contexts after {clock.Elapsed.TotalSeconds:N0} s");
                 await Task.Delay(TimeSpan.FromSeconds(settings.Smoke ? 2 : 10)); // renders, clocks and buffers reach their steady state
                 var rss = await ReadAsync(product);
                 readings.Add(new { circuits = open, rssBytes = rss });
                 var perCircuit = (rss - zero) / 1024.0 / open;
-                var last = open == settings.Circuits[^1];
-                report.Add(new Figure(Step, $"product working set, {open} wall circuits", rss / 1024.0 / 1024.0, "MB"));
-                report.Add(new Figure(Step, $"per circuit, 0 → {open}", perCircuit, "KB", last ? "≤ 500 KB" : null, last ? perCircuit <= 500 : null));
+                var last = open == circuits[^1];
+                report.Add(new Figure(step, $"product working set, {open} wall circuits{of}", rss / 1024.0 / 1024.0, "MB"));
+                report.Add(new Figure(step, $"per circuit, 0 → {open}{of}", perCircuit, "KB", last ? "≤ 500 KB" : null, last ? perCircuit <= 500 : null));
                 if (hundredOrSo is { } earlier && open > firstStep)
                 {
-                    report.Add(new Figure(Step, $"per circuit, {firstStep} → {open} (marginal)", (rss - earlier) / 1024.0 / (open - firstStep), "KB"));
+                    report.Add(new Figure(step, $"per circuit, {firstStep} → {open} (marginal){of}", (rss - earlier) / 1024.0 / (open - firstStep), "KB"));
                 }
 
                 hundredOrSo ??= rss;
                 firstStep = firstStep == 0 ? open : firstStep;
             }
 
-            report.Detail("memory", readings);
+            report.Detail(city.Length == 0 ? "memory" : $"memory {city}", readings);
         }
         finally
         {

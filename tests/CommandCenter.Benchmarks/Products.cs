@@ -25,6 +25,18 @@ public sealed class Products(BenchSettings settings) : IAsyncDisposable
         return new ProductLease(_shared, owned: false);
     }
 
+    /// <summary>Always a product of its own, with these settings on top of the harness's (a step that needs another city).</summary>
+    public static async Task<ProductLease> StartOwnAsync(IReadOnlyDictionary<string, string> extra)
+    {
+        var merged = new Dictionary<string, string>(Settings, StringComparer.Ordinal);
+        foreach (var (key, value) in extra)
+        {
+            merged[key] = value;
+        }
+
+        return new ProductLease(await ServerProcess.StartProductAsync(merged), owned: true);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_shared is not null)

@@ -21,6 +21,7 @@ await using var products = new Products(settings);
     ("hub", () => new HubLatencyBenchmark(settings, report, products).RunAsync()),
     ("wall", () => new WallLatencyBenchmark(settings, report, products).RunAsync()),
     ("memory", () => new CircuitMemoryBenchmark(settings, report, products).RunAsync()),
+    ("city", () => new CityWallBenchmark(settings, report, products).RunAsync()),
 ];
 
 foreach (var (name, run) in steps)
