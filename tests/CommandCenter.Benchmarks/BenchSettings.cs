@@ -66,6 +66,19 @@ public sealed record BenchSettings
     /// <summary>City wall circuits opened on each city of the city-size step.</summary>
     public IReadOnlyList<int> CityCircuits { get; init; } = [0, 100];
 
+    /// <summary>
+    /// <c>--map-shapes N</c>: a what-if, not the product — the wall's <c>Wall:MapShapes</c> for the city-size step
+    /// (12000 draws every grid of the large city, as the wall did before its maps were bounded).
+    /// </summary>
+    public int? CityMapShapes { get; init; }
+
+    /// <summary><c>--city-sizes demo,30x20x20</c>: the cities of the city-size step.</summary>
+    internal static IReadOnlyList<CitySize?> Sizes(string list) =>
+        [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(size => size == "demo" ? null : Size(size.Split('x').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray()))];
+
+    private static CitySize Size(int[] n) => n.Length == 3 ? new CitySize(n[0], n[1], n[2]) : throw new ArgumentException("A city size is towns x communities per town x grids per community, e.g. 30x20x20.");
+
     public static BenchSettings Smallest => new()
     {
         Smoke = true,
@@ -123,13 +136,22 @@ public sealed record BenchSettings
                 case "--circuits" when i + 1 < args.Length:
                     settings = settings with { Circuits = Numbers(args[++i]) };
                     break;
+                case "--city-circuits" when i + 1 < args.Length:
+                    settings = settings with { CityCircuits = Numbers(args[++i]) };
+                    break;
+                case "--city-sizes" when i + 1 < args.Length:
+                    settings = settings with { CitySizes = Sizes(args[++i]) };
+                    break;
+                case "--map-shapes" when i + 1 < args.Length:
+                    settings = settings with { CityMapShapes = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
                 case "--ceiling-rates" when i + 1 < args.Length:
                     settings = settings with { CeilingRates = Numbers(args[++i]) };
                     break;
                 default:
                     throw new ArgumentException(
                         $"Unknown argument '{args[i]}'. Use --smoke, --only metrics,escalation,hub,wall,memory,city, --out PATH; for the hub step " +
-                        "--clients 100,500 --rates 50,200 --duration SECONDS --ceiling-rates 500,1000 (empty: no ceiling); for the memory step --circuits 0,100,500.");
+                        "--clients 100,500 --rates 50,200 --duration SECONDS --ceiling-rates 500,1000 (empty: no ceiling); for the memory step --circuits 0,100,500; for the city step --city-sizes demo,30x20x20 --city-circuits 0,100 --map-shapes N.");
             }
         }
 

@@ -26,12 +26,22 @@ public sealed class CityWallBenchmark(BenchSettings settings, Report report, Pro
             var name = demo ? "demo city" : $"{size!.Grids:N0} grids";
             Console.WriteLine($"[{Step}] {name}");
             var clock = Stopwatch.StartNew();
-            await using var lease = demo
-                ? await products.StartAsync()
-                : await Products.StartOwnAsync(new Dictionary<string, string> { ["SeedDir"] = GeneratedCity.SeedDir(size!) });
+            var extra = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (!demo)
+            {
+                extra["SeedDir"] = GeneratedCity.SeedDir(size!);
+            }
+
+            if (settings.CityMapShapes is { } shapes)
+            {
+                extra["Wall:MapShapes"] = shapes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                name += $", what-if Wall:MapShapes={shapes}";
+            }
+
+            await using var lease = extra.Count == 0 ? await products.StartAsync() : await Products.StartOwnAsync(extra);
             Console.WriteLine($"  product with the {name} ready after {clock.Elapsed.TotalSeconds:N1} s");
             await MeasurePaintAsync(lease.Server, name, judged: !demo);
-            await new CircuitMemoryBenchmark(settings, report, products).MeasureAsync(lease.Server, Step, demo ? "demo city" : name, settings.CityCircuits);
+            await new CircuitMemoryBenchmark(settings, report, products).MeasureAsync(lease.Server, Step, name, settings.CityCircuits);
         }
     }
 
