@@ -147,8 +147,6 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("ReportedAt");
 
-                    b.HasIndex("StageDeadline");
-
                     b.HasIndex("State", "ReportedAt");
 
                     b.HasIndex("TownCode", "ReportedAt");
@@ -157,6 +155,18 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
 
                     b.HasIndex(new[] { "StageDeadline" }, "IX_Alerts_EscalationDue")
                         .HasFilter("\"EscalatedDeadline\" IS NULL OR \"EscalatedDeadline\" < \"StageDeadline\"");
+
+                    b.HasIndex(new[] { "StageDeadline", "Id" }, "IX_Alerts_Open")
+                        .HasFilter("\"State\" NOT IN ('Closed', 'Voided')");
+
+                    b.HasIndex(new[] { "CommunityCode", "StageDeadline", "Id" }, "IX_Alerts_OpenInCommunity")
+                        .HasFilter("\"State\" NOT IN ('Closed', 'Voided')");
+
+                    b.HasIndex(new[] { "GridCode", "StageDeadline", "Id" }, "IX_Alerts_OpenInGrid")
+                        .HasFilter("\"State\" NOT IN ('Closed', 'Voided')");
+
+                    b.HasIndex(new[] { "TownCode", "StageDeadline", "Id" }, "IX_Alerts_OpenInTown")
+                        .HasFilter("\"State\" NOT IN ('Closed', 'Voided')");
 
                     b.HasIndex(new[] { "ReportedAt" }, "IX_Alerts_UnchargedLateReports")
                         .HasFilter("\"IsLateReport\" AND \"LateChargedAt\" IS NULL");

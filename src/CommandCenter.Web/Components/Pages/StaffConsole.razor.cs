@@ -24,12 +24,16 @@ namespace CommandCenter.Web.Components.Pages;
 /// </summary>
 public sealed partial class StaffConsole : ComponentBase, IDisposable
 {
-    private const int QueueLimit = 200;
+    /// <summary>Rows on one page of the queue: a screenful at a desk.</summary>
+    public const int PageSize = 50;
+
     private static readonly AlertState[] OpenStates =
         [AlertState.Reported, AlertState.Acknowledged, AlertState.Dispatched, AlertState.Handling, AlertState.Resolved, AlertState.Rework];
 
     private readonly HashSet<Guid> _selected = [];
     private List<Alert> _queue = [];
+    private int _page;
+    private int _total;
     private List<AuditEntry> _timeline = [];
     private Alert? _detail;
     private Operator? _operator;
@@ -59,15 +63,19 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
 
     [Inject] public required IStringLocalizer<UiText> T { get; set; }
 
-    private string StateFilter { get; set; } = "";
+    private string StateFilter { get => _stateFilter; set => (_stateFilter, _page) = (value, 0); }
 
-    private string SeverityFilter { get; set; } = "";
+    private string SeverityFilter { get => _severityFilter; set => (_severityFilter, _page) = (value, 0); }
 
     /// <summary>A top-level category (大类): the alert's category is it or one of its 小类.</summary>
-    private string CategoryFilter { get; set; } = "";
+    private string CategoryFilter { get => _categoryFilter; set => (_categoryFilter, _page) = (value, 0); }
 
     /// <summary>One of the children of my node (a town, community or grid under it).</summary>
-    private string NodeFilter { get; set; } = "";
+    private string NodeFilter { get => _nodeFilter; set => (_nodeFilter, _page) = (value, 0); }
+
+    private string _stateFilter = "", _severityFilter = "", _categoryFilter = "", _nodeFilter = "";
+
+    private int PageCount => Math.Max(1, (_total + PageSize - 1) / PageSize);
 
     protected override async Task OnInitializedAsync()
     {
@@ -179,8 +187,10 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
             query = query.InSubtree(node);
         }
 
-        // Most urgent first: overdue and nearest deadlines on top, then the gravest.
-        _queue = await query.OrderBy(a => a.StageDeadline).ThenByDescending(a => a.Severity).Take(QueueLimit).ToListAsync();
+        // A page of the queue, most urgent first; a queue that shrank under the current page shows its last page.
+        _total = await query.CountAsync();
+        _page = Math.Clamp(_page, 0, PageCount - 1);
+        _queue = await query.InUrgencyOrder().Page(_page, PageSize).ToListAsync();
         _selected.IntersectWith(_queue.Where(a => a.State == AlertState.Reported).Select(a => a.Id));
         if (_detail is not null)
         {
@@ -237,6 +247,12 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
         var failed = outcomes.Where(o => !o.Done).ToList();
         Say(T["Console_BulkDone", outcomes.Count - failed.Count, failed.Count] + (failed.Count > 0 ? " " + failed[0].Reason : ""), error: failed.Count > 0);
         _selected.Clear();
+        await ReloadAsync();
+    }
+
+    private async Task GoToPageAsync(int page)
+    {
+        _page = page;
         await ReloadAsync();
     }
 

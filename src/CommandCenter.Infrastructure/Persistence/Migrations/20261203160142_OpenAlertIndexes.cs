@@ -1,0 +1,67 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CommandCenter.Infrastructure.Persistence.Migrations
+{
+    /// <inheritdoc />
+    public partial class OpenAlertIndexes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Alerts_StageDeadline",
+                table: "Alerts");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_Open",
+                table: "Alerts",
+                columns: new[] { "StageDeadline", "Id" },
+                filter: "\"State\" NOT IN ('Closed', 'Voided')");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_OpenInCommunity",
+                table: "Alerts",
+                columns: new[] { "CommunityCode", "StageDeadline", "Id" },
+                filter: "\"State\" NOT IN ('Closed', 'Voided')");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_OpenInGrid",
+                table: "Alerts",
+                columns: new[] { "GridCode", "StageDeadline", "Id" },
+                filter: "\"State\" NOT IN ('Closed', 'Voided')");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_OpenInTown",
+                table: "Alerts",
+                columns: new[] { "TownCode", "StageDeadline", "Id" },
+                filter: "\"State\" NOT IN ('Closed', 'Voided')");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Alerts_Open",
+                table: "Alerts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Alerts_OpenInCommunity",
+                table: "Alerts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Alerts_OpenInGrid",
+                table: "Alerts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Alerts_OpenInTown",
+                table: "Alerts");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_StageDeadline",
+                table: "Alerts",
+                column: "StageDeadline");
+        }
+    }
+}
