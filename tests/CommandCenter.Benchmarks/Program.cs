@@ -22,6 +22,7 @@ await using var products = new Products(settings);
     ("wall", () => new WallLatencyBenchmark(settings, report, products).RunAsync()),
     ("memory", () => new CircuitMemoryBenchmark(settings, report, products).RunAsync()),
     ("city", () => new CityWallBenchmark(settings, report, products).RunAsync()),
+    ("history", () => new HistoryBenchmark(settings, report).RunAsync()),
 ];
 
 foreach (var (name, run) in steps)

@@ -40,6 +40,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>From the process's start to its first ready answer.</summary>
+    public TimeSpan StartedIn { get; private set; }
+
     public int ProcessId => _process.Id;
 
     /// <summary>Lines the server wrote to stdout/stderr so far (the product logs to the console).</summary>
@@ -61,10 +64,13 @@ public sealed class ServerProcess : IAsyncDisposable
     /// The product on the embedded metric store, simulator off, demo users and API keys on (the Development settings
     /// that <c>dotnet run</c> uses), a fresh data directory, and only the given extra settings.
     /// </summary>
-    public static async Task<ServerProcess> StartProductAsync(IDictionary<string, string>? settings = null)
+    public static async Task<ServerProcess> StartProductAsync(IDictionary<string, string>? settings = null) =>
+        await StartProductAsync(new TempDirectory("cc-bench-app"), settings);
+
+    /// <summary>The product on a data directory that already holds a store (it is deleted when the server is disposed).</summary>
+    public static async Task<ServerProcess> StartProductAsync(TempDirectory dataDir, IDictionary<string, string>? settings = null)
     {
         var (projectDir, dll) = ProductBuild();
-        var dataDir = new TempDirectory("cc-bench-app");
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
         List<string> args = [dll, "--urls", url, "--DataDir", dataDir.Path, "--Simulator:Enabled=false"];
@@ -131,6 +137,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 using var ready = await http.GetAsync(readyPath);
                 if (ready.IsSuccessStatusCode)
                 {
+                    server.StartedIn = clock.Elapsed;
                     Console.WriteLine($"  {name} (pid {process.Id}) ready on {baseAddress} in {clock.Elapsed.TotalSeconds:N1} s");
                     return server;
                 }
