@@ -104,14 +104,15 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
             // The merge check: same grid + category, recent.
             alert.HasIndex(a => new { a.GridCode, a.CategoryCode, a.LastReportedAt });
             alert.HasIndex(a => new { a.TownCode, a.ReportedAt });
-            alert.HasIndex(a => new { a.State, a.ReportedAt });
             alert.HasIndex(a => a.ReportedAt);
 
             // Open alerts, by place and stage deadline: the wall's load, the console's queue in urgency order, the
             // hotspots' load. Partial indexes holding only open alerts, so a year of closed history (a million rows)
             // is never read to find the few thousand still open; the filter is spelled as EF writes WhereOpen, or
-            // SQLite would not use them. The id ends each key, so a page of the queue comes off the index unsorted.
-            alert.HasIndex(a => new { a.StageDeadline, a.Id }, "IX_Alerts_Open").HasFilter(OpenFilter);
+            // SQLite would not use them. The id ends each key of a place, so its queue's page comes off the index
+            // unsorted; the city-wide one stays narrow (a city's page sorts only alerts due at the same millisecond).
+            // No index over every alert may lead with State: the planner would count open alerts by reading it whole.
+            alert.HasIndex(a => a.StageDeadline, "IX_Alerts_Open").HasFilter(OpenFilter);
             alert.HasIndex(a => new { a.TownCode, a.StageDeadline, a.Id }, "IX_Alerts_OpenInTown").HasFilter(OpenFilter);
             alert.HasIndex(a => new { a.CommunityCode, a.StageDeadline, a.Id }, "IX_Alerts_OpenInCommunity").HasFilter(OpenFilter);
             alert.HasIndex(a => new { a.GridCode, a.StageDeadline, a.Id }, "IX_Alerts_OpenInGrid").HasFilter(OpenFilter);
@@ -187,6 +188,9 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
             audit.Property(a => a.Action).HasConversion<string>();
             audit.HasIndex(a => new { a.Subject, a.SubjectId, a.At });
             audit.HasIndex(a => a.At);
+
+            // Supervision reads a month of the alerts' steps out of a year of every subject's: by subject, then time.
+            audit.HasIndex(a => new { a.Subject, a.At });
         });
     }
 

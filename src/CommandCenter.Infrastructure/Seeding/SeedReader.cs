@@ -28,9 +28,15 @@ public static class SeedReader
     /// <summary>The demo city's map, in the GeoJSON a real city imports.</summary>
     public const string CityFile = "city.geojson";
 
-    public static async Task<DemoSeed> ReadAsync(string folder, CancellationToken ct = default)
+    public static Task<DemoSeed> ReadAsync(string folder, CancellationToken ct = default) => ReadAsync(folder, withCity: true, ct);
+
+    /// <param name="withCity">
+    /// Read the city's map too: a start on a store that already has its city leaves it unread, since a large city's
+    /// file is megabytes to parse and validate for nothing.
+    /// </param>
+    public static async Task<DemoSeed> ReadAsync(string folder, bool withCity, CancellationToken ct = default)
     {
-        var city = await ReadCityAsync(Path.Combine(folder, CityFile), ct);
+        var city = withCity ? await ReadCityAsync(Path.Combine(folder, CityFile), ct) : [];
         var categories = await ReadFileAsync<CategoriesSeed>(folder, "categories.json", ct);
         var teams = await ReadFileAsync<TeamsSeed>(folder, "teams.json", ct);
         var policies = await ReadFileAsync<PoliciesSeed>(folder, "policies.json", ct);

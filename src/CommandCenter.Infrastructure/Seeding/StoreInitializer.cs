@@ -26,14 +26,17 @@ public sealed class StoreInitializer(
     {
         var store = options.Value;
         Directory.CreateDirectory(store.DataDir);
+        bool needsCity;
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             await db.Database.MigrateAsync(ct);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            needsCity = store.SeedDemoCity && !await db.Nodes.AnyAsync(ct);
         }
 
-        var seed = await SeedReader.ReadAsync(store.SeedDir, ct);
-        SeedValidator.EnsureValid(seed, store.SeedDir, store.SeedDemoCity);
+        // The demo city's map is read and checked only when it is about to be imported, not on every start.
+        var seed = await SeedReader.ReadAsync(store.SeedDir, needsCity, ct);
+        SeedValidator.EnsureValid(seed, store.SeedDir, needsCity);
         await ApplySeedAsync(seed, ct);
         await loader.ReloadAsync(ct);
     }

@@ -69,11 +69,13 @@ public sealed class SupervisionService(IDbContextFactory<CommandCenterDbContext>
     private static async Task<ILookup<string, AuditEntry>> StepsAsync(CommandCenterDbContext db, List<Alert> alerts, DateTimeOffset from, CancellationToken ct)
     {
         var ids = alerts.Select(a => a.Id.ToString()).ToHashSet(StringComparer.Ordinal);
-        var entries = await db.AuditEntries.AsNoTracking()
-            .Where(e => e.Subject == AuditSubject.Alert && e.At >= from && ScoredActions.Contains(e.Action))
-            .ToListAsync(ct);
+        var entries = await ScoredSteps(db.AuditEntries.AsNoTracking(), from).ToListAsync(ct);
         return entries.Where(e => ids.Contains(e.SubjectId)).OrderBy(e => e.At).ThenBy(e => e.Id).ToLookup(e => e.SubjectId, StringComparer.Ordinal);
     }
+
+    /// <summary>The scored workflow steps of alerts since <paramref name="from"/>: a range of the alerts' trail by time (<c>IX_AuditEntries_Subject_At</c>).</summary>
+    internal static IQueryable<AuditEntry> ScoredSteps(IQueryable<AuditEntry> entries, DateTimeOffset from) =>
+        entries.Where(e => e.Subject == AuditSubject.Alert && e.At >= from && ScoredActions.Contains(e.Action));
 
     private ScoredAlert Score(Alert alert, NodeLevel unitLevel, IEnumerable<AuditEntry> steps)
     {

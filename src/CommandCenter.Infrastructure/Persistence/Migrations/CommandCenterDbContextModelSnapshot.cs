@@ -147,8 +147,6 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("ReportedAt");
 
-                    b.HasIndex("State", "ReportedAt");
-
                     b.HasIndex("TownCode", "ReportedAt");
 
                     b.HasIndex("GridCode", "CategoryCode", "LastReportedAt");
@@ -156,7 +154,7 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.HasIndex(new[] { "StageDeadline" }, "IX_Alerts_EscalationDue")
                         .HasFilter("\"EscalatedDeadline\" IS NULL OR \"EscalatedDeadline\" < \"StageDeadline\"");
 
-                    b.HasIndex(new[] { "StageDeadline", "Id" }, "IX_Alerts_Open")
+                    b.HasIndex(new[] { "StageDeadline" }, "IX_Alerts_Open")
                         .HasFilter("\"State\" NOT IN ('Closed', 'Voided')");
 
                     b.HasIndex(new[] { "CommunityCode", "StageDeadline", "Id" }, "IX_Alerts_OpenInCommunity")
@@ -261,6 +259,8 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Subject", "At");
 
                     b.HasIndex("Subject", "SubjectId", "At");
 

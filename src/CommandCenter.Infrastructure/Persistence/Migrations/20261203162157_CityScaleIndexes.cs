@@ -5,7 +5,7 @@
 namespace CommandCenter.Infrastructure.Persistence.Migrations
 {
     /// <inheritdoc />
-    public partial class OpenAlertIndexes : Migration
+    public partial class CityScaleIndexes : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -14,10 +14,19 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                 name: "IX_Alerts_StageDeadline",
                 table: "Alerts");
 
+            migrationBuilder.DropIndex(
+                name: "IX_Alerts_State_ReportedAt",
+                table: "Alerts");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Subject_At",
+                table: "AuditEntries",
+                columns: new[] { "Subject", "At" });
+
             migrationBuilder.CreateIndex(
                 name: "IX_Alerts_Open",
                 table: "Alerts",
-                columns: new[] { "StageDeadline", "Id" },
+                column: "StageDeadline",
                 filter: "\"State\" NOT IN ('Closed', 'Voided')");
 
             migrationBuilder.CreateIndex(
@@ -43,6 +52,10 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
+                name: "IX_AuditEntries_Subject_At",
+                table: "AuditEntries");
+
+            migrationBuilder.DropIndex(
                 name: "IX_Alerts_Open",
                 table: "Alerts");
 
@@ -62,6 +75,11 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                 name: "IX_Alerts_StageDeadline",
                 table: "Alerts",
                 column: "StageDeadline");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_State_ReportedAt",
+                table: "Alerts",
+                columns: new[] { "State", "ReportedAt" });
         }
     }
 }

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CommandCenter.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(CommandCenterDbContext))]
-    [Migration("20261203160142_OpenAlertIndexes")]
-    partial class OpenAlertIndexes
+    [Migration("20261203162157_CityScaleIndexes")]
+    partial class CityScaleIndexes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -150,8 +150,6 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("ReportedAt");
 
-                    b.HasIndex("State", "ReportedAt");
-
                     b.HasIndex("TownCode", "ReportedAt");
 
                     b.HasIndex("GridCode", "CategoryCode", "LastReportedAt");
@@ -159,7 +157,7 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.HasIndex(new[] { "StageDeadline" }, "IX_Alerts_EscalationDue")
                         .HasFilter("\"EscalatedDeadline\" IS NULL OR \"EscalatedDeadline\" < \"StageDeadline\"");
 
-                    b.HasIndex(new[] { "StageDeadline", "Id" }, "IX_Alerts_Open")
+                    b.HasIndex(new[] { "StageDeadline" }, "IX_Alerts_Open")
                         .HasFilter("\"State\" NOT IN ('Closed', 'Voided')");
 
                     b.HasIndex(new[] { "CommunityCode", "StageDeadline", "Id" }, "IX_Alerts_OpenInCommunity")
@@ -264,6 +262,8 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Subject", "At");
 
                     b.HasIndex("Subject", "SubjectId", "At");
 
