@@ -54,9 +54,20 @@ public sealed class LateReportService(
         var charges = new List<LateReportCharged>(due.Count);
         foreach (var alert in due)
         {
-            // Nodes are only ever added to the store, so the alert's grid is on the map.
-            var grid = reference.Map.Find(alert.GridCode) ?? throw new DomainRuleException($"Alert {alert.Id} is in unknown grid '{alert.GridCode}'.");
-            if (!alert.ChargeLateReport(grid.Responsible.Name, now))
+            // A grid retired by a re-division is off the map but kept in the store, with who answered for it then: the
+            // charge goes to them. A grid in neither would be a broken store; it must not stop charging for the city.
+            var grid = reference.Map.Find(alert.GridCode) is { } node
+                ? (node.Code, node.Name, Responsible: node.Responsible.Name)
+                : await db.Nodes.AsNoTracking().Where(n => n.Code == alert.GridCode).Select(n => new { n.Code, n.Name, n.ResponsibleName }).FirstOrDefaultAsync(ct) is { } retired
+                    ? (retired.Code, retired.Name, Responsible: retired.ResponsibleName)
+                    : (Code: (string?)null, Name: "", Responsible: "");
+            if (grid.Code is null)
+            {
+                logger.LogWarning("Late report {AlertId} is in grid {GridCode}, which the store does not know; left uncharged", alert.Id, alert.GridCode);
+                continue;
+            }
+
+            if (!alert.ChargeLateReport(grid.Responsible, now))
             {
                 continue;
             }
@@ -70,10 +81,10 @@ public sealed class LateReportService(
                 Actor.System(ActorName),
                 now,
                 $"Reported {Minutes(delay)} after it occurred; the {alert.Severity} limit is {(limit is { } max ? Minutes(max) : "not set")}. "
-                    + $"Charged to grid {grid.Code} ({grid.Name}), responsible {grid.Responsible.Name}; reporter {alert.ReporterName ?? "not named"}",
+                    + $"Charged to grid {grid.Code} ({grid.Name}), responsible {grid.Responsible}; reporter {alert.ReporterName ?? "not named"}",
                 alert.OccurredAt + limit));
             charges.Add(new LateReportCharged(
-                alert.Path(reference.Map.City.Code), now, alert.Id, grid.Code, grid.Responsible.Name, alert.ReporterName,
+                alert.Path(reference.Map.City.Code), now, alert.Id, grid.Code, grid.Responsible, alert.ReporterName,
                 alert.Severity, alert.OccurredAt, alert.ReportedAt, limit, delay));
         }
 

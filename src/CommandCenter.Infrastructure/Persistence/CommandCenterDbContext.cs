@@ -106,6 +106,9 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
             alert.HasIndex(a => new { a.TownCode, a.ReportedAt });
             alert.HasIndex(a => a.ReportedAt);
 
+            // With the ones on ReportedAt: a wall's load reads what was reported or changed lately (two ranges).
+            alert.HasIndex(a => a.UpdatedAt);
+
             // Open alerts, by place and stage deadline: the wall's load, the console's queue in urgency order, the
             // hotspots' load. Partial indexes holding only open alerts, so a year of closed history (a million rows)
             // is never read to find the few thousand still open; the filter is spelled as EF writes WhereOpen, or

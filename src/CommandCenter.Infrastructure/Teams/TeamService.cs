@@ -101,7 +101,12 @@ public sealed class TeamService(
         var assignment = team.CurrentAlertId is { } assignedId
             ? alert?.Title ?? await db.Alerts.AsNoTracking().Where(a => a.Id == assignedId).Select(a => a.Title).FirstOrDefaultAsync(ct)
             : null;
-        feed.Publish(TeamStatusChanged.From(team, map.PathOf(team.NodeCode), previous, assignment, now));
+        // A team whose home a re-division retired is saved all the same; only walls of the current map hear of it.
+        if (map.Contains(team.NodeCode))
+        {
+            feed.Publish(TeamStatusChanged.From(team, map.PathOf(team.NodeCode), previous, assignment, now));
+        }
+
         foreach (var (ended, endedPrevious) in released)
         {
             var endedAlert = await db.Alerts.AsNoTracking().FirstAsync(a => a.Id == ended.AlertId, ct);

@@ -101,10 +101,19 @@ public sealed class StoreWallSnapshotSource(
         // The alerts a feed message could still be about: open ones, and any reported or changed since the day or
         // the trend window began (all the counts here look no further back).
         var versionsFrom = day < trendFrom ? day : trendFrom;
-        var versions = await alerts
-            .Where(a => a.ReportedAt >= versionsFrom || a.UpdatedAt >= versionsFrom)
+        var versions = await alerts.Where(a => a.ReportedAt >= versionsFrom)
             .Select(a => new { a.Id, a.Version })
             .ToDictionaryAsync(a => a.Id, a => a.Version, ct);
+        foreach (var changed in await ChangedSinceReportedBefore(db.Alerts.AsNoTracking(), versionsFrom)
+            .Select(a => new { a.Id, a.Version, a.TownCode, a.CommunityCode, a.GridCode })
+            .ToListAsync(ct))
+        {
+            if (scope.Level == NodeLevel.City || scope.Code == changed.TownCode || scope.Code == changed.CommunityCode || scope.Code == changed.GridCode)
+            {
+                versions[changed.Id] = changed.Version;
+            }
+        }
+
         foreach (var alert in open)
         {
             versions[alert.Id] = alert.Version;
@@ -175,6 +184,14 @@ public sealed class StoreWallSnapshotSource(
             lateToday,
             [.. gridActivity.SilentGridCodes.Where(code => map.IsWithin(code, scope.Code))]);
     }
+
+    /// <summary>
+    /// Alerts changed since <paramref name="from"/> that were reported before it, city-wide, for the scope to be
+    /// picked from in memory: a range of the updated-at index. Asked with the scope's place, SQLite would read the
+    /// town's whole year through its town index instead.
+    /// </summary>
+    internal static IQueryable<Alert> ChangedSinceReportedBefore(IQueryable<Alert> alerts, DateTimeOffset from) =>
+        alerts.Where(a => a.UpdatedAt >= from && a.ReportedAt < from);
 
     private StageDeadlines OwnPolicy(int policyVersion, string category, Severity severity) =>
         reference.Policy(policyVersion).DeadlinesFor(category, severity, reference.Categories);

@@ -14,34 +14,40 @@ namespace CommandCenter.Web.Api;
 /// smallest it accepts, and one that sends the <c>ETag</c> back gets 304 and nothing else.
 /// </summary>
 /// <remarks>
-/// The ETag is a hash of the bytes, not a counter, so every server of a city gives the same one for the same map.
+/// The ETag is a hash of the bytes, not a counter, so every server of a city gives the same one for the same map
+/// (with the encoding appended: each encoding's bytes differ).
 /// A version is any object that changes when the content must (the loaded <c>CityMap</c> instance): a re-division
 /// builds anew on the next request.
 /// </remarks>
 public sealed class CachedRepresentations(IOptions<JsonOptions> json)
 {
-    private readonly ConcurrentDictionary<string, Representation> _byKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Representation>> _byKey = new(StringComparer.Ordinal);
 
-    /// <summary>The representation of <paramref name="key"/> at <paramref name="version"/>, built when missing or stale.</summary>
+    /// <summary>The representation of <paramref name="key"/> at <paramref name="version"/>, built once when missing or stale.</summary>
     public IResult Serve(HttpContext http, string key, object version, Func<object> build)
     {
-        var representation = _byKey.AddOrUpdate(
-            key,
-            _ => Representation.Of(version, build(), json.Value.SerializerOptions),
-            (_, cached) => ReferenceEquals(cached.Version, version) ? cached : Representation.Of(version, build(), json.Value.SerializerOptions));
-        return new RepresentationResult(representation);
+        Lazy<Representation> Fresh() => new(() => Representation.Of(version, build(), json.Value.SerializerOptions));
+        var cached = _byKey.GetOrAdd(key, _ => Fresh());
+        while (!ReferenceEquals(cached.Value.Version, version))
+        {
+            var fresh = Fresh();
+            cached = _byKey.TryUpdate(key, fresh, cached) ? fresh : _byKey[key];
+        }
+
+        return new RepresentationResult(cached.Value);
     }
 
     private sealed class Representation
     {
         private readonly Lazy<byte[]> _gzip;
         private readonly Lazy<byte[]> _brotli;
+        private readonly string _hash;
 
         private Representation(object version, byte[] body)
         {
             Version = version;
             Body = body;
-            ETag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 16))}\"");
+            _hash = Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 16));
             _gzip = new(() => Compress(body, s => new GZipStream(s, CompressionLevel.Optimal)));
             _brotli = new(() => Compress(body, s => new BrotliStream(s, CompressionLevel.Optimal)));
         }
@@ -50,17 +56,24 @@ public sealed class CachedRepresentations(IOptions<JsonOptions> json)
 
         public byte[] Body { get; }
 
-        public EntityTagHeaderValue ETag { get; }
-
         public static Representation Of(object version, object value, JsonSerializerOptions options) =>
             new(version, JsonSerializer.SerializeToUtf8Bytes(value, options));
 
-        /// <summary>The form to send for this Accept-Encoding: Brotli, then gzip, then none.</summary>
+        /// <summary>Each encoding's bytes differ, so each has its own strong tag; all three name the same content.</summary>
+        public EntityTagHeaderValue TagOf(string? encoding) => new($"\"{_hash}{(encoding is null ? "" : "-" + encoding)}\"");
+
+        public bool IsNamedBy(EntityTagHeaderValue tag) =>
+            tag.Equals(EntityTagHeaderValue.Any) || new[] { null, "br", "gzip" }.Any(encoding => tag.Compare(TagOf(encoding), useStrongComparison: false));
+
+        /// <summary>The form to send for this Accept-Encoding: Brotli, then gzip, then none; an encoding refused with q=0 is not used.</summary>
         public (byte[] Bytes, string? Encoding) For(HttpRequest request)
         {
-            var accepted = request.Headers.AcceptEncoding.ToString();
-            return accepted.Contains("br", StringComparison.OrdinalIgnoreCase) ? (_brotli.Value, "br")
-                : accepted.Contains("gzip", StringComparison.OrdinalIgnoreCase) ? (_gzip.Value, "gzip")
+            var accepted = request.GetTypedHeaders().AcceptEncoding
+                .Where(e => e.Quality is not 0)
+                .Select(e => e.Value.Value)
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return accepted.Contains("br") ? (_brotli.Value, "br")
+                : accepted.Contains("gzip") ? (_gzip.Value, "gzip")
                 : (Body, null);
         }
 
@@ -82,18 +95,18 @@ public sealed class CachedRepresentations(IOptions<JsonOptions> json)
         {
             var response = http.Response;
             var headers = response.GetTypedHeaders();
-            headers.ETag = representation.ETag;
+            var (bytes, encoding) = representation.For(http.Request);
+            headers.ETag = representation.TagOf(encoding);
 
             // Stored, but asked about again each time: a re-division must reach a client at once.
             headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
-            response.Headers.Vary = HeaderNames.AcceptEncoding;
-            if (http.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Compare(representation.ETag, useStrongComparison: false) || tag.Equals(EntityTagHeaderValue.Any)))
+            response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
+            if (http.Request.GetTypedHeaders().IfNoneMatch.Any(representation.IsNamedBy))
             {
                 response.StatusCode = StatusCodes.Status304NotModified;
                 return;
             }
 
-            var (bytes, encoding) = representation.For(http.Request);
             response.ContentType = "application/json; charset=utf-8";
             if (encoding is not null)
             {
@@ -101,10 +114,7 @@ public sealed class CachedRepresentations(IOptions<JsonOptions> json)
             }
 
             response.ContentLength = bytes.Length;
-            if (!HttpMethods.IsHead(http.Request.Method))
-            {
-                await response.Body.WriteAsync(bytes, http.RequestAborted);
-            }
+            await response.Body.WriteAsync(bytes, http.RequestAborted);
         }
     }
 }

@@ -243,7 +243,7 @@ public sealed class MapMarkup
     }
 
     private void WriteCell(StringBuilder text, MapShape cell, int open, int grids, string label) =>
-        text.Append(CultureInfo.InvariantCulture, $"<path d=\"{cell.Path}\" fill-rule=\"evenodd\" class=\"{_kind} load-{LoadBand((open + grids - 1) / grids)}\" data-{_kind}=\"{MarkupText.Encode(cell.Code)}\"><title>{MarkupText.Encode(cell.Name)}: {open}</title></path>");
+        text.Append(CultureInfo.InvariantCulture, $"<path d=\"{cell.Path}\" fill-rule=\"evenodd\" class=\"{_kind} load-{LoadBand((open + Math.Max(grids, 1) - 1) / Math.Max(grids, 1))}\" data-{_kind}=\"{MarkupText.Encode(cell.Code)}\"><title>{MarkupText.Encode(cell.Name)}: {open}</title></path>");
 
     private void WriteSilent(StringBuilder text, MapShape cell, int silent, int grids, string label) =>
         text.Append(CultureInfo.InvariantCulture, $"<path d=\"{cell.Path}\" fill-rule=\"evenodd\" class=\"silent-grid\" fill=\"url(#silent-hatch)\" data-silent-{_kind}=\"{MarkupText.Encode(cell.Code)}\"><title>{MarkupText.Encode(cell.Name)}: {label}</title></path>");
@@ -311,6 +311,7 @@ public sealed class MapMarkup
             new([.. teams
                 .Where(t => t.Latitude is not null && t.Longitude is not null && t.Status != TeamStatus.OffDuty)
                 .Where(t => detail == NodeLevel.Grid || t.Level < detail || t.Status != TeamStatus.Available)
+                .OrderBy(t => t.Status == TeamStatus.Available ? 1 : 0) // teams at work keep their dots first
                 .Take(TeamDotLimit)
                 .Select(t => new TeamDot(t.Code, t.Name, t.Status, t.Latitude!.Value, t.Longitude!.Value))]);
 

@@ -32,27 +32,32 @@ public sealed record MapShape(string Code, string Name, string Path, double Labe
 public sealed class WallGeometry(ReferenceData reference, MapDetail? detail = null)
 {
     private const double Width = 1000;
-    private readonly ConcurrentDictionary<string, ScopeMap> _maps = new(StringComparer.Ordinal);
     private readonly MapDetail _detail = detail ?? MapDetail.Default;
-
-    private CityMap? _drawnFrom;
+    private Drawn? _drawn;
 
     /// <summary>The scope's shapes, drawn once per loaded map: a re-division brings new shapes with it.</summary>
     public ScopeMap For(string scopeCode)
     {
+        // The maps drawn hang off the map they were drawn from, swapped whole: a build that began on the old map can
+        // never be kept for the new one, and walls asking at once share one build (a large city's takes a while).
         var map = reference.Map;
-        if (!ReferenceEquals(Volatile.Read(ref _drawnFrom), map))
+        var drawn = Volatile.Read(ref _drawn);
+        if (drawn is null || !ReferenceEquals(drawn.Map, map))
         {
-            _maps.Clear();
-            Volatile.Write(ref _drawnFrom, map);
+            var fresh = new Drawn(map);
+            drawn = Interlocked.CompareExchange(ref _drawn, fresh, drawn) == drawn ? fresh : Volatile.Read(ref _drawn)!;
         }
 
-        return _maps.GetOrAdd(scopeCode, Build);
+        return drawn.Scopes.GetOrAdd(scopeCode, code => new Lazy<ScopeMap>(() => Build(drawn.Map, code))).Value;
     }
 
-    private ScopeMap Build(string scopeCode)
+    private sealed record Drawn(CityMap Map)
     {
-        var map = reference.Map;
+        public ConcurrentDictionary<string, Lazy<ScopeMap>> Scopes { get; } = new(StringComparer.Ordinal);
+    }
+
+    private ScopeMap Build(CityMap map, string scopeCode)
+    {
         var scope = map.Find(scopeCode) ?? throw new ArgumentException($"Unknown scope '{scopeCode}'.", nameof(scopeCode));
         var envelope = scope.Boundary.EnvelopeInternal;
 

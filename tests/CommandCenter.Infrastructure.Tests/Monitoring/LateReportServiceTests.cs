@@ -6,6 +6,7 @@ using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Infrastructure.Tests.Workflow;
+using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -185,6 +186,37 @@ public sealed class LateReportServiceTests
             Assert.Equal(Enumerable.Repeat(1, alerts), audited);
             Assert.Equal(alerts, feed.Published.OfType<LateReportCharged>().Count(m => ids.Contains(m.AlertId)));
         }
+    }
+
+    [Fact]
+    public async Task ChargeDueAsync_LateReportOnAGridARedivisionRetired_IsChargedToWhoAnsweredForItThen_AndAnUnknownGridStopsNothing()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var retired = await RaiseAsync(host, externalId: "retired");
+        var unknown = await RaiseAsync(host, externalId: "unknown", categoryCode: "0102");
+        var onMap = await RaiseAsync(host, externalId: "on-map", categoryCode: "0103");
+        await using (var db = host.NewDbContext())
+        {
+            // As a re-division leaves it: the grid's record kept, retired, off the loaded map.
+            db.Nodes.Add(new NodeRecord
+            {
+                Code = "330188001001099", Name = "旧网格", Level = Core.Hierarchy.NodeLevel.Grid, Kind = Core.Hierarchy.NodeKind.Urban,
+                ParentCode = "330188001001", ResponsibleName = "旧网格长", Workers = [], BoundaryWkt = "POLYGON EMPTY", RetiredInDivision = 2,
+            });
+            await db.SaveChangesAsync();
+            await db.Alerts.Where(a => a.Id == retired).ExecuteUpdateAsync(set => set.SetProperty(a => a.GridCode, "330188001001099"));
+            await db.Alerts.Where(a => a.Id == unknown).ExecuteUpdateAsync(set => set.SetProperty(a => a.GridCode, "330188001001098"));
+        }
+
+        var charged = await host.Get<LateReportService>().ChargeDueAsync();
+
+        Assert.Equal(2, charged);
+        await using var check = host.NewDbContext();
+        var alerts = await check.Alerts.ToDictionaryAsync(a => a.Id);
+        Assert.Equal("旧网格长", alerts[retired].LateChargedTo);
+        Assert.Equal(Responsible(host, Staff.AlertGrid), alerts[onMap].LateChargedTo);
+        Assert.Null(alerts[unknown].LateChargedAt);
     }
 
     /// <summary>Raises a General alert that occurred <paramref name="delayMinutes"/> before it reaches us (late beyond 120).</summary>

@@ -25,6 +25,18 @@ public sealed class HistoryPlanTests
     }
 
     [Fact]
+    public async Task AWallsLoad_ReadsAlertsChangedLatelyAsARangeOfTheUpdatedAtIndex()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        await using var db = host.NewDbContext();
+
+        var plan = await QueryPlans.ExplainAsync(db, Infrastructure.Wall.StoreWallSnapshotSource.ChangedSinceReportedBefore(db.Alerts, host.Time.GetUtcNow().AddHours(-6)).ToQueryString());
+
+        Assert.Equal("SEARCH a USING INDEX IX_Alerts_UpdatedAt (UpdatedAt>?)", plan);
+    }
+
+    [Fact]
     public async Task OpenAlertsCityWide_AreCountedFromTheOpenIndex_NotFromAnIndexOverEveryAlert()
     {
         using var dir = new TempDirectory();

@@ -29,7 +29,7 @@ public sealed class LargeResponseTests : FreshAppTest
         var (plainBytes, compressedBytes) = (await plain.Content.ReadAsByteArrayAsync(), await compressed.Content.ReadAsByteArrayAsync());
         Assert.True(compressedBytes.Length * 4 < plainBytes.Length, $"{compressedBytes.Length} of {plainBytes.Length} bytes");
         Assert.Equal(plainBytes, Decompress(compressedBytes, encoding));
-        Assert.Equal(plain.Headers.ETag, compressed.Headers.ETag);
+        Assert.Equal(plain.Headers.ETag!.Tag.TrimEnd('"') + $"-{encoding}\"", compressed.Headers.ETag!.Tag); // one content, a tag per encoding
         Assert.True(compressed.Headers.CacheControl!.NoCache);
         Assert.Contains("Accept-Encoding", compressed.Headers.Vary);
         Assert.Equal("330188", JsonDocument.Parse(plainBytes).RootElement.GetProperty("code").GetString());
@@ -41,12 +41,38 @@ public sealed class LargeResponseTests : FreshAppTest
         var first = await SendAsync(Hierarchy, "br");
 
         using var again = new HttpRequestMessage(HttpMethod.Get, Hierarchy);
+        again.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("br"));
         again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
         var response = await App.Http.SendAsync(again);
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(first.Headers.ETag, response.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task Hierarchy_AnEncodingRefusedWithQZero_IsNotUsed()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Hierarchy);
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("br", 0));
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+
+        var response = await App.Http.SendAsync(request);
+
+        Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
+    }
+
+    [Fact]
+    public async Task Hierarchy_WithTheTagOfAnotherEncoding_IsStillNotModified()
+    {
+        var plain = await SendAsync(Hierarchy, null);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, Hierarchy);
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("br"));
+        request.Headers.IfNoneMatch.Add(plain.Headers.ETag!);
+        var response = await App.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
     }
 
     [Fact]

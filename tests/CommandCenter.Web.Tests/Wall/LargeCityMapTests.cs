@@ -52,7 +52,7 @@ public sealed class LargeCityMapTests : WallTestContext
     {
         // Everything at once: every grid loaded and silent, a thousand late, all 1,075 teams on the map and at work.
         var grids = Map.Grids.Select(g => g.Code).ToList();
-        var open = grids.ToDictionary(g => g, g => 1 + (g.GetHashCode() & 15));
+        var open = grids.Select((g, i) => (g, i)).ToDictionary(x => x.g, x => 1 + (x.i % 16));
         var late = grids.Take(1_000).ToDictionary(g => g, _ => 1);
         var teams = GeneratedCity.Seed(CitySize.Large).Teams
             .Select(t => Team(t.Code, t.Level, TeamStatus.OnScene, t.Position!.Latitude, t.Position!.Longitude))
@@ -85,6 +85,48 @@ public sealed class LargeCityMapTests : WallTestContext
         Assert.Contains("load-0", cut.Find($"path[data-community='{Map.Children(community.ParentCode!)[1].Code}']").ClassList);
         Assert.Empty(cut.FindAll("path.hot-grid")); // 4 open is no hotspot
         Assert.Contains("按社区", cut.Find(".map-legend").TextContent, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]  // one open alert in 20 grids still colours the community
+    [InlineData(20, 1)]
+    [InlineData(41, 2)] // 2.05 a grid, rounded up to 3
+    [InlineData(100, 2)]
+    [InlineData(101, 3)]
+    public void CityMap_ACommunitysBand_IsItsOpenAlertsPerGridRoundedUp(int open, int band)
+    {
+        var community = FirstCommunity;
+        var grids = Map.Children(community.Code).Select(g => g.Code).ToList();
+        var byGrid = grids.Select((g, i) => (g, n: open / grids.Count + (i < open % grids.Count ? 1 : 0))).Where(x => x.n > 0).ToDictionary(x => x.g, x => x.n);
+
+        var cut = RenderMap(Map.City.Code, byGrid);
+
+        Assert.Contains($"load-{band}", cut.Find($"path[data-community='{community.Code}']").ClassList);
+    }
+
+    [Theory]
+    [InlineData(5, false)]
+    [InlineData(6, true)]
+    public void CityMap_AGridIsAHotspotFromSixOpenAlerts(int open, bool hot)
+    {
+        var grid = Map.Children(FirstCommunity.Code)[3].Code;
+
+        var cut = RenderMap(Map.City.Code, new Dictionary<string, int> { [grid] = open });
+
+        Assert.Equal(hot ? [grid] : [], cut.FindAll("path.hot-grid").Select(h => h.GetAttribute("data-hot-grid")));
+    }
+
+    [Fact]
+    public void CityMap_TooManyTeamDots_KeepsTheTeamsAtWork()
+    {
+        var at = FirstCommunity.Boundary.InteriorPoint;
+        var standingBy = Enumerable.Range(0, MapMarkup.TeamDotLimit).Select(i => Team($"T{i}", NodeLevel.Town, TeamStatus.Available, at.Y, at.X));
+        List<WallTeamRow> teams = [.. standingBy, Team("OUT", NodeLevel.Grid, TeamStatus.Dispatched, at.Y, at.X)];
+
+        var cut = RenderMap(Map.City.Code, teams: teams);
+
+        Assert.Equal(MapMarkup.TeamDotLimit, cut.FindAll("rect.team-dot").Count);
+        Assert.NotNull(cut.Find("rect.team-dot[data-team=OUT]"));
     }
 
     [Fact]
@@ -127,7 +169,7 @@ public sealed class LargeCityMapTests : WallTestContext
 
         var cut = RenderMap(Map.City.Code, teams: teams);
 
-        Assert.Equal(["TOWN", "BUSY"], cut.FindAll("rect.team-dot").Select(r => r.GetAttribute("data-team")));
+        Assert.Equal(["BUSY", "TOWN"], cut.FindAll("rect.team-dot").Select(r => r.GetAttribute("data-team"))); // at work first
     }
 
     [Fact]

@@ -147,6 +147,8 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("ReportedAt");
 
+                    b.HasIndex("UpdatedAt");
+
                     b.HasIndex("TownCode", "ReportedAt");
 
                     b.HasIndex("GridCode", "CategoryCode", "LastReportedAt");

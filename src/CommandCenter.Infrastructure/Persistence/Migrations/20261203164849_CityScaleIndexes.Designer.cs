@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CommandCenter.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(CommandCenterDbContext))]
-    [Migration("20261203162157_CityScaleIndexes")]
+    [Migration("20261203164849_CityScaleIndexes")]
     partial class CityScaleIndexes
     {
         /// <inheritdoc />
@@ -149,6 +149,8 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("ReportedAt");
+
+                    b.HasIndex("UpdatedAt");
 
                     b.HasIndex("TownCode", "ReportedAt");
 

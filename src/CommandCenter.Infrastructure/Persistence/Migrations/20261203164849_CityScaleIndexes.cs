@@ -46,6 +46,11 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                 table: "Alerts",
                 columns: new[] { "TownCode", "StageDeadline", "Id" },
                 filter: "\"State\" NOT IN ('Closed', 'Voided')");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_UpdatedAt",
+                table: "Alerts",
+                column: "UpdatedAt");
         }
 
         /// <inheritdoc />
@@ -69,6 +74,10 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
 
             migrationBuilder.DropIndex(
                 name: "IX_Alerts_OpenInTown",
+                table: "Alerts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Alerts_UpdatedAt",
                 table: "Alerts");
 
             migrationBuilder.CreateIndex(
