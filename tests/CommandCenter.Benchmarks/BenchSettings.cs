@@ -11,7 +11,7 @@ public sealed record BenchSettings
 {
     public bool Smoke { get; init; }
 
-    /// <summary><c>--only metrics,escalation,hub,wall,memory,city,history</c>: run some steps (for working on one).</summary>
+    /// <summary><c>--only metrics,escalation,hub,wall,memory,city,history,console</c>: run some steps (for working on one).</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary><c>--out PATH</c>: where the JSON goes (default TestResults/benchmarks/).</summary>
@@ -69,6 +69,15 @@ public sealed record BenchSettings
     /// <summary>The cities and years of the history step: null is the demo city.</summary>
     public IReadOnlyList<(CitySize? City, int Alerts)> HistoryCities { get; init; } = [(null, 100_000), (CitySize.Large, 1_000_000)];
 
+    /// <summary>The cities of the console step: null is the demo city, then generated ones.</summary>
+    public IReadOnlyList<CitySize?> ConsoleCities { get; init; } = [null, CitySize.Large];
+
+    /// <summary>Open alerts in the console user's town.</summary>
+    public int ConsoleOpenAlerts { get; init; } = 5_000;
+
+    /// <summary>Navigations timed per city on the console step (after one that warms up).</summary>
+    public int ConsoleRuns { get; init; } = 5;
+
     /// <summary>
     /// <c>--map-shapes N</c>: a what-if, not the product — the wall's <c>Wall:MapShapes</c> for the city-size step
     /// (12000 draws every grid of the large city, as the wall did before its maps were bounded).
@@ -103,6 +112,9 @@ public sealed record BenchSettings
         CityPaintRuns = 1,
         CityCircuits = [0, 3],
         HistoryCities = [(null, 5_000), (new CitySize(4, 10, 25), 20_000)],
+        ConsoleCities = [null, new CitySize(4, 10, 25)],
+        ConsoleOpenAlerts = 500,
+        ConsoleRuns = 1,
     };
 
     public bool Runs(string step) => Only.Count == 0 || Only.Contains(step);
@@ -150,6 +162,9 @@ public sealed record BenchSettings
                     var counts = Numbers(args[++i]);
                     settings = settings with { HistoryCities = [.. settings.HistoryCities.Zip(counts, (city, count) => (city.City, count))] };
                     break;
+                case "--console-alerts" when i + 1 < args.Length:
+                    settings = settings with { ConsoleOpenAlerts = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
                 case "--map-shapes" when i + 1 < args.Length:
                     settings = settings with { CityMapShapes = int.Parse(args[++i], CultureInfo.InvariantCulture) };
                     break;
@@ -158,8 +173,8 @@ public sealed record BenchSettings
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown argument '{args[i]}'. Use --smoke, --only metrics,escalation,hub,wall,memory,city,history, --out PATH; for the hub step " +
-                        "--clients 100,500 --rates 50,200 --duration SECONDS --ceiling-rates 500,1000 (empty: no ceiling); for the memory step --circuits 0,100,500; for the city step --city-sizes demo,30x20x20 --city-circuits 0,100 --map-shapes N; for the history step --history-alerts 100000,1000000.");
+                        $"Unknown argument '{args[i]}'. Use --smoke, --only metrics,escalation,hub,wall,memory,city,history,console, --out PATH; for the hub step " +
+                        "--clients 100,500 --rates 50,200 --duration SECONDS --ceiling-rates 500,1000 (empty: no ceiling); for the memory step --circuits 0,100,500; for the city step --city-sizes demo,30x20x20 --city-circuits 0,100 --map-shapes N; for the history step --history-alerts 100000,1000000; for the console step --console-alerts 5000.");
             }
         }
 

@@ -23,6 +23,7 @@ await using var products = new Products(settings);
     ("memory", () => new CircuitMemoryBenchmark(settings, report, products).RunAsync()),
     ("city", () => new CityWallBenchmark(settings, report, products).RunAsync()),
     ("history", () => new HistoryBenchmark(settings, report).RunAsync()),
+    ("console", () => new ConsoleBenchmark(settings, report).RunAsync()),
 ];
 
 foreach (var (name, run) in steps)

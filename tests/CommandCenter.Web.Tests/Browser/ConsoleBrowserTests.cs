@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using CommandCenter.Core.Alerts;
+using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Testing;
 using CommandCenter.Web.Tests.Api;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -91,10 +96,44 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : BrowserTest(br
     }
 
     [Fact]
+    public async Task ALargeQueue_PagesForwardBackAndToTheEnd_InUrgencyOrder()
+    {
+        const string town = "330188001";
+        var reference = App.Services.GetRequiredService<ReferenceData>();
+        var grids = reference.Map.Grids.Where(g => reference.Map.IsWithin(g.Code, town)).Select(g => g.Code).ToList();
+        var alerts = await BulkAlerts.InsertAsync(App.Services.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>(), reference, grids, 5_000, DateTimeOffset.UtcNow);
+        var expected = alerts.OrderBy(a => a.StageDeadline).ThenBy(a => a.Id.ToString().ToUpperInvariant(), StringComparer.Ordinal).Select(a => a.Id.ToString()).ToList();
+        var console = await PageAsync("staff-hubin", "console");
+        var info = console.Locator("[data-testid=page-info]");
+        await Expect(info).ToHaveTextAsync("第 1–50 条，共 5000 条", new() { Timeout = 10_000 });
+        Assert.Equal(expected.Take(50), await RowIdsAsync(console));
+
+        await console.Locator("[data-testid=page-next]").ClickAsync();
+        await Expect(info).ToHaveTextAsync("第 51–100 条，共 5000 条", new() { Timeout = 5000 });
+        Assert.Equal(expected.Skip(50).Take(50), await RowIdsAsync(console));
+
+        await console.Locator("[data-testid=page-last]").ClickAsync();
+        await Expect(info).ToHaveTextAsync("第 4951–5000 条，共 5000 条", new() { Timeout = 5000 });
+        Assert.Equal(expected.TakeLast(50), await RowIdsAsync(console));
+
+        await console.Locator("[data-testid=page-previous]").ClickAsync();
+        await Expect(info).ToHaveTextAsync("第 4901–4950 条，共 5000 条", new() { Timeout = 5000 });
+        await Expect(console.Locator("[data-testid=page-of]")).ToHaveTextAsync("第 99 / 100 页");
+        Assert.Equal(expected.Skip(4_900).Take(50), await RowIdsAsync(console));
+
+        await console.Locator("[data-testid=filter-severity]").SelectOptionAsync(nameof(Severity.Critical));
+        await Expect(info).ToHaveTextAsync($"第 1–50 条，共 {alerts.Count(a => a.Severity == Severity.Critical)} 条", new() { Timeout = 5000 });
+        await console.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "console-paging.png") });
+    }
+
+    [Fact]
     public async Task Console_AsAWallDevice_IsNotOffered()
     {
         var page = await PageAsync("wall", "console", waitForLive: false);
 
         Assert.DoesNotContain("/console", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
     }
+
+    private static async Task<List<string>> RowIdsAsync(IPage console) =>
+        [.. await console.Locator("[data-testid=queue-row]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.alertId)")];
 }

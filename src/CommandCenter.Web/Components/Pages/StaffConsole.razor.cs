@@ -1,3 +1,4 @@
+using System.Data.Common;
 using CommandCenter.Core;
 using CommandCenter.Core.Access;
 using CommandCenter.Core.Alerts;
@@ -31,15 +32,17 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
         [AlertState.Reported, AlertState.Acknowledged, AlertState.Dispatched, AlertState.Handling, AlertState.Resolved, AlertState.Rework];
 
     private readonly HashSet<Guid> _selected = [];
-    private List<Alert> _queue = [];
+    private QueuePage _queue = QueuePage.Empty(PageSize);
+
+    /// <summary>The page asked for (from 0); the page shown is it, or the last one when the queue shrank below it.</summary>
     private int _page;
-    private int _total;
     private List<AuditEntry> _timeline = [];
     private Alert? _detail;
     private Operator? _operator;
     private string? _scopeName;
     private string? _message;
     private bool _messageIsError;
+    private bool _queueFailed;
     private string? _comment;
     private DateTimeOffset _now;
     private bool _interactive;
@@ -63,6 +66,8 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
 
     [Inject] public required IStringLocalizer<UiText> T { get; set; }
 
+    [Inject] public required ILogger<StaffConsole> Logger { get; set; }
+
     private string StateFilter { get => _stateFilter; set => (_stateFilter, _page) = (value, 0); }
 
     private string SeverityFilter { get => _severityFilter; set => (_severityFilter, _page) = (value, 0); }
@@ -74,8 +79,6 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
     private string NodeFilter { get => _nodeFilter; set => (_nodeFilter, _page) = (value, 0); }
 
     private string _stateFilter = "", _severityFilter = "", _categoryFilter = "", _nodeFilter = "";
-
-    private int PageCount => Math.Max(1, (_total + PageSize - 1) / PageSize);
 
     protected override async Task OnInitializedAsync()
     {
@@ -164,34 +167,28 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
         }
 
         _now = Time.GetUtcNow();
-        await using var db = await Contexts.CreateDbContextAsync();
-        var query = db.Alerts.AsNoTracking().InSubtree(scope).WhereOpen();
-        if (Enum.TryParse<AlertState>(StateFilter, out var state))
+        try
         {
-            query = query.Where(a => a.State == state);
+            await using var db = await Contexts.CreateDbContextAsync();
+            _queue = await db.Alerts.AsNoTracking().OpenQueue(scope, Filter()).ReadPageAsync(_page, PageSize);
+            _page = _queue.Page;
+            if (_queueFailed)
+            {
+                (_queueFailed, _message) = (false, null);
+            }
+        }
+        catch (DbException ex)
+        {
+            // The store busy or gone: say so and keep the page last read, which the next live change or click retries.
+            Logger.LogError(ex, "The console could not read the queue of {NodeCode} (page {Page})", scope.Code, _page + 1);
+            _page = _queue.Page;
+            _queueFailed = true;
+            Say(T["Console_QueueFailed"], error: true);
+            StateHasChanged();
+            return;
         }
 
-        if (Enum.TryParse<Severity>(SeverityFilter, out var severity))
-        {
-            query = query.Where(a => a.Severity == severity);
-        }
-
-        if (Reference.Categories.Find(CategoryFilter) is { ParentCode: null } category)
-        {
-            query = query.Where(a => a.CategoryCode.StartsWith(category.Code));
-        }
-
-        // Only a node under mine: a hand-made value cannot widen the queue beyond my jurisdiction.
-        if (_subNodes.FirstOrDefault(n => n.Code == NodeFilter) is { } node)
-        {
-            query = query.InSubtree(node);
-        }
-
-        // A page of the queue, most urgent first; a queue that shrank under the current page shows its last page.
-        _total = await query.CountAsync();
-        _page = Math.Clamp(_page, 0, PageCount - 1);
-        _queue = await query.InUrgencyOrder().Page(_page, PageSize).ToListAsync();
-        _selected.IntersectWith(_queue.Where(a => a.State == AlertState.Reported).Select(a => a.Id));
+        _selected.IntersectWith(_queue.Rows.Where(a => a.State == AlertState.Reported).Select(a => a.Id));
         if (_detail is not null)
         {
             await ShowDetailAsync(_detail.Id);
@@ -249,6 +246,16 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
         _selected.Clear();
         await ReloadAsync();
     }
+
+    /// <summary>
+    /// The filters as chosen, each checked once here: an unknown value, a 小类 or a node outside my jurisdiction (a
+    /// hand-made form value) means "all", and the node can only narrow the queue anyway.
+    /// </summary>
+    private QueueFilter Filter() => new(
+        Enum.TryParse<AlertState>(StateFilter, out var state) && OpenStates.Contains(state) ? state : null,
+        Enum.TryParse<Severity>(SeverityFilter, out var severity) && Enum.IsDefined(severity) ? severity : null,
+        Reference.Categories.Find(CategoryFilter) is { ParentCode: null } category ? category.Code : null,
+        _subNodes.FirstOrDefault(n => n.Code == NodeFilter));
 
     private async Task GoToPageAsync(int page)
     {
