@@ -156,7 +156,22 @@ public sealed class CityImporterTests : IAsyncLifetime
 
         Assert.Equal([south.Id, north.Id], outcome.Moved.Select(m => m.AlertId));
         Assert.Equal([pointless.Id], outcome.Unplaced.Select(u => u.AlertId));
-        Assert.Equal(2, published.Count);
+        // The feed delivers on its own thread: wait for it, a while, rather than read the list the moment the import returns.
+        int Published()
+        {
+            lock (published)
+            {
+                return published.Count;
+            }
+        }
+
+        for (var waited = 0; waited < 100 && Published() < 2; waited++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(2, Published());
+
         Assert.Null(Reference.Map.Find(OldGrid));
         Assert.Equal("沙洲社区东片网格", Reference.Map.Find("440399001002003")!.Name);
         Assert.Equal(SouthGrid, Reference.Map.ResolveGrid(v2.Find(SouthGrid)!.Boundary.InteriorPoint.Y, v2.Find(SouthGrid)!.Boundary.InteriorPoint.X)!.Code);
