@@ -146,6 +146,9 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        // PBKDF2 at Identity's production cost is ~70 ms per hash: ten demo users per start and a hash per sign-in
+        // add up to minutes over the suite. The tests check who may sign in, not the hash's strength.
+        builder.ConfigureTestServices(services => services.Configure<Microsoft.AspNetCore.Identity.PasswordHasherOptions>(o => o.IterationCount = 1_000));
         if (!_realTime)
         {
             builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));

@@ -15,7 +15,7 @@ public abstract class AdminAppTest : IDisposable
     protected AdminAppTest()
     {
         CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("zh-CN");
-        App = new CommandCenterApp(_dir.Path);
+        App = new CommandCenterApp(SeededStore.CopyInto(_dir.Path));
     }
 
     protected CommandCenterApp App { get; }

@@ -25,7 +25,7 @@ public abstract class AdminPageContext : BunitContext, IAsyncLifetime
     {
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("zh-CN");
         JSInterop.Mode = JSRuntimeMode.Loose;
-        App = new CommandCenterApp(_dir.Path);
+        App = new CommandCenterApp(SeededStore.CopyInto(_dir.Path));
         Services.AddMudServices(options => options.PopoverOptions.CheckForPopoverProvider = false);
         Services.AddLocalization(options => options.ResourcesPath = "Resources");
         Services.AddSingleton<TimeProvider>(App.Time);

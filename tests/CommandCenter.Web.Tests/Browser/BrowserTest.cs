@@ -22,7 +22,9 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        App = new CommandCenterApp(_dir.Path, realTime: true, settings: Settings);
+        // The seeded store is the default city's; a test with its own settings (another city, none) starts from empty.
+        var settings = Settings;
+        App = new CommandCenterApp(settings is null ? SeededStore.CopyInto(_dir.Path) : _dir.Path, realTime: true, settings: settings);
         return Task.CompletedTask;
     }
 

@@ -13,7 +13,7 @@ public sealed class CircuitWebSocketTests : IDisposable
     private readonly TempDirectory _dir = new();
     private readonly CommandCenterApp _app;
 
-    public CircuitWebSocketTests() => _app = new CommandCenterApp(_dir.Path);
+    public CircuitWebSocketTests() => _app = new CommandCenterApp(SeededStore.CopyInto(_dir.Path));
 
     [Fact]
     public async Task BlazorSocket_OfferedDeflate_IsCompressedWithoutServerContextTakeover()

@@ -18,7 +18,7 @@ public sealed class RefusedRequestLogTests : IDisposable
     private readonly TempDirectory _dir = new();
     private readonly CommandCenterApp _app;
 
-    public RefusedRequestLogTests() => _app = new CommandCenterApp(_dir.Path);
+    public RefusedRequestLogTests() => _app = new CommandCenterApp(SeededStore.CopyInto(_dir.Path));
 
     [Theory]
     [InlineData("resolve", 0, HttpStatusCode.Conflict)] // not in a state for it

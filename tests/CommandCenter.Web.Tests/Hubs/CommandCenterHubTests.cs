@@ -20,7 +20,7 @@ public sealed class CommandCenterHubTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _app = new CommandCenterApp(_dir.Path);
+        _app = new CommandCenterApp(SeededStore.CopyInto(_dir.Path));
         return Task.CompletedTask;
     }
 
