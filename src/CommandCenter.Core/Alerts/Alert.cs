@@ -77,7 +77,7 @@ public sealed class Alert
     public DateTimeOffset? WorkerReportedAt { get; private set; }
 
     /// <summary>漏报: first reported by the public or the 12345 hotline, and never by the grid's worker.</summary>
-    public bool IsMissedReport => Source is AlertSource.Public or AlertSource.Hotline && WorkerReportedAt is null;
+    public bool IsMissedReport => AlertRules.IsMissedReport(Source, WorkerReportedAt);
 
     public DateTimeOffset UpdatedAt { get; private set; }
 

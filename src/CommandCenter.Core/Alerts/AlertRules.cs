@@ -34,6 +34,10 @@ public static class AlertRules
     public static bool IsLateToday(bool isLateReport, DateTimeOffset reportedAt, DateTimeOffset startOfDay) =>
         isLateReport && IsToday(reportedAt, startOfDay);
 
+    /// <summary>漏报: first reported by the public or the 12345 hotline, and never by the grid's worker.</summary>
+    public static bool IsMissedReport(AlertSource source, DateTimeOffset? workerReportedAt) =>
+        source is AlertSource.Public or AlertSource.Hotline && workerReportedAt is null;
+
     /// <summary>Major or worse: counted on the wall's "major today" tile and marked on its map.</summary>
     public static bool IsMajorOrWorse(Severity severity) => severity >= Severity.Major;
 }

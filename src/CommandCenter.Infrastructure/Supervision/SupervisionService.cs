@@ -56,28 +56,33 @@ public sealed class SupervisionService(IDbContextFactory<CommandCenterDbContext>
         await using var db = await contexts.CreateDbContextAsync(ct);
         var alerts = await db.Alerts.AsNoTracking().InSubtree(scope)
             .Where(a => a.ReportedAt >= from && a.ReportedAt < to)
+            .Select(a => new ScoredColumns(
+                a.Id, a.TownCode, a.CommunityCode, a.CategoryCode, a.Severity, a.PolicyVersion, a.State, a.StageDeadline,
+                a.ReportedAt, a.UpdatedAt, a.RepeatCount, a.IsLateReport, a.Source, a.WorkerReportedAt))
             .ToListAsync(ct);
         var steps = await StepsAsync(db, alerts, from, ct);
 
-        var scored = alerts.Select(a => Score(a, unitLevel, steps[a.Id.ToString()]));
+        var scored = alerts.Select(a => Score(a, unitLevel, steps[a.Id.ToString()])).ToList();
         var cards = Scorecards.Compute(scored, units.Select(u => u.Code), asOf);
-        var total = Scorecards.Compute(alerts.Select(a => Score(a, unitLevel, steps[a.Id.ToString()]) with { UnitCode = scope.Code }), [scope.Code], asOf)[0];
+        var total = Scorecards.Compute(scored.Select(a => a with { UnitCode = scope.Code }), [scope.Code], asOf)[0];
         return new SupervisionReport(scope, unitLevel, from, to, asOf, cards, total, Scorecards.RedList(cards), Scorecards.BlackList(cards));
     }
 
-    /// <summary>The workflow steps supervision reads, per alert id; every step of an alert happens after it was raised.</summary>
-    private static async Task<ILookup<string, AuditEntry>> StepsAsync(CommandCenterDbContext db, List<Alert> alerts, DateTimeOffset from, CancellationToken ct)
+    /// <summary>The workflow steps supervision reads, per alert id, in order; every step of an alert happens after it was raised.</summary>
+    private static async Task<ILookup<string, ScoredStep>> StepsAsync(CommandCenterDbContext db, List<ScoredColumns> alerts, DateTimeOffset from, CancellationToken ct)
     {
         var ids = alerts.Select(a => a.Id.ToString()).ToHashSet(StringComparer.Ordinal);
-        var entries = await ScoredSteps(db.AuditEntries.AsNoTracking(), from).ToListAsync(ct);
-        return entries.Where(e => ids.Contains(e.SubjectId)).OrderBy(e => e.At).ThenBy(e => e.Id).ToLookup(e => e.SubjectId, StringComparer.Ordinal);
+        var steps = await ScoredSteps(db.AuditEntries.AsNoTracking(), from)
+            .Select(e => new ScoredStep(e.Id, e.SubjectId, e.Action, e.At, e.Deadline))
+            .ToListAsync(ct);
+        return steps.Where(e => ids.Contains(e.SubjectId)).OrderBy(e => e.At).ThenBy(e => e.Id).ToLookup(e => e.SubjectId, StringComparer.Ordinal);
     }
 
     /// <summary>The scored workflow steps of alerts since <paramref name="from"/>: a range of the alerts' trail by time (<c>IX_AuditEntries_Subject_At</c>).</summary>
     internal static IQueryable<AuditEntry> ScoredSteps(IQueryable<AuditEntry> entries, DateTimeOffset from) =>
         entries.Where(e => e.Subject == AuditSubject.Alert && e.At >= from && ScoredActions.Contains(e.Action));
 
-    private ScoredAlert Score(Alert alert, NodeLevel unitLevel, IEnumerable<AuditEntry> steps)
+    private ScoredAlert Score(ScoredColumns alert, NodeLevel unitLevel, IEnumerable<ScoredStep> steps)
     {
         var trail = steps.ToList();
         var acknowledged = trail.FirstOrDefault(e => e.Action == AuditAction.Acknowledge);
@@ -96,6 +101,15 @@ public sealed class SupervisionService(IDbContextFactory<CommandCenterDbContext>
             Resolved: trail.Any(e => e.Action == AuditAction.Resolve),
             SentBack: trail.Any(e => e.Action == AuditAction.SendBack),
             LateReport: alert.IsLateReport,
-            MissedReport: alert.IsMissedReport);
+            MissedReport: AlertRules.IsMissedReport(alert.Source, alert.WorkerReportedAt));
     }
+
+    /// <summary>The columns of an alert that scoring reads: a month of a large city is tens of thousands of rows.</summary>
+    private sealed record ScoredColumns(
+        Guid Id, string TownCode, string CommunityCode, string CategoryCode, Severity Severity, int PolicyVersion,
+        AlertState State, DateTimeOffset? StageDeadline, DateTimeOffset ReportedAt, DateTimeOffset UpdatedAt,
+        int RepeatCount, bool IsLateReport, AlertSource Source, DateTimeOffset? WorkerReportedAt);
+
+    /// <summary>The columns of an audit entry that scoring reads.</summary>
+    private sealed record ScoredStep(long Id, string SubjectId, AuditAction Action, DateTimeOffset At, DateTimeOffset? Deadline);
 }
