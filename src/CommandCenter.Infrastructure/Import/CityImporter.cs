@@ -16,9 +16,23 @@ public sealed record MovedAlert(Guid AlertId, string Title, string FromGridCode,
 /// <summary>An open alert on a retired grid with no point to place it by: an administrator places it.</summary>
 public sealed record UnplacedAlert(Guid AlertId, string Title, string GridCode);
 
+/// <summary>Whose home a re-division retires: a team or a user account.</summary>
+public enum HomeKind
+{
+    Team,
+    User,
+}
+
+/// <summary>
+/// A team or a user account homed on a node the division retires. It keeps working as it was (a user then sees
+/// nothing of the new map) until an administrator moves it to a node of the new division.
+/// </summary>
+public sealed record HomedOnRetired(HomeKind Kind, string Key, string Name, string NodeCode);
+
 /// <summary>
 /// What an import found and did: the file's problems, the difference against the stored division, the open alerts
-/// that move (or would move, in a dry run) and those left for an administrator to place. <see cref="Version"/> is the
+/// that move (or would move, in a dry run), those left for an administrator to place, and the teams and users whose
+/// home node goes (<see cref="Homeless"/>), for an administrator to move. <see cref="Version"/> is the
 /// division version stored, null in a dry run, for a file with errors, or when nothing changed.
 /// </summary>
 public sealed record ImportOutcome(
@@ -26,6 +40,7 @@ public sealed record ImportOutcome(
     DivisionDiff? Diff,
     IReadOnlyList<MovedAlert> Moved,
     IReadOnlyList<UnplacedAlert> Unplaced,
+    IReadOnlyList<HomedOnRetired> Homeless,
     int? Version)
 {
     public bool IsValid => Report.IsValid;
@@ -47,6 +62,7 @@ public sealed record ImportOutcome(
 
         lines.AddRange(Moved.Select(m => $"open alert {m.AlertId} ({m.Title}) moves from retired grid {m.FromGridCode} to {m.ToGridCode} {m.ToGridName}"));
         lines.AddRange(Unplaced.Select(u => $"open alert {u.AlertId} ({u.Title}) on retired grid {u.GridCode} has no location: an administrator places it"));
+        lines.AddRange(Homeless.Select(h => $"{h.Kind.ToString().ToLowerInvariant()} {h.Key} ({h.Name}) is homed on retired node {h.NodeCode}: an administrator moves it"));
         return lines;
     }
 }
@@ -72,12 +88,12 @@ public sealed class CityImporter(
         var check = await CityImport.CheckAsync(geoJson, options.Value, ct);
         if (!check.Report.IsValid)
         {
-            return new ImportOutcome(check.Report, null, [], [], null);
+            return new ImportOutcome(check.Report, null, [], [], [], null);
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var plan = await PlanAsync(db, check.Nodes, ct);
-        return new ImportOutcome(check.Report, plan.Diff, plan.Moved, plan.Unplaced, null);
+        return new ImportOutcome(check.Report, plan.Diff, plan.Moved, plan.Unplaced, plan.Homeless, null);
     }
 
     /// <summary>Checks the file and, when it is valid and changes something, stores it as the next division version.</summary>
@@ -86,7 +102,7 @@ public sealed class CityImporter(
         var check = await CityImport.CheckAsync(geoJson, options.Value, ct);
         if (!check.Report.IsValid)
         {
-            return new ImportOutcome(check.Report, null, [], [], null);
+            return new ImportOutcome(check.Report, null, [], [], [], null);
         }
 
         var now = time.GetUtcNow();
@@ -99,7 +115,7 @@ public sealed class CityImporter(
             plan = await PlanAsync(db, check.Nodes, ct);
             if (plan.Diff.IsEmpty)
             {
-                return new ImportOutcome(check.Report, plan.Diff, [], [], null);
+                return new ImportOutcome(check.Report, plan.Diff, [], [], [], null);
             }
 
             version = (await db.Divisions.MaxAsync(d => (int?)d.Version, ct) ?? 0) + 1;
@@ -126,7 +142,7 @@ public sealed class CityImporter(
             feed.Publish(move);
         }
 
-        return new ImportOutcome(check.Report, plan.Diff, plan.Moved, plan.Unplaced, version);
+        return new ImportOutcome(check.Report, plan.Diff, plan.Moved, plan.Unplaced, plan.Homeless, version);
     }
 
     /// <summary>Places an open alert that a re-division left on a retired grid (it had no point) into a grid of today's map.</summary>
@@ -169,7 +185,7 @@ public sealed class CityImporter(
         return stranded;
     }
 
-    private sealed record Plan(DivisionDiff Diff, IReadOnlyList<MovedAlert> Moved, IReadOnlyList<UnplacedAlert> Unplaced);
+    private sealed record Plan(DivisionDiff Diff, IReadOnlyList<MovedAlert> Moved, IReadOnlyList<UnplacedAlert> Unplaced, IReadOnlyList<HomedOnRetired> Homeless);
 
     private static async Task<Plan> PlanAsync(CommandCenterDbContext db, IReadOnlyList<AdminNode> incoming, CancellationToken ct)
     {
@@ -178,10 +194,11 @@ public sealed class CityImporter(
         var current = stored.Select(n => ReferenceLoader.ToNode(n, reader)).ToList();
         var diff = DivisionDiff.Between(current, incoming);
 
+        var homeless = await HomelessAsync(db, diff.Retired.Select(n => n.Code).ToList(), ct);
         var retiredGrids = diff.Retired.Where(n => n.Level == NodeLevel.Grid).Select(n => n.Code).ToList();
         if (retiredGrids.Count == 0)
         {
-            return new Plan(diff, [], []);
+            return new Plan(diff, [], [], homeless);
         }
 
         var map = new CityMap(incoming);
@@ -203,7 +220,22 @@ public sealed class CityImporter(
             }
         }
 
-        return new Plan(diff, moved, unplaced);
+        return new Plan(diff, moved, unplaced, homeless);
+    }
+
+    /// <summary>The teams in service and the user accounts homed on the nodes the division retires.</summary>
+    private static async Task<IReadOnlyList<HomedOnRetired>> HomelessAsync(CommandCenterDbContext db, List<string> retired, CancellationToken ct)
+    {
+        if (retired.Count == 0)
+        {
+            return [];
+        }
+
+        var teams = await db.Teams.AsNoTracking().Where(t => t.RetiredAt == null && retired.Contains(t.NodeCode))
+            .OrderBy(t => t.Code).Select(t => new HomedOnRetired(HomeKind.Team, t.Code, t.Name, t.NodeCode)).ToListAsync(ct);
+        var users = await db.Users.AsNoTracking().Where(u => retired.Contains(u.NodeCode))
+            .OrderBy(u => u.UserName).Select(u => new HomedOnRetired(HomeKind.User, u.UserName!, u.DisplayName, u.NodeCode)).ToListAsync(ct);
+        return [.. teams, .. users];
     }
 
     private static async Task StoreNodesAsync(CommandCenterDbContext db, IReadOnlyList<AdminNode> incoming, DivisionDiff diff, int version, CancellationToken ct)

@@ -4,6 +4,7 @@ using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Feed;
 using CommandCenter.Core.Hierarchy;
+using CommandCenter.Core.Teams;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Import;
 using CommandCenter.Infrastructure.Workflow;
@@ -175,6 +176,37 @@ public sealed class CityImporterTests : IAsyncLifetime
         Assert.Null(Reference.Map.Find(OldGrid));
         Assert.Equal("沙洲社区东片网格", Reference.Map.Find("440399001002003")!.Name);
         Assert.Equal(SouthGrid, Reference.Map.ResolveGrid(v2.Find(SouthGrid)!.Boundary.InteriorPoint.Y, v2.Find(SouthGrid)!.Boundary.InteriorPoint.X)!.Code);
+    }
+
+    [Fact]
+    public async Task ReDivision_TeamsAndAccountsHomedOnRetiredNodes_AreListedForAnAdministrator_AndKept()
+    {
+        await ApplyAsync(CityMaps.RiverCity);
+        await using (var db = _host.NewDbContext())
+        {
+            var now = _host.Time.GetUtcNow();
+            db.Teams.Add(new Team("TM-OLD", "稻田村巡逻队", TeamType.SecurityPatrol, NodeLevel.Grid, OldGrid, [], null, now));
+            db.Teams.Add(new Team("TM-KEEP", "沙洲巡逻队", TeamType.SecurityPatrol, NodeLevel.Grid, "440399001002003", [], null, now));
+            db.Users.Add(new Infrastructure.Persistence.CommandCenterUser { UserName = "grid-head", NormalizedUserName = "GRID-HEAD", DisplayName = "渔港村网格长", NodeCode = MergedGrid });
+            await db.SaveChangesAsync();
+        }
+
+        await using var file = File.OpenRead(CityMaps.PathOf(CityMaps.RiverCityV2));
+        var planned = await Importer.DryRunAsync(file);
+        var applied = await ApplyAsync(CityMaps.RiverCityV2);
+
+        var expected = new[]
+        {
+            new HomedOnRetired(HomeKind.Team, "TM-OLD", "稻田村巡逻队", OldGrid),
+            new HomedOnRetired(HomeKind.User, "grid-head", "渔港村网格长", MergedGrid),
+        };
+        Assert.Equal(expected, planned.Homeless);
+        Assert.Equal(expected, applied.Homeless);
+        Assert.Contains($"team TM-OLD (稻田村巡逻队) is homed on retired node {OldGrid}: an administrator moves it", applied.Lines());
+        await using (var db = _host.NewDbContext())
+        {
+            Assert.Equal(OldGrid, (await db.Teams.SingleAsync(t => t.Code == "TM-OLD")).NodeCode); // kept until moved
+        }
     }
 
     [Fact]

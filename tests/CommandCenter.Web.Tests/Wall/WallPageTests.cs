@@ -213,6 +213,21 @@ public sealed class WallPageTests : WallTestContext
         Assert.Empty(cut.FindAll("[data-testid=alert-feed]"));
     }
 
+    [Theory]
+    [InlineData("330188001001", "翠苑社区")]
+    [InlineData("330188001001001", "翠苑社区第1网格")]
+    public async Task CommunityOrGridUser_OnTheWall_IsToldWallsStopAtTownsAndPointedToTheConsole(string node, string name)
+    {
+        SignedInAs(node, "Staff");
+
+        var cut = await RenderWallAsync();
+
+        var message = cut.Find("[data-testid=below-walls]");
+        Assert.Contains(name, message.TextContent, StringComparison.Ordinal);
+        Assert.Equal("console", message.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Empty(cut.FindAll("[data-testid=alert-feed]"));
+    }
+
     [Fact]
     public async Task UnknownTown_SaysSoInsteadOfFailing()
     {

@@ -1,3 +1,4 @@
+using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Metrics;
 using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Metrics;
@@ -32,6 +33,7 @@ public sealed partial class Wall : ComponentBase, IDisposable
     private bool _interactive;
     private bool _unknownScope;
     private bool _noAccess;
+    private AdminNode? _belowWalls;
     private bool _watchingReference;
     private Core.Access.Operator? _operator;
     private long _metricsLaggingBy; // 0: no notice; written by the clock's thread, read by renders
@@ -83,8 +85,12 @@ public sealed partial class Wall : ComponentBase, IDisposable
         }
 
         _operator = Authentication is null ? null : (await Authentication).User.ToOperator();
+        // Walls show the city and its towns; a community's or a grid's people work their alerts on the console.
+        _belowWalls = TownCode is null && _operator is not null && Reference.Map.Find(_operator.NodeCode) is { Level: NodeLevel.Community or NodeLevel.Grid } home
+            ? home
+            : null;
         var scope = TownCode ?? HomeScope();
-        _noAccess = _operator is not null && Reference.Map.Find(scope) is not null && !Reference.Map.IsWithin(scope, _operator.NodeCode);
+        _noAccess = _belowWalls is not null || _operator is not null && Reference.Map.Find(scope) is not null && !Reference.Map.IsWithin(scope, _operator.NodeCode);
         if (_noAccess)
         {
             Unsubscribe();
