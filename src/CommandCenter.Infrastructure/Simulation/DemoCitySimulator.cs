@@ -82,6 +82,7 @@ public sealed class DemoCitySimulator(
 
     private readonly Random _random = new(options.Value.Seed);
     private readonly List<(Guid Id, string GridCode)> _recentAlerts = [];
+    private CityMap? _preparedFor;
     private readonly double _pace = options.Value.EventsPerMinute > PaceEventsPerMinute ? PaceEventsPerMinute / options.Value.EventsPerMinute : 1;
     private AdminNode[] _grids = [];
     private AdminNode[] _hotspots = [];
@@ -140,6 +141,8 @@ public sealed class DemoCitySimulator(
     /// </summary>
     internal void Prepare()
     {
+        _preparedFor = reference.Map;
+        _recentAlerts.RemoveAll(a => reference.Map.Find(a.GridCode) is null);
         _grids = [.. reference.Map.Grids];
         _hotspots = [.. _grids.OrderBy(_ => _random.Next()).Take(8)];
         _leafCategories = [.. reference.Categories.All.Where(c => c.ParentCode is not null)];
@@ -155,6 +158,11 @@ public sealed class DemoCitySimulator(
     /// </summary>
     internal async Task StepAsync(CancellationToken ct)
     {
+        if (!ReferenceEquals(_preparedFor, reference.Map))
+        {
+            Prepare(); // a re-division retired grids and towns: report into today's map only
+        }
+
         var roll = _random.NextDouble();
         if (roll < 0.03)
         {
