@@ -49,6 +49,18 @@ public sealed class SettingsTests
         Assert.Contains("Alerts:MergeWindow", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public void MapShapesNotPositive_IsRefusedWithTheSettingsName(string shapes)
+    {
+        using var app = Build([$"--Wall:MapShapes={shapes}"]);
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<CommandCenter.Web.Wall.WallOptions>>().Value);
+
+        Assert.Contains("Wall:MapShapes", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void UnknownMetricsStore_IsRefusedWithTheSettingsName()
     {
