@@ -10,6 +10,12 @@ var builder = WebApplication.CreateBuilder(CommandLine.HostOptions(args));
 builder.AddCommandCenter();
 
 var app = builder.Build();
+if (await StartupChecks.ProblemAsync(app.Services) is { } problem)
+{
+    await Console.Error.WriteLineAsync($"CommandCenter cannot start: {problem}");
+    return 2;
+}
+
 app.UseCommandCenter();
 app.Run();
 return 0;

@@ -39,7 +39,8 @@ public static class HostingExtensions
                 {
                     sinks.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
                     sinks.File(
-                        Path.Combine(provider.GetRequiredService<IOptions<StoreOptions>>().Value.DataDir, "logs", "commandcenter-.log"),
+                        // the data directory from the setting itself: the store's other settings are checked after the build
+                        Path.Combine(StoreOptions.ResolveDataDir(builder.Configuration, builder.Environment.ContentRootPath), "logs", "commandcenter-.log"),
                         rollingInterval: RollingInterval.Day,
                         retainedFileCountLimit: 14,
                         formatProvider: System.Globalization.CultureInfo.InvariantCulture);
