@@ -9,10 +9,14 @@ namespace CommandCenter.Web.Hosting;
 /// The one mapping from exceptions to RFC 7807 answers, at the edge: endpoints validate their input and answer it
 /// themselves, and let the domain's refusals through to here. A role or jurisdiction refusal is 403, someone else
 /// changing an alert first is 409 with who holds it and since when, a broken domain rule is 409, a request the
-/// framework could not bind keeps its own status (400/413); anything else is a 500 without a stack trace.
+/// framework could not bind keeps its own status (400/413), a store out of reach is 503 with Retry-After; anything
+/// else is a 500 without a stack trace.
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
+    /// <summary>How long a client waits before sending a request again that failed because the store was out of reach.</summary>
+    private const string RetryAfterSeconds = "5";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var details = Map(exception);
@@ -22,6 +26,11 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         }
 
         context.Response.StatusCode = details.Status!.Value;
+        if (details.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        }
+
         if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = details }))
         {
             // A client whose Accept leaves out JSON still gets the reason, as an endpoint's own problem result would give it.
@@ -42,6 +51,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         }),
         Infrastructure.NoCityException noCity => Problem(StatusCodes.Status409Conflict, "No city map has been imported yet.", noCity.Message),
         DomainRuleException rule => Problem(StatusCodes.Status409Conflict, "The request breaks a rule.", rule.Message),
+        _ when Infrastructure.Persistence.StoreErrors.IsUnavailable(exception) => Problem(StatusCodes.Status503ServiceUnavailable,
+            "The store cannot be reached right now.", "Nothing from this request was stored; send it again in a few seconds."),
         _ => Problem(StatusCodes.Status500InternalServerError, "Something went wrong on our side.", "The error was logged; nothing from this request was stored."),
     };
 
