@@ -32,10 +32,18 @@ public static class DependencyInjection
         services.TryAddTimeProvider();
         services.AddOptions<StoreOptions>().Configure(store =>
         {
+            store.Provider = Enum.TryParse<StoreProvider>(configuration["Store:Provider"] ?? nameof(StoreProvider.Sqlite), ignoreCase: true, out var engine) && Enum.IsDefined(engine)
+                ? engine
+                : (StoreProvider)(-1);
+            store.PostgreSqlConnectionString = configuration.GetConnectionString("Store");
             store.DataDir = StoreOptions.ResolveDataDir(configuration, contentRoot);
             store.SeedDir = Path.GetFullPath(configuration["SeedDir"] is { Length: > 0 } seeds ? seeds : Path.Combine(appBase, "seeds"), contentRoot);
             store.SeedDemoCity = configuration.GetValue<bool>("Demo:City");
-        });
+        })
+            .Validate(store => Enum.IsDefined(store.Provider), "Store:Provider must be Sqlite (the default) or PostgreSQL.")
+            .Validate(store => store.Provider != StoreProvider.PostgreSQL || !string.IsNullOrWhiteSpace(store.PostgreSqlConnectionString),
+                "ConnectionStrings:Store must name the PostgreSQL database when Store:Provider is PostgreSQL, e.g. Host=db;Database=commandcenter;Username=cc;Password=….")
+            .ValidateOnStart();
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection("Alerts"))
             .Validate(o => o.MergeWindow > TimeSpan.Zero && o.MergeWindow <= TimeSpan.FromDays(1), "Alerts:MergeWindow must be a time span between 00:00:01 and 1.00:00:00, e.g. 00:30:00.")
             .ValidateOnStart();
@@ -49,9 +57,7 @@ public static class DependencyInjection
         // Pooled: a context is created for every batch of reports, every job run and every page load, and building a
         // fresh one's internal services was ~1.5 % of the server's CPU at 200 reports/s. A context comes back from the
         // pool reset (PooledContextTests).
-        services.AddPooledDbContextFactory<CommandCenterDbContext>((provider, db) => db
-            .UseSqlite(provider.GetRequiredService<IOptions<StoreOptions>>().Value.ConnectionString)
-            .AddInterceptors(LockWaits.Interceptor.Instance));
+        services.AddPooledDbContextFactory<CommandCenterDbContext>((provider, db) => db.UseStore(provider.GetRequiredService<IOptions<StoreOptions>>().Value));
 
         services.AddSingleton<ReferenceData>();
         services.AddSingleton<ReferenceLoader>();

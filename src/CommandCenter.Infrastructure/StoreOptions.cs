@@ -1,8 +1,26 @@
 namespace CommandCenter.Infrastructure;
 
-/// <summary>Where state lives. <see cref="DataDir"/> holds everything that must survive a restart.</summary>
+/// <summary>The engine of the operational store (setting <c>Store:Provider</c>).</summary>
+public enum StoreProvider
+{
+    /// <summary>One SQLite file in the data directory: the embedded default for one machine.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL database (<c>ConnectionStrings:Store</c>), which several app servers can share.</summary>
+    PostgreSQL,
+}
+
+/// <summary>
+/// Where state lives. <see cref="DataDir"/> holds everything that must survive a restart on this machine; with
+/// <see cref="StoreProvider.PostgreSQL"/> the operational store is the database <see cref="PostgreSqlConnectionString"/> names.
+/// </summary>
 public sealed class StoreOptions
 {
+    public StoreProvider Provider { get; set; } = StoreProvider.Sqlite;
+
+    /// <summary>The setting <c>ConnectionStrings:Store</c>: the PostgreSQL database (unused with SQLite).</summary>
+    public string? PostgreSqlConnectionString { get; set; }
+
     /// <summary>The data directory: the SQLite store, the job store (<c>jobs.db</c>) and the metric store or outbox (<c>metrics.db</c>).</summary>
     public required string DataDir { get; set; }
 
@@ -21,6 +39,7 @@ public sealed class StoreOptions
     public static string ResolveDataDir(Microsoft.Extensions.Configuration.IConfiguration configuration, string contentRoot) =>
         Path.GetFullPath(configuration["DataDir"] is { Length: > 0 } dir ? dir : "App_Data", contentRoot);
 
+    /// <summary>The SQLite store's connection string.</summary>
     public string ConnectionString => $"Data Source={DatabasePath};Cache=Private;Pooling=True;Default Timeout={Persistence.LockWaits.Seconds}";
 }
 

@@ -43,9 +43,12 @@ public sealed class StoreHost : IAsyncDisposable
         string? seedDir = null,
         Action<IServiceCollection>? configure = null)
     {
+        var seededAsTemplate = settings is null && seedDir is null && (time is null || time.GetUtcNow() == Start);
         time ??= new FakeTimeProvider(Start);
+        var engine = Provider == StoreProvider.PostgreSQL ? await PostgreSqlSettingsAsync(dataDir, seededAsTemplate) : new Dictionary<string, string?>();
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["DataDir"] = dataDir, ["SeedDir"] = seedDir ?? DemoCity.SeedDir, ["Demo:City"] = "true" })
+            .AddInMemoryCollection(engine)
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection()
@@ -61,6 +64,67 @@ public sealed class StoreHost : IAsyncDisposable
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<StoreInitializer>().InitializeAsync();
         return new StoreHost(provider, time);
+    }
+
+    /// <summary>
+    /// The store's engine for every host of this test process: SQLite unless a test assembly chose PostgreSQL (the
+    /// store-level suite runs once on each), or the environment variable <c>CC_TEST_STORE=PostgreSQL</c> says so.
+    /// </summary>
+    public static StoreProvider Provider { get; set; } =
+        Enum.TryParse<StoreProvider>(Environment.GetEnvironmentVariable("CC_TEST_STORE"), ignoreCase: true, out var provider) ? provider : StoreProvider.Sqlite;
+
+    private static readonly SemaphoreSlim _templateGate = new(1, 1);
+    private static string? _template;
+
+    /// <summary>
+    /// The settings of a PostgreSQL store for <paramref name="dataDir"/>: its own database on the shared test server.
+    /// A host with the default settings starts from a copy of a database seeded once (schema, demo city), as a host
+    /// on a seeded SQLite file would; any other starts from an empty database.
+    /// </summary>
+    private static async Task<Dictionary<string, string?>> PostgreSqlSettingsAsync(string dataDir, bool defaults)
+    {
+        var server = PostgresServer.Shared;
+        var template = defaults ? await TemplateAsync(server) : null;
+        var database = await server.DatabaseForAsync(dataDir, template);
+        return new() { ["Store:Provider"] = nameof(StoreProvider.PostgreSQL), ["ConnectionStrings:Store"] = server.ConnectionString(database) };
+    }
+
+    private static async Task<string> TemplateAsync(PostgresServer server)
+    {
+        await _templateGate.WaitAsync();
+        try
+        {
+            if (_template is null)
+            {
+                const string name = "cc_seeded_template";
+                await server.CreateAsync(name);
+                using var dir = new TempDirectory("cc-template");
+                var configuration = new ConfigurationBuilder()
+                    .AddInMemoryCollection(new Dictionary<string, string?>
+                    {
+                        ["DataDir"] = dir.Path, ["SeedDir"] = DemoCity.SeedDir, ["Demo:City"] = "true",
+                        ["Store:Provider"] = nameof(StoreProvider.PostgreSQL), ["ConnectionStrings:Store"] = server.ConnectionString(name),
+                    })
+                    .Build();
+                await using (var provider = new ServiceCollection()
+                    .AddSingleton<TimeProvider>(new FakeTimeProvider(Start))
+                    .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
+                    .AddCommandCenterInfrastructure(configuration, dir.Path, AppContext.BaseDirectory)
+                    .BuildServiceProvider())
+                {
+                    await provider.GetRequiredService<StoreInitializer>().InitializeAsync();
+                }
+
+                Npgsql.NpgsqlConnection.ClearAllPools(); // a template is copied only while nobody is connected to it
+                _template = name;
+            }
+
+            return _template;
+        }
+        finally
+        {
+            _templateGate.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -231,21 +231,27 @@ public sealed class AlertIngestionService(
     }
 
     /// <summary>The alert a report was stored under before, if any: a seek on the (source, external id) index.</summary>
-    internal static readonly Func<CommandCenterDbContext, AlertSource, string, Task<Guid>> SeenBeforeQuery = EF.CompileAsyncQuery(
+    internal static Task<Guid> SeenBeforeQuery(CommandCenterDbContext db, AlertSource source, string externalId) =>
+        _seenBefore.For(db)(db, source, externalId);
+
+    private static readonly CompiledPerModel<Func<CommandCenterDbContext, AlertSource, string, Task<Guid>>> _seenBefore = new(() => EF.CompileAsyncQuery(
         (CommandCenterDbContext db, AlertSource source, string externalId) =>
-            db.AlertReports.Where(r => r.Source == source && r.ExternalId == externalId).Select(r => r.AlertId).FirstOrDefault());
+            db.AlertReports.Where(r => r.Source == source && r.ExternalId == externalId).Select(r => r.AlertId).FirstOrDefault()));
 
     /// <summary>
     /// The latest open alert of a grid and category last reported at or after <c>since</c>, tracked: what a report
     /// could merge into. A seek on the (grid, category, last reported) index.
     /// </summary>
-    internal static readonly Func<CommandCenterDbContext, string, string, DateTimeOffset, Task<Alert?>> LatestOpenQuery = EF.CompileAsyncQuery(
+    internal static Task<Alert?> LatestOpenQuery(CommandCenterDbContext db, string grid, string category, DateTimeOffset since) =>
+        _latestOpen.For(db)(db, grid, category, since);
+
+    private static readonly CompiledPerModel<Func<CommandCenterDbContext, string, string, DateTimeOffset, Task<Alert?>>> _latestOpen = new(() => EF.CompileAsyncQuery(
         (CommandCenterDbContext db, string grid, string category, DateTimeOffset since) =>
             db.Alerts
                 .Where(a => a.GridCode == grid && a.CategoryCode == category && a.LastReportedAt >= since)
                 .Where(SubtreeQueries.IsOpen)
                 .OrderByDescending(a => a.LastReportedAt)
-                .FirstOrDefault());
+                .FirstOrDefault()));
 
     /// <summary>The batch report by report, each behind a savepoint: a report that fails is answered with its error and undone alone.</summary>
     private async Task<List<StoredReport>> StoreOneByOneAsync(CommandCenterDbContext db, IDbContextTransaction transaction, List<QueuedReport> batch)

@@ -19,6 +19,11 @@ internal static class PageCache
     public static async Task<IAsyncDisposable> EnlargeAsync(DbContext db, int megabytes, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
+        if (!db.Database.IsSqlite())
+        {
+            return new Close(db); // PostgreSQL's shared buffers are the server's, not a connection's
+        }
+
         var previous = Convert.ToInt64(await RunAsync(db, "PRAGMA cache_size", ct), CultureInfo.InvariantCulture);
         await RunAsync(db, string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = {-megabytes * 1024L}"), ct);
         return new Restore(db, previous);
@@ -30,6 +35,11 @@ internal static class PageCache
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = pragma;
         return await command.ExecuteScalarAsync(ct);
+    }
+
+    private sealed class Close(DbContext db) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await db.Database.CloseConnectionAsync();
     }
 
     private sealed class Restore(DbContext db, long previous) : IAsyncDisposable

@@ -30,7 +30,11 @@ public sealed class StoreInitializer(
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             await db.Database.MigrateAsync(ct);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            if (db.Database.IsSqlite())
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            }
+
             needsCity = store.SeedDemoCity && !await db.Nodes.AnyAsync(ct);
         }
 

@@ -229,6 +229,15 @@ public sealed class AlertGroupCommitTests
     {
         Assert.Matches("^gc-[0-9]+$", externalId);
         await using var db = host.NewDbContext();
+        if (db.Database.IsNpgsql())
+        {
+            var function = "CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN IF NEW.\"ExternalId\" = '" + externalId + "' "
+                + "THEN RAISE EXCEPTION 'poisoned report'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql";
+            await db.Database.ExecuteSqlRawAsync(function);
+            await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER poison BEFORE INSERT ON \"AlertReports\" FOR EACH ROW EXECUTE FUNCTION poison()");
+            return;
+        }
+
         var sql = "CREATE TRIGGER poison BEFORE INSERT ON AlertReports WHEN NEW.ExternalId = '" + externalId + "' "
             + "BEGIN SELECT RAISE(ABORT, 'poisoned report'); END;";
         await db.Database.ExecuteSqlRawAsync(sql);

@@ -242,12 +242,16 @@ public sealed class EscalationStormTests
     /// <summary>The store's contexts with <paramref name="hook"/> added, for the escalation service alone.</summary>
     private sealed class HookedContexts(StoreHost host, TransactionHook hook) : IDbContextFactory<CommandCenterDbContext>
     {
-        private readonly DbContextOptions<CommandCenterDbContext> _options = new DbContextOptionsBuilder<CommandCenterDbContext>()
-            .UseSqlite(host.Get<IOptions<StoreOptions>>().Value.ConnectionString)
-            .AddInterceptors(hook)
-            .Options;
+        private readonly DbContextOptions<CommandCenterDbContext> _options = Options(host, hook);
 
         public CommandCenterDbContext CreateDbContext() => new(_options);
+
+        private static DbContextOptions<CommandCenterDbContext> Options(StoreHost host, TransactionHook hook)
+        {
+            var options = new DbContextOptionsBuilder<CommandCenterDbContext>();
+            options.UseStore(host.Get<IOptions<StoreOptions>>().Value).AddInterceptors(hook);
+            return options.Options;
+        }
     }
 
     /// <summary>Looks in the store, from another connection, whether each published escalation is already there.</summary>

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+
+namespace CommandCenter.Testing;
+
+/// <summary>
+/// A real PostgreSQL (Debian's <c>postgresql</c>) for the test run: its own cluster in a temp folder (<c>initdb</c>,
+/// then <c>pg_ctl start</c> on a free loopback port, its log inside its data folder), never the system service. As
+/// root it runs as the <c>postgres</c> user through <c>runuser</c>, since PostgreSQL refuses to run as root. One server
+/// per test process, stopped when the process exits; each store gets its own database. If PostgreSQL is not installed
+/// the test fails and says how to install it — it never skips.
+/// </summary>
+public sealed class PostgresServer
+{
+    private static readonly Lazy<PostgresServer> _shared = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly string _bin;
+    private readonly string _dataDir;
+    private readonly SemaphoreSlim _creating = new(1, 1);
+
+    private PostgresServer(string bin, string dataDir, int port)
+    {
+        _bin = bin;
+        _dataDir = dataDir;
+        Port = port;
+    }
+
+    /// <summary>The test process's server, started on first use.</summary>
+    public static PostgresServer Shared => _shared.Value;
+
+    public int Port { get; }
+
+    /// <summary>A connection string for <paramref name="database"/> on this server.</summary>
+    public string ConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, MaxPoolSize = 50 }.ConnectionString;
+
+    /// <summary>
+    /// The database that stands for the data directory <paramref name="dataDir"/>: created on first use (as a copy of
+    /// <paramref name="template"/> when given), found again by a second host on the same directory (a restart).
+    /// </summary>
+    public async Task<string> DatabaseForAsync(string dataDir, string? template = null)
+    {
+        var name = "cc_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(dataDir))))[..20];
+        await CreateAsync(name, template);
+        return name;
+    }
+
+    /// <summary>Creates <paramref name="name"/> unless it exists; a template must have no open connections.</summary>
+    public async Task CreateAsync(string name, string? template = null)
+    {
+        await _creating.WaitAsync(); // CREATE DATABASE … TEMPLATE refuses while another copy of the template is being made
+        try
+        {
+            await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+            await connection.OpenAsync();
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+            exists.Parameters.AddWithValue("name", name);
+            if (await exists.ExecuteScalarAsync() is not null)
+            {
+                return;
+            }
+
+            await using var create = new NpgsqlCommand(template is null ? $"CREATE DATABASE \"{name}\"" : $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        finally
+        {
+            _creating.Release();
+        }
+    }
+
+    private static PostgresServer Start()
+    {
+        var bin = FindBin();
+        var dir = new TempDirectory("cc-postgres");
+        var data = Path.Combine(dir.Path, "data");
+        var asRoot = Environment.UserName == "root";
+        if (asRoot)
+        {
+            Run("chown", ["-R", "postgres:postgres", dir.Path]);
+        }
+
+        Run(asRoot, Path.Combine(bin, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "--no-locale", "-E", "UTF8", "--no-sync"]);
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            try
+            {
+                // A throwaway cluster: durability settings off (fsync, synchronous commit) make a suite's thousands of
+                // small databases and commits cheap; nothing here must survive a power cut.
+                Run(asRoot, Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(data, "server.log"), "-w", "-t", ((int)_startTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), "-o",
+                    $"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start"]);
+                var server = new PostgresServer(bin, data, port);
+                AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+                {
+                    server.Stop(asRoot);
+                    dir.Dispose();
+                };
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                // the free port was taken before the server bound it: try another
+            }
+        }
+    }
+
+    private void Stop(bool asRoot)
+    {
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            Run(asRoot, Path.Combine(_bin, "pg_ctl"), ["-D", _dataDir, "-m", "immediate", "-w", "stop"]);
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+    }
+
+    private static string FindBin()
+    {
+        var root = "/usr/lib/postgresql";
+        var bin = Directory.Exists(root)
+            ? Directory.GetDirectories(root).Select(d => Path.Combine(d, "bin")).Where(b => File.Exists(Path.Combine(b, "initdb")))
+                .OrderByDescending(b => int.TryParse(Path.GetFileName(Path.GetDirectoryName(b)), out var version) ? version : 0).FirstOrDefault()
+            : null;
+        return bin ?? throw new InvalidOperationException(
+            "PostgreSQL's server binaries (initdb, pg_ctl) are not installed: run tests/run.sh, which installs Debian's postgresql, or apt-get install postgresql.");
+    }
+
+    private static void Run(bool asRoot, string program, IReadOnlyList<string> arguments) =>
+        Run(asRoot ? "runuser" : program, asRoot ? ["-u", "postgres", "--", program, .. arguments] : arguments);
+
+    private static void Run(string program, IReadOnlyList<string> arguments)
+    {
+        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(_startTimeout) || process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({(process.HasExited ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "timed out")}):\n{output.Result}{error.Result}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
