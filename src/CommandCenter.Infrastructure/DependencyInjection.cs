@@ -32,9 +32,7 @@ public static class DependencyInjection
         services.TryAddTimeProvider();
         services.AddOptions<StoreOptions>().Configure(store =>
         {
-            store.Provider = Enum.TryParse<StoreProvider>(configuration["Store:Provider"] ?? nameof(StoreProvider.Sqlite), ignoreCase: true, out var engine) && Enum.IsDefined(engine)
-                ? engine
-                : (StoreProvider)(-1);
+            store.Provider = StoreOptions.ProviderIn(configuration);
             store.PostgreSqlConnectionString = configuration.GetConnectionString("Store");
             store.DataDir = StoreOptions.ResolveDataDir(configuration, contentRoot);
             store.SeedDir = Path.GetFullPath(configuration["SeedDir"] is { Length: > 0 } seeds ? seeds : Path.Combine(appBase, "seeds"), contentRoot);
@@ -88,21 +86,35 @@ public static class DependencyInjection
         services.AddSingleton<LateReportService>();
         services.AddSingleton<GridActivityService>();
         services.AddMetrics(configuration);
-        services.AddJobs(StoreOptions.ResolveDataDir(configuration, contentRoot));
+        services.AddJobs(configuration, StoreOptions.ResolveDataDir(configuration, contentRoot));
         services.AddHostedService<DemoCitySimulator>();
         services.AddHostedService<FeedHeartbeatService>();
         return services;
     }
 
-    /// <summary>Quartz with its persistent store in the data directory (its own SQLite file), so schedules survive restarts.</summary>
-    private static void AddJobs(this IServiceCollection services, string dataDir)
+    /// <summary>
+    /// Quartz with a persistent store, so schedules survive restarts: on SQLite its own file in the data directory; on
+    /// PostgreSQL the store's database, clustered, so of several servers exactly one runs each firing of a job and
+    /// another takes over the schedule when one dies.
+    /// </summary>
+    private static void AddJobs(this IServiceCollection services, IConfiguration configuration, string dataDir)
     {
         Directory.CreateDirectory(dataDir);
+        var shared = StoreOptions.ProviderIn(configuration) == StoreProvider.PostgreSQL ? configuration.GetConnectionString("Store") : null;
         services.AddQuartz(quartz =>
         {
             quartz.UsePersistentStore(store =>
             {
-                store.UseSqlite($"Data Source={Path.Combine(dataDir, "jobs.db")};Pooling=True");
+                if (shared is not null)
+                {
+                    store.UsePostgres(Npgsql.NpgsqlFactory.Instance, shared);
+                    store.UseClustering();
+                }
+                else
+                {
+                    store.UseSqlite($"Data Source={Path.Combine(dataDir, "jobs.db")};Pooling=True");
+                }
+
                 store.ProvisionSchema(); // creates the QRTZ_* tables on first start (System.Text.Json serialisation is Quartz 4's default)
             });
             quartz.AddRepeatingJob<OverdueEscalationJob>(OverdueEscalationJob.Key, new TriggerKey("overdue-escalation-every-2s", "workflow"), OverdueEscalationJob.Interval);

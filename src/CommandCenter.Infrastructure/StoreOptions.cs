@@ -39,6 +39,12 @@ public sealed class StoreOptions
     public static string ResolveDataDir(Microsoft.Extensions.Configuration.IConfiguration configuration, string contentRoot) =>
         Path.GetFullPath(configuration["DataDir"] is { Length: > 0 } dir ? dir : "App_Data", contentRoot);
 
+    /// <summary>The setting <c>Store:Provider</c>; a value that names no engine reads as an undefined one, which validation refuses.</summary>
+    public static StoreProvider ProviderIn(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        Enum.TryParse<StoreProvider>(configuration["Store:Provider"] ?? nameof(StoreProvider.Sqlite), ignoreCase: true, out var engine) && Enum.IsDefined(engine)
+            ? engine
+            : (StoreProvider)(-1);
+
     /// <summary>The SQLite store's connection string.</summary>
     public string ConnectionString => $"Data Source={DatabasePath};Cache=Private;Pooling=True;Default Timeout={Persistence.LockWaits.Seconds}";
 }
