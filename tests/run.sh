@@ -12,8 +12,9 @@ cd "$repo"
 # Debian packages the test suite needs: Chromium for the browser tests (Playwright drives /usr/bin/chromium), Noto
 # CJK so its screenshots show Chinese, not boxes, and InfluxDB 1.x (influxd) for the metric store tests, which start
 # their own servers on loopback from a config in a temp folder (never the system service), and PostgreSQL, which the
-# store-level suite runs on a second time (a cluster of its own in a temp folder, started with initdb and pg_ctl).
-required_packages=(chromium fonts-noto-cjk influxdb postgresql)
+# store-level suite runs on a second time (a cluster of its own in a temp folder, started with initdb and pg_ctl),
+# and Redis for the tests of several servers (redis-server on a free port, nothing persisted).
+required_packages=(chromium fonts-noto-cjk influxdb postgresql redis-server)
 
 missing=()
 for package in "${required_packages[@]}"; do

@@ -14,6 +14,7 @@ using CommandCenter.Infrastructure.Teams;
 using CommandCenter.Infrastructure.Wall;
 using CommandCenter.Infrastructure.Workflow;
 using Quartz;
+using StackExchange.Redis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,7 +70,27 @@ public static class DependencyInjection
         services.AddSingleton<StoreInitializer>();
         services.AddHostedService<StoreInitializerHostedService>();
         services.AddSingleton<InProcessLiveFeed>();
-        services.AddSingleton<ILiveFeed>(provider => provider.GetRequiredService<InProcessLiveFeed>());
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+        {
+            // Several servers: the feed crosses them over Redis. Not reaching Redis at start-up is not fatal: each
+            // server serves its own clients until the link comes up, and the wall says so meanwhile.
+            services.AddSingleton<IConnectionMultiplexer>(_ =>
+            {
+                var options = ConfigurationOptions.Parse(redis);
+                options.AbortOnConnectFail = false;
+                return ConnectionMultiplexer.Connect(options);
+            });
+            services.AddSingleton<RedisLiveFeed>();
+            services.AddSingleton<ILiveFeed>(provider => provider.GetRequiredService<RedisLiveFeed>());
+            services.AddSingleton<IOwnFeed>(provider => provider.GetRequiredService<RedisLiveFeed>());
+            services.AddSingleton(provider => new FeedLink(provider.GetRequiredService<IConnectionMultiplexer>()));
+        }
+        else
+        {
+            services.AddSingleton<ILiveFeed>(provider => provider.GetRequiredService<InProcessLiveFeed>());
+            services.AddSingleton<IOwnFeed>(provider => provider.GetRequiredService<InProcessLiveFeed>());
+            services.AddSingleton(new FeedLink());
+        }
         services.AddSingleton<AlertIngestionService>();
         services.AddSingleton<PetitionService>();
         services.AddSingleton<TeamService>();

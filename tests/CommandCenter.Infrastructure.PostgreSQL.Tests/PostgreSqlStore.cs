@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using CommandCenter.Infrastructure;
 using CommandCenter.Testing;
 
+[assembly: Xunit.AssemblyTrait(TestCategory.Name, TestCategory.PostgreSQL)]
+
 namespace CommandCenter.Infrastructure.Tests;
 
 /// <summary>Every store host of this test assembly runs on PostgreSQL.</summary>

@@ -9,7 +9,7 @@ namespace CommandCenter.Infrastructure.Feed;
 /// The live feed inside one process. Each subscriber has its own queue and its own delivery loop, so a slow
 /// receiver (a busy circuit) delays only itself, and a publisher never waits for anyone.
 /// </summary>
-public sealed class InProcessLiveFeed(ILogger<InProcessLiveFeed> logger) : ILiveFeed, IAsyncDisposable
+public sealed class InProcessLiveFeed(ILogger<InProcessLiveFeed> logger) : ILiveFeed, IOwnFeed, IAsyncDisposable
 {
     private ImmutableArray<Subscription> _subscriptions = [];
 

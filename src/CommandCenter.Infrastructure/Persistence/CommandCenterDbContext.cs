@@ -5,6 +5,7 @@ using CommandCenter.Core.Hierarchy;
 using CommandCenter.Core.Monitoring;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Teams;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -15,9 +16,12 @@ namespace CommandCenter.Infrastructure.Persistence;
 
 /// <summary>The operational store, users included. No repository layer over it: services use it directly.</summary>
 public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbContext> options)
-    : IdentityDbContext<CommandCenterUser, IdentityRole, string>(options)
+    : IdentityDbContext<CommandCenterUser, IdentityRole, string>(options), IDataProtectionKeyContext
 {
     public DbSet<NodeRecord> Nodes => Set<NodeRecord>();
+
+    /// <summary>The keys that protect sign-in cookies and antiforgery tokens: in the store, so every server shares them and a restart keeps them.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<CategoryRecord> Categories => Set<CategoryRecord>();
 

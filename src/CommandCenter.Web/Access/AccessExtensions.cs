@@ -1,5 +1,6 @@
 using CommandCenter.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,6 +15,12 @@ public static class AccessExtensions
     public static IServiceCollection AddCommandCenterAccess(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>().CreateDbContext());
+
+        // The keys behind sign-in cookies and antiforgery tokens live in the store: every server behind the load
+        // balancer reads the same ones (a cookie issued by one is valid on the others) and a restart keeps them.
+        services.AddDataProtection()
+            .SetApplicationName("CommandCenter")
+            .PersistKeysToDbContext<CommandCenterDbContext>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddIdentityCore<CommandCenterUser>(options =>
             {

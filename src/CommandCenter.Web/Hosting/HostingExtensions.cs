@@ -7,6 +7,7 @@ using CommandCenter.Web.Api;
 using CommandCenter.Web.Components;
 using CommandCenter.Web.Hubs;
 using CommandCenter.Web.Wall;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -53,12 +54,27 @@ public static class HostingExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
-        services.AddSignalR().AddJsonProtocol(json => ConfigureJson(json.PayloadSerializerOptions));
+        var signalR = services.AddSignalR().AddJsonProtocol(json => ConfigureJson(json.PayloadSerializerOptions));
+        if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+        {
+            // Hub messages reach the clients of every server; each server relays only the changes made on it.
+            signalR.AddStackExchangeRedis(redis, options =>
+            {
+                options.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("commandcenter:hub");
+                options.Configuration.AbortOnConnectFail = false;
+            });
+        }
+
         services.AddHostedService<FeedToHubRelay>();
         services.AddHostedService<StartupBanner>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
             .AddCheck<MetricsHealthCheck>("metrics", tags: ["ready"]);
+        if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 })
+        {
+            services.AddHealthChecks().AddCheck<FeedLinkHealthCheck>("redis", tags: ["ready"]);
+        }
+
 
         services.AddCommandCenterAccess(builder.Configuration);
         services.AddLocalization(options => options.ResourcesPath = "Resources");
@@ -82,6 +98,9 @@ public static class HostingExtensions
         services.Configure<GzipCompressionProviderOptions>(gzip => gzip.Level = System.IO.Compression.CompressionLevel.Fastest);
         services.AddSingleton<Components.Layout.ThemeStyle>();
         services.AddSingleton(new TeamStatusThresholds());
+        var proxies = ProxySettings.From(builder.Configuration);
+        services.AddSingleton(proxies);
+        services.Configure<ForwardedHeadersOptions>(proxies.Apply);
         return builder;
     }
 
@@ -89,7 +108,17 @@ public static class HostingExtensions
     {
         // The request line is written outside the exception handler, so it says what the caller got: a domain refusal
         // mapped to 403/409 logs as that, not as the 500 an exception passing through would otherwise be logged as.
-        app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevels.For);
+        if (app.Services.GetRequiredService<ProxySettings>().Proxies.Count > 0)
+        {
+            app.UseForwardedHeaders(); // first: everything after sees the browser's address and scheme
+        }
+
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.GetLevel = RequestLogLevels.For;
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms from {ClientAddress}";
+            options.EnrichDiagnosticContext = (log, context) => log.Set("ClientAddress", context.Connection.RemoteIpAddress?.ToString());
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 

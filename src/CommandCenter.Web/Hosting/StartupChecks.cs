@@ -22,6 +22,7 @@ public static class StartupChecks
             return string.Join(" ", error.Failures);
         }
 
-        return await StoreProbe.ProblemAsync(services.GetRequiredService<IOptions<StoreOptions>>().Value);
+        return services.GetRequiredService<ProxySettings>().Problem
+            ?? await StoreProbe.ProblemAsync(services.GetRequiredService<IOptions<StoreOptions>>().Value);
     }
 }

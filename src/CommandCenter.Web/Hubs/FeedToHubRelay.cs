@@ -1,6 +1,7 @@
 using CommandCenter.Core.Feed;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Feed;
 using Microsoft.AspNetCore.SignalR;
 
 namespace CommandCenter.Web.Hubs;
@@ -10,7 +11,11 @@ namespace CommandCenter.Web.Hubs;
 /// community, grid), so a client watching any of them receives it. The silent-grid set is city-wide; each node that
 /// is watched gets its own part of it.
 /// </summary>
-internal sealed class FeedToHubRelay(ILiveFeed feed, IHubContext<CommandCenterHub, ICommandCenterClient> hub, ReferenceData reference) : IHostedService
+/// <remarks>
+/// Only the changes made on this server: with several servers SignalR's Redis backplane carries each send to the
+/// clients of all of them, so relaying what came from another server would deliver it twice.
+/// </remarks>
+internal sealed class FeedToHubRelay(IOwnFeed feed, IHubContext<CommandCenterHub, ICommandCenterClient> hub, ReferenceData reference) : IHostedService
 {
     private IDisposable? _subscription;
 

@@ -13,6 +13,7 @@ namespace CommandCenter.Web.Tests.Hosting;
 /// Two app servers on one PostgreSQL database, their Quartz schedulers clustered on it: every overdue alert climbs
 /// one rung per missed deadline, exactly once, while both run and after one of them is gone.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.PostgreSQL)]
 public sealed class ClusteredEscalationTests : IDisposable
 {
     private const int Alerts = 30;

@@ -11,6 +11,7 @@ namespace CommandCenter.Web.Tests.Hosting;
 /// running): requests fail with 503 problem details and Retry-After, nothing half-stored, and once the network is
 /// back the same request succeeds without restarting the app.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.PostgreSQL)]
 public sealed class LostStoreTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -11,6 +11,7 @@ namespace CommandCenter.Web.Tests.Hosting;
 /// The product on PostgreSQL (a server of the test run's own): it migrates an empty database at start-up, seeds the
 /// demo city, takes a report through the API and finds it again after a restart, as on SQLite.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.PostgreSQL)]
 public sealed class PostgreSqlStoreTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -35,5 +35,15 @@ public sealed class StartupProblemTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir.Path, "commandcenter.db")));
     }
 
+    [Fact]
+    public async Task AProxyThatIsNoAddress_EndsTheProcessWithOneLineNamingTheSetting()
+    {
+        var run = await ProductProcess.RunAsync([$"--DataDir={_dir.Path}", "--ForwardedHeaders:KnownProxies=10.0.0.5,gateway"]);
+
+        Assert.Equal(2, run.ExitCode);
+        var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal("CommandCenter cannot start: ForwardedHeaders:KnownProxies must list IP addresses, e.g. 10.0.0.5,10.0.0.6; 'gateway' is not one.", line);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net;
+using CommandCenter.Core.Feed;
+using CommandCenter.Infrastructure;
+using CommandCenter.Infrastructure.Persistence;
+using CommandCenter.Testing;
+using CommandCenter.Web.Hosting;
+using CommandCenter.Web.Hubs;
+using CommandCenter.Web.Tests.Api;
+using CommandCenter.Web.Wall;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommandCenter.Web.Tests.Hosting;
+
+/// <summary>
+/// Two app servers on one PostgreSQL database and one Redis: a change made through server A reaches a SignalR client
+/// and a wall on server B within a second, and a sign-in cookie A issued is valid on B (the keys are in the store).
+/// </summary>
+[Trait(TestCategory.Name, TestCategory.PostgreSQL)]
+[Trait(TestCategory.Name, TestCategory.Redis)]
+public sealed class TwoServersTests : IAsyncLifetime
+{
+    private readonly TempDirectory _a = new(), _b = new();
+    private RedisServer _redis = null!;
+    private CommandCenterApp _serverA = null!, _serverB = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartNewAsync();
+        var postgres = PostgresServer.Shared;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Store:Provider"] = nameof(StoreProvider.PostgreSQL),
+            ["ConnectionStrings:Store"] = postgres.ConnectionString(await postgres.DatabaseForAsync(_a.Path)),
+            ["ConnectionStrings:Redis"] = _redis.ConnectionString,
+            ["ForwardedHeaders:KnownProxies"] = "127.0.0.1",
+        };
+        _serverA = new CommandCenterApp(_a.Path, settings: settings, realTime: true);
+        _serverB = new CommandCenterApp(_b.Path, settings: settings, realTime: true);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _serverA.DisposeAsync();
+        await _serverB.DisposeAsync();
+        await _redis.DisposeAsync();
+        _a.Dispose();
+        _b.Dispose();
+    }
+
+    [Fact]
+    public async Task AnAlertPostedToA_ReachesAHubClientAndTheWallOnB_WithinASecond()
+    {
+        var wall = (await _serverB.Services.GetRequiredService<WallStateRegistry>().GetAsync("330188"))!;
+        await using var client = new HubConnectionBuilder()
+            .WithUrl(new Uri(_serverB.BaseAddress, CommandCenterHub.Path), options => options.Cookies = _serverB.SignInAsync("duty").GetAwaiter().GetResult())
+            .AddJsonProtocol(json => HostingExtensions.ConfigureJson(json.PayloadSerializerOptions))
+            .Build();
+        var received = new TaskCompletionSource<AlertChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var times = 0;
+        client.On<AlertChanged>(nameof(ICommandCenterClient.AlertChanged), change =>
+        {
+            if (change.Title == "跨服务器事件")
+            {
+                Interlocked.Increment(ref times);
+                received.TrySetResult(change);
+            }
+        });
+        await client.StartAsync();
+        await client.InvokeAsync<SubscriptionInfo>(nameof(CommandCenterHub.Subscribe), "330188");
+        await WarmUpAsync();
+
+        var clock = Stopwatch.StartNew();
+        var posted = await _serverA.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("two-servers", DemoCity.GridCode(3, 2, 5)).With("title", "跨服务器事件"));
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+
+        var change = await received.Task.WaitAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(DemoCity.GridCode(3, 2, 5), change.Scope.GridCode);
+        while (!wall.View().RecentAlerts.Any(r => r.Title == "跨服务器事件"))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), "The wall on B did not show the alert within 1 s.");
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(500);
+        Assert.Equal(1, times); // relayed by A alone, carried over by the backplane: never once per server
+    }
+
+    [Fact]
+    public async Task ACookieIssuedByA_IsValidOnB()
+    {
+        var cookies = await _serverA.SignInAsync("duty");
+        using var onB = new HttpClient(new HttpClientHandler { CookieContainer = Rebase(cookies, _serverA.BaseAddress, _serverB.BaseAddress), AllowAutoRedirect = false }) { BaseAddress = _serverB.BaseAddress };
+
+        var alerts = await onB.GetAsync("/api/v1/alerts");
+
+        Assert.Equal(HttpStatusCode.OK, alerts.StatusCode);
+        await using var db = _serverB.NewDbContext();
+        Assert.NotEmpty(await db.DataProtectionKeys.ToListAsync()); // the key ring is in the shared store, not on one machine
+    }
+
+    [Fact]
+    public async Task BehindTheShippedNginx_HubWebSocketsUpgrade_AndTheServersLogTheBrowsersAddress()
+    {
+        await using var nginx = await NginxServer.StartAsync(_serverA.BaseAddress, _serverB.BaseAddress);
+        var cookies = await _serverA.SignInAsync("duty");
+        await using var client = new HubConnectionBuilder()
+            .WithUrl(new Uri(nginx.BaseAddress, CommandCenterHub.Path), options =>
+            {
+                options.Cookies = Rebase(cookies, _serverA.BaseAddress, nginx.BaseAddress);
+                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                options.SkipNegotiation = true; // WebSockets or nothing: proves nginx upgrades the connection
+            })
+            .AddJsonProtocol(json => HostingExtensions.ConfigureJson(json.PayloadSerializerOptions))
+            .Build();
+        var received = new TaskCompletionSource<AlertChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.On<AlertChanged>(nameof(ICommandCenterClient.AlertChanged), change => received.TrySetResult(change));
+        await client.StartAsync();
+        await client.InvokeAsync<SubscriptionInfo>(nameof(CommandCenterHub.Subscribe), "330188");
+
+        // A browser on another address (127.0.0.2) posts through nginx; the server that answers logs that address.
+        using var browser = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+                await socket.ConnectAsync(context.DnsEndPoint, ct);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        }) { BaseAddress = nginx.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/alerts") { Content = System.Net.Http.Json.JsonContent.Create(AlertRequests.Valid("via-nginx", DemoCity.GridCode(2, 3, 4)), options: CommandCenterApp.Json) };
+        request.Headers.Add(CommandCenter.Web.Access.ApiKeys.Header, CommandCenterApp.KeyFor("gridWorker"));
+        var posted = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        Assert.Equal(DemoCity.GridCode(2, 3, 4), (await received.Task.WaitAsync(TimeSpan.FromSeconds(5))).Scope.GridCode);
+
+        // A stored report's request line is left to its service's own log; a refused one is logged with its address.
+        using var refused = new HttpRequestMessage(HttpMethod.Post, "/api/v1/alerts") { Content = System.Net.Http.Json.JsonContent.Create(AlertRequests.Valid("via-nginx-2").Without("gridCode"), options: CommandCenterApp.Json) };
+        refused.Headers.Add(CommandCenter.Web.Access.ApiKeys.Header, CommandCenterApp.KeyFor("gridWorker"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await browser.SendAsync(refused)).StatusCode);
+        var logged = false;
+        for (var attempt = 0; attempt < 200 && !logged; attempt++) // the log is written off the request thread, later under load
+        {
+            await Task.Delay(100);
+            logged = RequestLog(_a).Concat(RequestLog(_b)).Any(line => line.Contains("POST /api/v1/alerts responded 400", StringComparison.Ordinal) && line.Contains("from 127.0.0.2", StringComparison.Ordinal));
+        }
+
+        Assert.True(logged, "No server logged the browser's address 127.0.0.2 for the request that came through nginx.");
+    }
+
+    private static IEnumerable<string> RequestLog(TempDirectory dataDir)
+    {
+        var logs = Path.Combine(dataDir.Path, "logs");
+        if (!Directory.Exists(logs))
+        {
+            yield break;
+        }
+
+        foreach (var file in Directory.GetFiles(logs))
+        {
+            using var reader = new StreamReader(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            while (reader.ReadLine() is { } line)
+            {
+                yield return line;
+            }
+        }
+    }
+
+    /// <summary>Both servers listen on 127.0.0.1 on different ports; a cookie jar keys by host, so the cookie is sent as is.</summary>
+    private static System.Net.CookieContainer Rebase(System.Net.CookieContainer cookies, Uri from, Uri to)
+    {
+        var jar = new System.Net.CookieContainer();
+        foreach (Cookie cookie in cookies.GetCookies(from))
+        {
+            jar.Add(to, new Cookie(cookie.Name, cookie.Value, "/"));
+        }
+
+        return jar;
+    }
+
+    /// <summary>The first message through a fresh Redis subscription can take longer than a second: one goes first, untimed.</summary>
+    private async Task WarmUpAsync()
+    {
+        var warm = await _serverA.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("warm-up", DemoCity.GridCode(4, 1, 2)).With("title", "预热"));
+        Assert.Equal(HttpStatusCode.Created, warm.StatusCode);
+        var wall = (await _serverB.Services.GetRequiredService<WallStateRegistry>().GetAsync("330188"))!;
+        var deadline = Stopwatch.StartNew();
+        while (!wall.View().RecentAlerts.Any(r => r.Title == "预热"))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "Nothing crossed from A to B within 30 s.");
+            await Task.Delay(50);
+        }
+    }
+}
