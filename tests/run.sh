@@ -13,8 +13,8 @@ cd "$repo"
 # CJK so its screenshots show Chinese, not boxes, and InfluxDB 1.x (influxd) for the metric store tests, which start
 # their own servers on loopback from a config in a temp folder (never the system service), and PostgreSQL, which the
 # store-level suite runs on a second time (a cluster of its own in a temp folder, started with initdb and pg_ctl),
-# and Redis for the tests of several servers (redis-server on a free port, nothing persisted).
-required_packages=(chromium fonts-noto-cjk influxdb postgresql redis-server)
+# and Redis and nginx for the tests of several servers (each on a free loopback port from a temp folder).
+required_packages=(chromium fonts-noto-cjk influxdb postgresql redis-server nginx)
 
 missing=()
 for package in "${required_packages[@]}"; do
@@ -34,7 +34,8 @@ command -v dotnet >/dev/null 2>&1 || { echo "tests/run.sh: the .NET 10 SDK (dotn
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log="$(mktemp)"
-dotnet test CommandCenter.sln "$@" 2>&1 | tee "$log"
+# A test that hangs is stopped after five minutes and named in the output (blame), instead of running CI out of time.
+dotnet test CommandCenter.sln --blame-hang-timeout 5m --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
 code=${PIPESTATUS[0]}
 
 # dotnet prints one summary per test assembly ("Passed!  - Failed: 0, Passed: 11, Skipped: 0, Total: 11, ...");

@@ -22,7 +22,7 @@ public sealed partial class NginxServer : IAsyncDisposable
         Port = FreePort();
         var shipped = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "deploy", "nginx-commandcenter.conf"));
         var servers = string.Join("\n    ", upstreams.Select(u => $"server {u.Host}:{u.Port} max_fails=1 fail_timeout=5s;")) + "\n";
-        var site = UpstreamServers().Replace(shipped, servers, 1);
+        var site = UpstreamServers().Replace(shipped, servers); // both upstreams: the pinned one and the API's
         site = ListenPort().Replace(site, $"listen 127.0.0.1:{Port};", 1);
         File.WriteAllText(Path.Combine(_dir.Path, "commandcenter.conf"), site);
         var root = Environment.UserName == "root" ? "user root;\n" : "";

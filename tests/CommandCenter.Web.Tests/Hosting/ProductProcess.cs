@@ -74,12 +74,12 @@ internal sealed class ProductProcess : IAsyncDisposable
         return new Run(process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Starts the server on a free loopback port and waits until <c>/readyz</c> answers.</summary>
-    public static async Task<ProductProcess> StartAsync(string dataDir, IDictionary<string, string?>? environment = null, string? directory = null, string dll = "CommandCenter.Web.dll")
+    /// <summary>Starts the server on a free loopback port (or <paramref name="url"/>, to come back where a load balancer expects it) and waits until <c>/readyz</c> answers.</summary>
+    public static async Task<ProductProcess> StartAsync(string dataDir, IDictionary<string, string?>? environment = null, string? directory = null, string dll = "CommandCenter.Web.dll", Uri? url = null)
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
-        var process = new Process { StartInfo = StartInfo([$"--urls={url}", $"--DataDir={dataDir}"], environment, directory, dll) };
-        var product = new ProductProcess(process, new Uri(url + "/"));
+        var address = url?.GetLeftPart(UriPartial.Authority) ?? $"http://127.0.0.1:{FreePort()}";
+        var process = new Process { StartInfo = StartInfo([$"--urls={address}", $"--DataDir={dataDir}"], environment, directory, dll) };
+        var product = new ProductProcess(process, new Uri(address + "/"));
         process.OutputDataReceived += (_, e) => product.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => product.Keep(e.Data);
         process.Start();

@@ -89,6 +89,24 @@ public sealed class TwoServersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RedisGone_ReadyzSaysDegraded_TheServerKeepsItsOwnWall_AndRecoversByItself()
+    {
+        var wall = (await _serverB.Services.GetRequiredService<WallStateRegistry>().GetAsync("330188"))!;
+        Assert.Equal("Healthy", await RedisCheckAsync(_serverB));
+
+        _redis.Stop();
+        await WaitForAsync(async () => await RedisCheckAsync(_serverB) == "Degraded");
+        Assert.Equal(HttpStatusCode.OK, (await _serverB.Http.GetAsync("/readyz")).StatusCode); // still takes traffic
+        var posted = await _serverB.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("redis-gone", DemoCity.GridCode(1, 1, 7)).With("title", "Redis 中断期间"));
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        await WaitForAsync(() => Task.FromResult(wall.View().RecentAlerts.Any(r => r.Title == "Redis 中断期间")));
+        Assert.False(_serverB.Services.GetRequiredService<Infrastructure.Feed.FeedLink>().IsConnected); // the wall's header says so
+
+        await _redis.StartAsync();
+        await WaitForAsync(async () => await RedisCheckAsync(_serverB) == "Healthy");
+    }
+
+    [Fact]
     public async Task ACookieIssuedByA_IsValidOnB()
     {
         var cookies = await _serverA.SignInAsync("duty");
@@ -150,6 +168,22 @@ public sealed class TwoServersTests : IAsyncLifetime
         }
 
         Assert.True(logged, "No server logged the browser's address 127.0.0.2 for the request that came through nginx.");
+    }
+
+    private static async Task<string?> RedisCheckAsync(CommandCenterApp server)
+    {
+        using var body = System.Text.Json.JsonDocument.Parse(await server.Http.GetStringAsync("/readyz"));
+        return body.RootElement.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString();
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> done)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await done())
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "Not within 30 s.");
+            await Task.Delay(100);
+        }
     }
 
     private static IEnumerable<string> RequestLog(TempDirectory dataDir)

@@ -288,6 +288,18 @@ public sealed class WallHeaderTests : WallTestContext
         Assert.DoesNotContain("beat", freshness.ClassList);
     }
 
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 0)]
+    public void Render_ServersUnlinked_SaysThisWallShowsOnlyThisServersChanges(bool unlinked, int badges)
+    {
+        var cut = Render<WallHeader>(p => p.Add(c => c.ScopeName, "明湖市").Add(c => c.Now, Time.GetUtcNow()).Add(c => c.ServersUnlinked, unlinked));
+
+        var shown = cut.FindAll("[data-testid=servers-unlinked]");
+        Assert.Equal(badges, shown.Count);
+        Assert.All(shown, badge => Assert.Equal("服务器间同步中断：仅显示本服务器的变化", badge.TextContent));
+    }
+
     [Fact]
     public void Render_MetricsLagging_ShowsHowManyPointsTheMetricStoreIsBehind()
     {

@@ -40,6 +40,7 @@ public abstract class WallTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<TimeProvider>(Time);
         Services.AddSingleton(new TeamStatusThresholds());
         Services.AddSingleton<ILiveFeed>(Feed);
+        Services.AddSingleton(new Infrastructure.Feed.FeedLink());
         Services.AddSingleton(Options.Create(new SimulatorOptions { Enabled = true }));
         SignedInAs("330188", "DutyOfficer");
     }

@@ -45,6 +45,8 @@ public sealed partial class Wall : ComponentBase, IDisposable
     /// <summary><c>?kiosk=1</c> hides everything that is not data, the cursor included.</summary>
     [SupplyParameterFromQuery(Name = "kiosk")] public string? Kiosk { get; set; }
 
+    [Inject] public required Infrastructure.Feed.FeedLink FeedLink { get; set; }
+
     [Inject] public required WallStateRegistry Registry { get; set; }
 
     [Inject] public required WallGeometry Geometry { get; set; }
