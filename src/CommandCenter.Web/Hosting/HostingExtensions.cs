@@ -115,6 +115,8 @@ public static class HostingExtensions
 
         app.UseSerilogRequestLogging(options =>
         {
+            // This app's logger, not Serilog's static one, which names whichever host in the process was built last.
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.GetLevel = RequestLogLevels.For;
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms from {ClientAddress}";
             options.EnrichDiagnosticContext = (log, context) => log.Set("ClientAddress", context.Connection.RemoteIpAddress?.ToString());

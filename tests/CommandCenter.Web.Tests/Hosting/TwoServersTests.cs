@@ -170,6 +170,20 @@ public sealed class TwoServersTests : IAsyncLifetime
         Assert.True(logged, "No server logged the browser's address 127.0.0.2 for the request that came through nginx.");
     }
 
+    [Fact]
+    public async Task EachServerInOneProcess_LogsItsOwnRequests_InItsOwnDataDirectory()
+    {
+        var onA = $"/api/v1/nothing-{Guid.NewGuid():N}";
+        var onB = $"/api/v1/nothing-{Guid.NewGuid():N}";
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _serverA.Http.GetAsync(onA)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _serverB.Http.GetAsync(onB)).StatusCode);
+
+        await WaitForAsync(() => Task.FromResult(RequestLog(_a).Any(line => line.Contains(onA, StringComparison.Ordinal)) && RequestLog(_b).Any(line => line.Contains(onB, StringComparison.Ordinal))));
+        Assert.DoesNotContain(RequestLog(_a), line => line.Contains(onB, StringComparison.Ordinal));
+        Assert.DoesNotContain(RequestLog(_b), line => line.Contains(onA, StringComparison.Ordinal));
+    }
+
     private static async Task<string?> RedisCheckAsync(CommandCenterApp server)
     {
         using var body = System.Text.Json.JsonDocument.Parse(await server.Http.GetStringAsync("/readyz"));
