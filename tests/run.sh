@@ -49,6 +49,8 @@ read -r passed failed skipped < <(awk '
       if ($i == "Skipped:") s += $(i + 1)
     }
   }
+  # A test run aborted (a crashed or hung test host) counts as a failure: its remaining tests never ran.
+  /^Test Run Aborted/ { f += 1 }
   END { printf "%d %d %d\n", p, f, s }' "$log")
 rm -f "$log"
 
