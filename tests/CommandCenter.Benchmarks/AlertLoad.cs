@@ -13,7 +13,7 @@ namespace CommandCenter.Benchmarks;
 /// Posts alerts to <c>/api/v1/alerts</c> at a fixed rate (open loop: the schedule does not wait for answers, up to
 /// <see cref="MaxInFlight"/> requests at once), each with a distinct external id and a (grid, category) pair that
 /// does not come round again for thousands of alerts, so nothing merges. Bodies are built before the clock starts;
-/// the send time of each is stamped just before it goes out.
+/// the send time of each is stamped just before it goes out. Given several servers, alerts go to each in turn.
 /// </summary>
 public sealed partial class AlertLoad : IDisposable
 {
@@ -26,16 +26,16 @@ public sealed partial class AlertLoad : IDisposable
     private static readonly string[] Categories = [.. DemoCity.Categories().All
         .Where(c => !DemoCity.Categories().ChildrenOf(c.Code).Any()).Select(c => c.Code)];
 
-    private readonly HttpClient _http;
+    private readonly HttpClient[] _http;
     private long _pairs;
 
-    public AlertLoad(Uri baseAddress)
+    public AlertLoad(params Uri[] baseAddresses)
     {
-        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = MaxInFlight, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        _http = [.. baseAddresses.Select(address => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = MaxInFlight, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
         {
-            BaseAddress = baseAddress,
+            BaseAddress = address,
             Timeout = TimeSpan.FromSeconds(30),
-        };
+        })];
     }
 
     /// <summary>How many alerts pass before a (grid, category) pair is used again.</summary>
@@ -110,7 +110,7 @@ public sealed partial class AlertLoad : IDisposable
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 request.Headers.Add(ApiKeys.Header, ApiKey);
                 sent[seq] = Stopwatch.GetTimestamp();
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                using var response = await _http[seq % _http.Length].SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
                 answered[seq] = Stopwatch.GetTimestamp();
                 status[seq] = (int)response.StatusCode;
                 if (response.Headers.TryGetValues("X-Ingest-Outcome", out var outcome) && outcome.Contains("Merged"))
@@ -152,7 +152,13 @@ public sealed partial class AlertLoad : IDisposable
             : throw new InvalidOperationException($"Sign-in as {userName} failed: {response.StatusCode}");
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        foreach (var http in _http)
+        {
+            http.Dispose();
+        }
+    }
 
     [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"", RegexOptions.CultureInvariant)]
     private static partial Regex HiddenInput();

@@ -11,7 +11,7 @@ public sealed record BenchSettings
 {
     public bool Smoke { get; init; }
 
-    /// <summary><c>--only metrics,escalation,hub,wall,memory,city,history,console</c>: run some steps (for working on one).</summary>
+    /// <summary><c>--only metrics,escalation,hub,wall,memory,city,history,console,servers</c>: run some steps (for working on one).</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary><c>--out PATH</c>: where the JSON goes (default TestResults/benchmarks/).</summary>
@@ -41,6 +41,12 @@ public sealed record BenchSettings
     public IReadOnlyList<int> CeilingRates { get; init; } = [250, 500, 1000, 1500, 2000, 3000, 4000];
 
     public TimeSpan CeilingStepDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Listeners of the several-servers step's latency run, split over the servers.</summary>
+    public int ServersClients { get; init; } = 500;
+
+    /// <summary>Alerts a second of the several-servers step's latency run.</summary>
+    public int ServersRate { get; init; } = 200;
 
     public int WallPages { get; init; } = 5;
 
@@ -103,6 +109,8 @@ public sealed record BenchSettings
         CeilingClients = 5,
         CeilingRates = [50, 100],
         CeilingStepDuration = TimeSpan.FromSeconds(2),
+        ServersClients = 10,
+        ServersRate = 20,
         WallPages = 1,
         WallAlerts = 5,
         WallRate = 2,
@@ -175,8 +183,8 @@ public sealed record BenchSettings
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown argument '{args[i]}'. Use --smoke, --only metrics,escalation,hub,wall,memory,city,history,console, --out PATH; for the hub step " +
-                        "--clients 100,500 --rates 50,200 --duration SECONDS --ceiling-rates 500,1000 (empty: no ceiling); for the memory step --circuits 0,100,500; for the city step --city-sizes demo,30x20x20 --city-circuits 0,100 --map-shapes N; for the history step --history-alerts 100000,1000000; for the console step --console-alerts 5000.");
+                        $"Unknown argument '{args[i]}'. Use --smoke, --only metrics,escalation,hub,wall,memory,city,history,console,servers, --out PATH; for the hub step " +
+                        "--clients 100,500 --rates 50,200 --duration SECONDS --ceiling-rates 500,1000 (empty: no ceiling; also the servers step's); for the memory step --circuits 0,100,500; for the city step --city-sizes demo,30x20x20 --city-circuits 0,100 --map-shapes N; for the history step --history-alerts 100000,1000000; for the console step --console-alerts 5000.");
             }
         }
 

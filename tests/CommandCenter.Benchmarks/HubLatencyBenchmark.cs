@@ -15,9 +15,7 @@ namespace CommandCenter.Benchmarks;
 public sealed class HubLatencyBenchmark(BenchSettings settings, Report report, Products products)
 {
     private const string Step = "3 ingest→hub";
-    private const double CeilingP99Ms = 1000;
-    private readonly List<HubRun> _runs = [];
-    private int _nextRun;
+    private readonly HubMeasurement _measurement = new(settings);
 
     public async Task RunAsync()
     {
@@ -34,8 +32,8 @@ public sealed class HubLatencyBenchmark(BenchSettings settings, Report report, P
         await using (var warmBaseline = await HubListeners.ConnectAsync(baseline.BaseAddress, null, 2, AlertLoad.CityCode))
         {
             var warmFor = TimeSpan.FromSeconds(settings.Smoke ? 1 : 3);
-            await MeasureAsync(product, productLoad, warmProduct, 50, warmFor, "warm-up");
-            await MeasureAsync(baseline, baselineLoad, warmBaseline, 50, warmFor, "warm-up");
+            await _measurement.MeasureAsync([product], productLoad, warmProduct, 50, warmFor, "warm-up");
+            await _measurement.MeasureAsync([baseline], baselineLoad, warmBaseline, 50, warmFor, "warm-up");
         }
 
         foreach (var clients in settings.HubClients)
@@ -46,8 +44,8 @@ public sealed class HubLatencyBenchmark(BenchSettings settings, Report report, P
             Console.WriteLine($"[{Step}] {clients} clients connected and subscribed to each server in {connecting.Elapsed.TotalSeconds:N1} s");
             foreach (var rate in settings.HubRates)
             {
-                var p = await MeasureAsync(product, productLoad, productListeners, rate, settings.HubDuration, "matrix");
-                var b = await MeasureAsync(baseline, baselineLoad, baselineListeners, rate, settings.HubDuration, "matrix");
+                var p = await _measurement.MeasureAsync([product], productLoad, productListeners, rate, settings.HubDuration, "matrix");
+                var b = await _measurement.MeasureAsync([baseline], baselineLoad, baselineListeners, rate, settings.HubDuration, "matrix");
                 AddFigures(clients, rate, p, b);
             }
         }
@@ -57,11 +55,11 @@ public sealed class HubLatencyBenchmark(BenchSettings settings, Report report, P
             await CeilingAsync(product, productLoad, cookies);
         }
 
-        report.Table("Ingest → hub, every run", Table());
-        report.Detail("hub", _runs);
+        report.Table("Ingest → hub, every run", _measurement.Table());
+        report.Detail("hub", _measurement.Runs);
     }
 
-    private void AddFigures(int clients, int rate, HubRun product, HubRun baseline)
+    private void AddFigures(int clients, int rate, HubMeasurement.HubRun product, HubMeasurement.HubRun baseline)
     {
         var goalRun = clients == 500 && rate == 200;
         var what = $"{clients} clients, {rate}/s";
@@ -76,7 +74,7 @@ public sealed class HubLatencyBenchmark(BenchSettings settings, Report report, P
         report.Add(new Figure(Step, $"product ÷ baseline p99, {what}", ratio, "×", goalRun ? "≤ 1.5×" : null, goalRun ? ratio <= 1.5 && product.KeptRate : null,
             product.KeptRate && baseline.KeptRate ? null : "not comparable: a server did not keep the rate"));
 
-        static string Pace(HubRun run) => run.KeptRate
+        static string Pace(HubMeasurement.HubRun run) => run.KeptRate
             ? ""
             : string.Create(CultureInfo.InvariantCulture, $"; fell behind: {run.AchievedRate:0}/s of {run.Rate}/s");
     }
@@ -85,10 +83,10 @@ public sealed class HubLatencyBenchmark(BenchSettings settings, Report report, P
     {
         await using var listeners = await HubListeners.ConnectAsync(product.BaseAddress, cookies, settings.CeilingClients, AlertLoad.CityCode);
         double? highest = null;
-        HubRun? failed = null;
+        HubMeasurement.HubRun? failed = null;
         foreach (var rate in settings.CeilingRates)
         {
-            var run = await MeasureAsync(product, load, listeners, rate, settings.CeilingStepDuration, "ceiling");
+            var run = await _measurement.MeasureAsync([product], load, listeners, rate, settings.CeilingStepDuration, "ceiling");
             if (!run.Sustained)
             {
                 failed = run;
@@ -104,123 +102,5 @@ public sealed class HubLatencyBenchmark(BenchSettings settings, Report report, P
                 $"{failed.Rate:0}/s not held: achieved {failed.AchievedRate:0}/s, errors {failed.Errors}, lost {failed.Lost}, p99 {failed.Latency.P99:0} ms");
         report.Add(new Figure(Step, $"highest sustained rate ({settings.CeilingClients} clients, {settings.CeilingStepDuration.TotalSeconds:0} s steps)",
             highest, "alerts/s", "≥ 2,000/s", highest >= 2000, why));
-    }
-
-    private async Task<HubRun> MeasureAsync(ServerProcess server, AlertLoad load, HubListeners listeners, int rate, TimeSpan duration, string phase)
-    {
-        var run = _nextRun++;
-        var capacity = (int)Math.Round(rate * duration.TotalSeconds) + 1;
-        listeners.BeginRun(run, capacity);
-        var cpuBefore = server.CpuTime();
-        var linesBefore = server.OutputLines;
-        var clock = Stopwatch.StartNew();
-        var sent = await load.RunAsync(run, rate, duration);
-        var sendingSeconds = clock.Elapsed.TotalSeconds;
-        var serverCpu = (server.CpuTime() - cpuBefore).TotalSeconds / sendingSeconds;
-        var lines = server.OutputLines - linesBefore;
-
-        // Let the last messages arrive: until all are in, or nothing new came for a while.
-        var expected = (long)sent.Accepted.Count * listeners.Count;
-        var quiet = settings.Smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
-        var received = listeners.CountReceived(sent.Accepted);
-        var lastProgress = Stopwatch.StartNew();
-        while (received < expected && lastProgress.Elapsed < quiet)
-        {
-            await Task.Delay(100);
-            var now = listeners.CountReceived(sent.Accepted);
-            if (now != received)
-            {
-                received = now;
-                lastProgress.Restart();
-            }
-        }
-
-        var latencies = new double[received];
-        var k = 0;
-        for (var client = 0; client < listeners.Count; client++)
-        {
-            foreach (var seq in sent.Accepted)
-            {
-                var at = listeners.ReceivedAt(client, seq);
-                if (at != 0 && k < latencies.Length)
-                {
-                    latencies[k++] = Ticks.ToMilliseconds(at - sent.SentAt[seq]);
-                }
-            }
-        }
-
-        var bySecond = BySecond(listeners, sent);
-
-        var result = new HubRun(
-            server.Name, phase, listeners.Count, rate, sent.Sent, sent.AchievedRate, sent.Errors, sent.Merged, expected - received,
-            listeners.Duplicates, Distribution.Of(latencies.AsSpan(0, k)), sent.PostMs, serverCpu, lines, sent.ErrorStatuses, bySecond);
-        _runs.Add(result);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {phase,-8} {server.Name,-8} {listeners.Count,4} clients {rate,5}/s: sent {sent.Sent} (achieved {sent.AchievedRate:0}/s), errors {sent.Errors}, merged {sent.Merged}, lost {result.Lost}; " +
-            $"latency p50 {result.Latency.P50:0.0} p95 {result.Latency.P95:0.0} p99 {result.Latency.P99:0.0} max {result.Latency.Max:0} ms; POST p99 {sent.PostMs.P99:0.0} ms; server CPU {serverCpu:P0}, {lines} log lines; " +
-            $"worst seconds (p99 ms): {string.Join(", ", bySecond.OrderByDescending(s => s.Latency.P99).Take(3).Select(s => $"{s.Second}s {s.Latency.P99:0}"))}"));
-        await Task.Delay(settings.Smoke ? 200 : 2000); // let the server settle before the next run
-        return result;
-    }
-
-    private string Table()
-    {
-        var text = new StringBuilder();
-        text.AppendLine("| server | phase | clients | rate /s | achieved /s | errors | lost | p50 ms | p95 ms | p99 ms | max ms | POST p99 ms | server CPU | log lines |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in _runs.Where(r => r.Phase != "warm-up"))
-        {
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Server} | {r.Phase} | {r.Clients} | {r.Rate} | {r.AchievedRate:0} | {r.Errors} | {r.Lost} | {r.Latency.P50:0.0} | {r.Latency.P95:0.0} | {r.Latency.P99:0.0} | {r.Latency.Max:0} | {r.PostMs.P99:0.0} | {r.ServerCpu:P0} | {r.LogLines} |"));
-        }
-
-        return text.ToString();
-    }
-
-    /// <summary>
-    /// Latency of the alerts sent in each second of a run, so a stall (a collection, a job, a flush) shows up where it
-    /// happened instead of only in the run's tail.
-    /// </summary>
-    private static List<SecondOfRun> BySecond(HubListeners listeners, LoadRun sent)
-    {
-        if (sent.Accepted.Count == 0)
-        {
-            return [];
-        }
-
-        var start = sent.Accepted.Min(seq => sent.SentAt[seq]);
-        var seconds = new SortedDictionary<int, List<double>>();
-        foreach (var seq in sent.Accepted)
-        {
-            var second = (int)(Ticks.ToMilliseconds(sent.SentAt[seq] - start) / 1000);
-            if (!seconds.TryGetValue(second, out var values))
-            {
-                seconds[second] = values = [];
-            }
-
-            for (var client = 0; client < listeners.Count; client++)
-            {
-                var at = listeners.ReceivedAt(client, seq);
-                if (at != 0)
-                {
-                    values.Add(Ticks.ToMilliseconds(at - sent.SentAt[seq]));
-                }
-            }
-        }
-
-        return [.. seconds.Select(s => new SecondOfRun(s.Key, Distribution.Of([.. s.Value])))];
-    }
-
-    public sealed record SecondOfRun(int Second, Distribution Latency);
-
-    public sealed record HubRun(
-        string Server, string Phase, int Clients, int Rate, int Sent, double AchievedRate, int Errors, int Merged, long Lost, long Duplicates,
-        Distribution Latency, Distribution PostMs, double ServerCpu, long LogLines, IReadOnlyList<int> ErrorStatuses,
-        IReadOnlyList<SecondOfRun> BySecond)
-    {
-        /// <summary>The schedule was kept: the server answered fast enough for the sender to post at (nearly) the rate.</summary>
-        public bool KeptRate => AchievedRate >= Rate * 0.95;
-
-        public bool Sustained => Errors == 0 && Lost == 0 && KeptRate && Latency.P99 <= CeilingP99Ms;
     }
 }

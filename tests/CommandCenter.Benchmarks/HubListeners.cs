@@ -33,13 +33,18 @@ public sealed partial class HubListeners : IAsyncDisposable
 
     public static string Title(int run, int seq) => string.Create(CultureInfo.InvariantCulture, $"{TitlePrefix}{run} #{seq}");
 
-    public static async Task<HubListeners> ConnectAsync(Uri baseAddress, CookieContainer? cookies, int count, string nodeCode)
+    public static Task<HubListeners> ConnectAsync(Uri baseAddress, CookieContainer? cookies, int count, string nodeCode) =>
+        ConnectAsync([(baseAddress, cookies)], count, nodeCode);
+
+    /// <summary>Listeners spread over several servers: listener i connects to server i mod n.</summary>
+    public static async Task<HubListeners> ConnectAsync(IReadOnlyList<(Uri BaseAddress, CookieContainer? Cookies)> servers, int count, string nodeCode)
     {
         var listeners = new HubListeners();
         const int atOnce = 25;
         for (var first = 0; first < count; first += atOnce)
         {
-            var batch = Enumerable.Range(first, Math.Min(atOnce, count - first)).Select(index => Connect(listeners, baseAddress, cookies, index)).ToList();
+            var batch = Enumerable.Range(first, Math.Min(atOnce, count - first))
+                .Select(index => Connect(listeners, servers[index % servers.Count].BaseAddress, servers[index % servers.Count].Cookies, index)).ToList();
             listeners._connections.AddRange(batch);
             await Task.WhenAll(batch.Select(async connection =>
             {

@@ -24,6 +24,7 @@ await using var products = new Products(settings);
     ("city", () => new CityWallBenchmark(settings, report, products).RunAsync()),
     ("history", () => new HistoryBenchmark(settings, report).RunAsync()),
     ("console", () => new ConsoleBenchmark(settings, report).RunAsync()),
+    ("servers", () => new ServersBenchmark(settings, report).RunAsync()),
 ];
 
 foreach (var (name, run) in steps)

@@ -15,24 +15,40 @@ namespace CommandCenter.Testing;
 /// per test process, stopped when the process exits; each store gets its own database. If PostgreSQL is not installed
 /// the test fails and says how to install it — it never skips.
 /// </summary>
-public sealed class PostgresServer
+public sealed class PostgresServer : IDisposable
 {
-    private static readonly Lazy<PostgresServer> _shared = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<PostgresServer> _shared = new(() => Start(durable: false), LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string _bin;
     private readonly string _dataDir;
+    private readonly TempDirectory _dir;
+    private readonly bool _asRoot;
     private readonly SemaphoreSlim _creating = new(1, 1);
 
-    private PostgresServer(string bin, string dataDir, int port)
+    private PostgresServer(string bin, TempDirectory dir, string dataDir, int port, bool asRoot)
     {
         _bin = bin;
+        _dir = dir;
         _dataDir = dataDir;
         Port = port;
+        _asRoot = asRoot;
     }
 
-    /// <summary>The test process's server, started on first use.</summary>
+    /// <summary>The test process's server, started on first use, durability off; stopped when the process exits.</summary>
     public static PostgresServer Shared => _shared.Value;
+
+    /// <summary>
+    /// A server of the caller's own, with PostgreSQL's default durability (fsync, synchronous commit): for measuring
+    /// what a city's server would do. Stopped and deleted on <see cref="Dispose"/>.
+    /// </summary>
+    public static PostgresServer StartDurable() => Start(durable: true, stopAtExit: false);
+
+    public void Dispose()
+    {
+        Stop();
+        _dir.Dispose();
+    }
 
     public int Port { get; }
 
@@ -75,7 +91,7 @@ public sealed class PostgresServer
         }
     }
 
-    private static PostgresServer Start()
+    private static PostgresServer Start(bool durable, bool stopAtExit = true)
     {
         var bin = FindBin();
         var dir = new TempDirectory("cc-postgres");
@@ -92,16 +108,17 @@ public sealed class PostgresServer
             var port = FreePort();
             try
             {
-                // A throwaway cluster: durability settings off (fsync, synchronous commit) make a suite's thousands of
-                // small databases and commits cheap; nothing here must survive a power cut.
+                // A throwaway cluster for tests: durability settings off (fsync, synchronous commit) make a suite's
+                // thousands of small databases and commits cheap; nothing here must survive a power cut.
+                var durability = durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
                 Run(asRoot, Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(data, "server.log"), "-w", "-t", ((int)_startTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), "-o",
-                    $"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start"]);
-                var server = new PostgresServer(bin, data, port);
-                AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+                    $"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c max_connections=400{durability}", "start"]);
+                var server = new PostgresServer(bin, dir, data, port, asRoot);
+                if (stopAtExit)
                 {
-                    server.Stop(asRoot);
-                    dir.Dispose();
-                };
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
+                }
+
                 return server;
             }
             catch (InvalidOperationException) when (attempt < 3)
@@ -111,12 +128,12 @@ public sealed class PostgresServer
         }
     }
 
-    private void Stop(bool asRoot)
+    private void Stop()
     {
         NpgsqlConnection.ClearAllPools();
         try
         {
-            Run(asRoot, Path.Combine(_bin, "pg_ctl"), ["-D", _dataDir, "-m", "immediate", "-w", "stop"]);
+            Run(_asRoot, Path.Combine(_bin, "pg_ctl"), ["-D", _dataDir, "-m", "immediate", "-w", "stop"]);
         }
         catch (InvalidOperationException)
         {
