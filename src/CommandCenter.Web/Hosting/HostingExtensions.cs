@@ -46,7 +46,10 @@ public static class HostingExtensions
                         retainedFileCountLimit: 14,
                         formatProvider: System.Globalization.CultureInfo.InvariantCulture);
                 },
-                blockWhenFull: true));
+                blockWhenFull: true),
+            // This host's own logger, never Serilog's static one: that would carry every host in the process and be
+            // closed by whichever stopped first (several hosts run side by side in the tests).
+            preserveStaticLogger: true);
 
         services.AddCommandCenterInfrastructure(builder.Configuration, builder.Environment.ContentRootPath, AppContext.BaseDirectory);
 
@@ -115,8 +118,7 @@ public static class HostingExtensions
 
         app.UseSerilogRequestLogging(options =>
         {
-            // This app's logger, not Serilog's static one, which names whichever host in the process was built last.
-            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>(); // the host's own (see AddSerilog)
             options.GetLevel = RequestLogLevels.For;
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms from {ClientAddress}";
             options.EnrichDiagnosticContext = (log, context) => log.Set("ClientAddress", context.Connection.RemoteIpAddress?.ToString());

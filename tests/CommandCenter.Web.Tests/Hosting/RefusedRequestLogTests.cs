@@ -10,7 +10,6 @@ namespace CommandCenter.Web.Tests.Hosting;
 /// A domain refusal travels to the edge as an exception; the request's log line must still say what the caller got
 /// (409 or 403, at Information), not the 500 at Error an exception passing the request logger looks like.
 /// </summary>
-[Collection(RequestLogCollection.Name)]
 public sealed class RefusedRequestLogTests : IDisposable
 {
     private static readonly TimeSpan LogWait = TimeSpan.FromSeconds(10);
@@ -66,15 +65,4 @@ public sealed class RefusedRequestLogTests : IDisposable
             await Task.Delay(100);
         }
     }
-}
-
-/// <summary>
-/// The request logger writes through Serilog's static logger, which the app started last replaces and an app shutting
-/// down silences: with other apps starting and stopping in parallel its lines could land in another app's files or
-/// nowhere, so these tests run alone.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class RequestLogCollection
-{
-    public const string Name = "request log";
 }
