@@ -3,6 +3,8 @@ using CommandCenter.Core.Metrics;
 using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Metrics;
 using CommandCenter.Infrastructure.Metrics.InfluxDB;
+using CommandCenter.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -83,7 +85,14 @@ public sealed class MetricsHost : IAsyncDisposable
         var provider = services.BuildServiceProvider();
         try
         {
-            _ = provider.GetRequiredService<IOptions<MetricsOptions>>().Value; // what ValidateOnStart would refuse
+            var options = provider.GetRequiredService<IOptions<MetricsOptions>>().Value; // what ValidateOnStart would refuse
+            if (options.UsesInfluxDB)
+            {
+                // The outbox takes its writer number from the store the first time it sends, as the app's does.
+                await using var db = await provider.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>().CreateDbContextAsync();
+                await db.Database.MigrateAsync();
+            }
+
             var metrics = metricServices.Select(type => (IHostedService)ActivatorUtilities.CreateInstance(provider, type)).ToList();
             var host = new MetricsHost(provider, metrics);
             if (start)

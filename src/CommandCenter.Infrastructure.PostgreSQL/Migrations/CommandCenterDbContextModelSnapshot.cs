@@ -536,6 +536,27 @@ namespace CommandCenter.Infrastructure.PostgreSQL.Migrations
                     b.ToTable("Teams");
                 });
 
+            modelBuilder.Entity("CommandCenter.Infrastructure.Metrics.InfluxDB.OutboxRegistration", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("DataDir")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("RegisteredAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("MetricOutboxes", (string)null);
+                });
+
             modelBuilder.Entity("CommandCenter.Infrastructure.Persistence.ApiKeyRecord", b =>
                 {
                     b.Property<Guid>("Id")

@@ -19,7 +19,7 @@ namespace CommandCenter.Infrastructure.Metrics;
 public sealed class MetricsDatabase(IOptions<StoreOptions> store)
 {
     /// <summary>The schema this code reads and writes.</summary>
-    internal const int SchemaVersion = 1;
+    internal const int SchemaVersion = 2;
 
     private static readonly JsonSerializerOptions _json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -62,6 +62,26 @@ public sealed class MetricsDatabase(IOptions<StoreOptions> store)
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The outbox's writer number, if it has one (see <see cref="InfluxDB.OutboxWriter"/>).</summary>
+    public int? KeptWriterNumber()
+    {
+        using var connection = Open();
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT Number FROM OutboxWriter";
+        return select.ExecuteScalar() is long number ? (int)number : null;
+    }
+
+    /// <summary>Keeps <paramref name="number"/> unless the outbox has one already; returns the one it has.</summary>
+    public int KeepWriterNumber(int number)
+    {
+        using var connection = Open();
+        using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT OR IGNORE INTO OutboxWriter (Only, Number) VALUES (1, $number)";
+        insert.Parameters.AddWithValue("$number", number);
+        insert.ExecuteNonQuery();
+        return KeptWriterNumber()!.Value;
     }
 
     internal static string TagsJson(MetricPoint point) => JsonSerializer.Serialize(point.Tags, _json);
@@ -136,6 +156,10 @@ public sealed class MetricsDatabase(IOptions<StoreOptions> store)
                 Time INTEGER NOT NULL,
                 Tags TEXT NOT NULL,
                 Fields TEXT NOT NULL);
+            -- Version 2: the outbox's writer number, taken once from the store (one row at most).
+            CREATE TABLE IF NOT EXISTS OutboxWriter (
+                Only INTEGER PRIMARY KEY CHECK (Only = 1),
+                Number INTEGER NOT NULL);
             PRAGMA user_version = {SchemaVersion};
             COMMIT;
             """;

@@ -30,6 +30,7 @@ internal static class MetricsRegistration
                 InfluxHttp.Configure(http, provider.GetRequiredService<IOptions<MetricsOptions>>().Value.InfluxDB));
             services.AddSingleton<InfluxHttp>();
             services.AddSingleton<InfluxOutbox>();
+            services.AddSingleton<OutboxWriter>();
             services.AddSingleton<IMetricBatchTarget>(provider => provider.GetRequiredService<InfluxOutbox>());
             services.AddSingleton<InfluxMetricReader>();
             services.AddSingleton<IMetricReader>(provider => provider.GetRequiredService<InfluxMetricReader>());

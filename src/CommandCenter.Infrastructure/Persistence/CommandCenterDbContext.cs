@@ -23,6 +23,9 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
     /// <summary>The keys that protect sign-in cookies and antiforgery tokens: in the store, so every server shares them and a restart keeps them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>The metric outboxes of the servers sharing this store, numbered (InfluxDB identities).</summary>
+    public DbSet<Metrics.InfluxDB.OutboxRegistration> MetricOutboxes => Set<Metrics.InfluxDB.OutboxRegistration>();
+
     public DbSet<CategoryRecord> Categories => Set<CategoryRecord>();
 
     public DbSet<PolicyRecord> Policies => Set<PolicyRecord>();
@@ -62,6 +65,11 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
     {
         base.OnModelCreating(model);
         model.Entity<CommandCenterUser>(user => user.HasIndex(u => u.NodeCode));
+        model.Entity<Metrics.InfluxDB.OutboxRegistration>(outbox =>
+        {
+            outbox.ToTable("MetricOutboxes");
+            outbox.Property(o => o.DataDir).HasMaxLength(1000);
+        });
         model.Entity<ApiKeyRecord>(key =>
         {
             key.ToTable("ApiKeys");

@@ -75,6 +75,26 @@ public sealed class InfluxDeliveryTests(InfluxServerFixture influx) : IClassFixt
     }
 
     [Fact]
+    public async Task TwoServersOutboxes_TheSamePointFromEach_ArriveAsTwoPoints()
+    {
+        // Each server's outbox numbers its rows from 1: only the writer numbers a shared store gives them (the first
+        // outbox 0, the second 1; see OutboxWriterTests) keep the two first rows apart in InfluxDB.
+        using var otherServer = new TempDirectory("cc-metrics");
+        var settings = MetricsHost.InfluxSettings(Server, _database);
+        await using var a = await MetricsHost.StartAsync(_dir.Path, settings);
+        await using var b = await MetricsHost.StartAsync(otherServer.Path, settings, start: false);
+        b.Get<MetricsDatabase>().KeepWriterNumber(1);
+        await b.StartServicesAsync();
+        var point = MetricPoint.Occurrence("shared_events", new Dictionary<string, string> { ["town"] = "330188001" }, StoreHost.Start);
+
+        a.Writer.Write(point);
+        b.Writer.Write(point);
+
+        await SequenceProducer.WaitForAsync(async () => await OutboxRowsAsync(a) == 0 && await OutboxRowsAsync(b) == 0 && a.Writer.Lag.PendingPoints == 0 && b.Writer.Lag.PendingPoints == 0, "both outboxes delivered");
+        Assert.Equal(2, await Server.ScalarAsync("SELECT count(\"count\") FROM shared_events", _database));
+    }
+
+    [Fact]
     public async Task RejectedBatch_IsDroppedAndCountedAndLaterPointsStillArrive()
     {
         // Field "seq" already holds strings in this shard (field types are per shard: same week as the points): InfluxDB

@@ -13,9 +13,10 @@ public sealed class InfluxTranslationTests
     {
         var point = MetricPoint.Occurrence("alert_events", new Dictionary<string, string> { ["grid"] = "a b,c=d" }, _at);
 
-        var line = InfluxLines.ToLine(1_234_567, point);
+        var line = InfluxLines.ToLine(1_234_567, 3, point);
 
-        Assert.Equal($"alert_events,grid=a\\ b\\,c\\=d count=1 {(_at.ToUnixTimeMilliseconds() * 1_000_000) + 234_567}", line);
+        // writer 3 × 10,000 + row id 1,234,567 mod 10,000
+        Assert.Equal($"alert_events,grid=a\\ b\\,c\\=d count=1 {(_at.ToUnixTimeMilliseconds() * 1_000_000) + 34_567}", line);
     }
 
     [Fact]
@@ -23,18 +24,36 @@ public sealed class InfluxTranslationTests
     {
         var point = MetricPoint.Occurrence("alert_events", new Dictionary<string, string> { ["town"] = "330188001" }, _at);
 
-        var (first, again) = (InfluxLines.ToLine(42, point), InfluxLines.ToLine(42, point));
+        var (first, again) = (InfluxLines.ToLine(42, 0, point), InfluxLines.ToLine(42, 0, point));
 
         // Pinned to the exact line: comparing two calls with each other would pass a line built from the clock.
         Assert.Equal($"alert_events,town=330188001 count=1 {(_at.ToUnixTimeMilliseconds() * 1_000_000) + 42}", first);
         Assert.Equal(first, again);
-        Assert.NotEqual(first, InfluxLines.ToLine(43, point));
+        Assert.NotEqual(first, InfluxLines.ToLine(43, 0, point));
+    }
+
+    [Fact]
+    public void ToLine_TheSameRowIdFromTwoServersOutboxes_GivesTwoPoints()
+    {
+        var point = MetricPoint.Occurrence("alert_events", new Dictionary<string, string> { ["town"] = "330188001" }, _at);
+
+        Assert.NotEqual(InfluxLines.ToLine(1, InfluxLines.WriterOf(1), point), InfluxLines.ToLine(1, InfluxLines.WriterOf(2), point));
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 1)]
+    [InlineData(100, 99)]
+    [InlineData(101, 0)]
+    public void WriterOf_NumbersRegistrationsFromZero_AndRepeatsAfterAHundred(int registration, int writer)
+    {
+        Assert.Equal(writer, InfluxLines.WriterOf(registration));
     }
 
     [Fact]
     public void IdentityTimestamp_StaysWithinThePointsMillisecond()
     {
-        var ns = InfluxLines.IdentityTimestamp(long.MaxValue, _at);
+        var ns = InfluxLines.IdentityTimestamp(long.MaxValue, InfluxLines.Writers - 1, _at);
 
         Assert.Equal(_at.ToUnixTimeMilliseconds(), ns / 1_000_000);
     }

@@ -13,6 +13,7 @@ namespace CommandCenter.Infrastructure.Metrics.InfluxDB;
 /// </summary>
 public sealed class InfluxDeliveryService(
     InfluxOutbox outbox,
+    OutboxWriter writer,
     InfluxHttp influx,
     MetricsStatus status,
     IOptions<MetricsOptions> options,
@@ -84,6 +85,16 @@ public sealed class InfluxDeliveryService(
 
     private async Task<Outcome> TryDeliverAsync(IReadOnlyList<OutboxRow> rows, CancellationToken ct)
     {
+        int number;
+        try
+        {
+            number = await writer.NumberAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return Failed($"The store could not number this metric outbox: {ex.Message}", rows.Count, ex);
+        }
+
         InfluxWriteResult result;
         try
         {
@@ -93,7 +104,7 @@ public sealed class InfluxDeliveryService(
             }
 
             _databaseReady = true;
-            result = await influx.WriteAsync(rows.Select(r => InfluxLines.ToLine(r.Id, r.Point)), ct);
+            result = await influx.WriteAsync(rows.Select(r => InfluxLines.ToLine(r.Id, number, r.Point)), ct);
         }
         catch (HttpRequestException ex)
         {

@@ -11,27 +11,36 @@ namespace CommandCenter.Infrastructure.Metrics.InfluxDB;
 /// <para>
 /// Exactly once: InfluxDB identifies a point by measurement + tag set + timestamp, and a second write of the same
 /// identity replaces the first instead of adding to it. Each row's timestamp is therefore made unique within its
-/// series: the point's millisecond plus, in the nanoseconds below it, the row's outbox id modulo 1,000,000. A batch
-/// sent again — after a timeout whose write had in fact succeeded, or a crash between the 2xx and the outbox delete —
-/// carries the same ids and so rewrites the same points with the same values: no duplicate. Two different rows
-/// collide only if they share a series and a millisecond and their ids differ by a multiple of a million (ids only
-/// grow, AUTOINCREMENT never reuses one): not for live points, and for back-dated ones only after a million other
-/// points in between.
+/// series: the point's millisecond plus, in the nanoseconds below it, the outbox's writer number (0–99) times 10,000
+/// and the row's outbox id modulo 10,000. A batch sent again — after a timeout whose write had in fact succeeded, or a
+/// crash between the 2xx and the outbox delete — carries the same ids and so rewrites the same points with the same
+/// values: no duplicate. Servers sharing a store each have their own outbox with ids from 1; their writer numbers,
+/// taken from the store (<see cref="OutboxWriter"/>), keep two servers' points of one series and millisecond apart.
+/// Two rows of one outbox collide only if they share a series and a millisecond and 10,000 other rows came between
+/// them (ids only grow: AUTOINCREMENT never reuses one); writer numbers repeat only after 100 outboxes registered.
 /// </para>
 /// <para>
-/// Not an <c>id</c> tag: every point would become its own series, and series cardinality is what InfluxDB's index
-/// pays for. Not an extra field: fields are not part of the identity. The sub-millisecond digits are invisible to
-/// every query here (ranges and buckets are whole milliseconds).
+/// Not an <c>id</c> or server tag: every point, or every server, would become its own series, and series cardinality
+/// is what InfluxDB's index pays for (and a gauge written by whichever server ran the job would split). Not an extra
+/// field: fields are not part of the identity. The sub-millisecond digits are invisible to every query here (ranges
+/// and buckets are whole milliseconds).
 /// </para>
 /// </remarks>
 internal static class InfluxLines
 {
+    /// <summary>Writer numbers in use before they repeat.</summary>
+    public const int Writers = 100;
+
     private const long NanosecondsPerMillisecond = 1_000_000;
+    private const long IdsPerWriter = NanosecondsPerMillisecond / Writers;
 
-    public static long IdentityTimestamp(long outboxId, DateTimeOffset timestamp) =>
-        (timestamp.ToUnixTimeMilliseconds() * NanosecondsPerMillisecond) + (outboxId % NanosecondsPerMillisecond);
+    /// <summary>The writer number of the outbox the store registered as <paramref name="registrationId"/> (ids from 1).</summary>
+    public static int WriterOf(int registrationId) => (registrationId - 1) % Writers;
 
-    public static string ToLine(long outboxId, MetricPoint point)
+    public static long IdentityTimestamp(long outboxId, int writer, DateTimeOffset timestamp) =>
+        (timestamp.ToUnixTimeMilliseconds() * NanosecondsPerMillisecond) + (writer * IdsPerWriter) + (outboxId % IdsPerWriter);
+
+    public static string ToLine(long outboxId, int writer, MetricPoint point)
     {
         var data = PointData.Measurement(point.Measurement);
         foreach (var (key, value) in point.Tags)
@@ -44,6 +53,6 @@ internal static class InfluxLines
             data = data.Field(name, value);
         }
 
-        return data.Timestamp(IdentityTimestamp(outboxId, point.Timestamp), WritePrecision.Ns).ToLineProtocol();
+        return data.Timestamp(IdentityTimestamp(outboxId, writer, point.Timestamp), WritePrecision.Ns).ToLineProtocol();
     }
 }

@@ -523,6 +523,25 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.ToTable("Teams");
                 });
 
+            modelBuilder.Entity("CommandCenter.Infrastructure.Metrics.InfluxDB.OutboxRegistration", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DataDir")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RegisteredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("MetricOutboxes", (string)null);
+                });
+
             modelBuilder.Entity("CommandCenter.Infrastructure.Persistence.ApiKeyRecord", b =>
                 {
                     b.Property<Guid>("Id")
