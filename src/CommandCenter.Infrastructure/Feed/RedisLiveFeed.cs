@@ -90,11 +90,54 @@ public sealed class RedisLiveFeed : ILiveFeed, IOwnFeed, IDisposable
 }
 
 /// <summary>Whether this server's live feed reaches the other servers: always when there is one server.</summary>
-public sealed class FeedLink(IConnectionMultiplexer? redis = null)
+public sealed class FeedLink
 {
+    private readonly IConnectionMultiplexer? _redis;
+    private Action? _restored;
+
+    public FeedLink(IConnectionMultiplexer? redis = null)
+    {
+        _redis = redis;
+        if (redis is not null)
+        {
+            redis.ConnectionRestored += (_, e) =>
+            {
+                if (e.ConnectionType == ConnectionType.Subscription)
+                {
+                    Volatile.Read(ref _restored)?.Invoke();
+                }
+            };
+        }
+    }
+
     /// <summary>True when a Redis link is configured: there are, or may be, other servers.</summary>
-    public bool IsShared => redis is not null;
+    public bool IsShared => _redis is not null;
 
     /// <summary>False while a configured Redis is out of reach.</summary>
-    public bool IsConnected => redis?.IsConnected ?? true;
+    public bool IsConnected => _redis?.IsConnected ?? true;
+
+    /// <summary>
+    /// Calls <paramref name="action"/> each time the link to the other servers comes back after an outage: what they
+    /// changed meanwhile never arrived here, so whatever holds live state reloads it. Until the handle is disposed.
+    /// </summary>
+    public IDisposable WhenRestored(Action action)
+    {
+        lock (this)
+        {
+            _restored += action;
+        }
+
+        return new Unsubscriber(this, action);
+    }
+
+    private sealed class Unsubscriber(FeedLink link, Action action) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (link)
+            {
+                link._restored -= action;
+            }
+        }
+    }
 }

@@ -11,7 +11,8 @@ namespace CommandCenter.Web.Wall;
 /// One <see cref="WallScopeState"/> per scope, created on first use and kept for the life of the app (there are
 /// only as many as nodes). Each state subscribes to the live feed once, however many walls show it, and is reloaded
 /// from the store every <see cref="ResyncInterval"/> and at the city's midnight, so drift (a lost message, a job that
-/// changed alerts without telling the feed) lasts minutes, not until the next restart. Loads go through
+/// changed alerts without telling the feed) lasts minutes, not until the next restart; and at once when the link to
+/// the other servers comes back after an outage, since what they changed meanwhile never arrived. Loads go through
 /// <see cref="IWallSnapshotSource"/>.
 /// </summary>
 public sealed class WallStateRegistry(
@@ -19,6 +20,7 @@ public sealed class WallStateRegistry(
     ReferenceData reference,
     TimeProvider time,
     IWallSnapshotSource snapshots,
+    Infrastructure.Feed.FeedLink link,
     ILogger<WallStateRegistry> logger) : IDisposable
 {
     public static readonly TimeSpan ResyncInterval = TimeSpan.FromMinutes(5);
@@ -26,6 +28,7 @@ public sealed class WallStateRegistry(
     private readonly ConcurrentDictionary<string, Lazy<Task<WallScopeState>>> _states = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LiveScope> _live = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private IDisposable? _relinked;
     private readonly Lock _mapLock = new();
     private CityMap? _loadedFor;
 
@@ -88,6 +91,7 @@ public sealed class WallStateRegistry(
         }
 
         _stopping.Cancel();
+        _relinked?.Dispose();
         foreach (var live in _live.Values)
         {
             live.Dispose();
@@ -101,6 +105,7 @@ public sealed class WallStateRegistry(
     {
         var node = reference.Map.Find(scopeCode)!;
         var stopping = _stopping.Token;
+        WatchTheLink();
 
         // A new state holds the feed back until it is loaded: subscribing first means nothing falls between load and feed.
         var state = new WallScopeState(node, reference, time);
@@ -124,6 +129,26 @@ public sealed class WallStateRegistry(
 
         live.StartResyncs(time, () => ResyncAsync(state, node, stopping));
         return state;
+    }
+
+    /// <summary>From the first state on, every state reloads when the link to the other servers comes back.</summary>
+    private void WatchTheLink()
+    {
+        if (Volatile.Read(ref _relinked) is null)
+        {
+            var handle = link.WhenRestored(() =>
+            {
+                logger.LogInformation("The link to the other servers is back: reloading {Count} wall states from the store", _live.Count);
+                foreach (var live in _live.Values)
+                {
+                    live.RequestResync();
+                }
+            });
+            if (Interlocked.CompareExchange(ref _relinked, handle, null) is not null)
+            {
+                handle.Dispose();
+            }
+        }
     }
 
     /// <summary>The one way a state is (re)loaded, first time and every resync: hold the feed, read the store, then replay.</summary>
@@ -200,7 +225,7 @@ public sealed class WallStateRegistry(
 
                 try
                 {
-                    _interval = time.CreateTimer(_ => Request(), null, ResyncInterval, ResyncInterval);
+                    _interval = time.CreateTimer(_ => RequestResync(), null, ResyncInterval, ResyncInterval);
                     _midnight = time.CreateTimer(_ => AtMidnight(time), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 }
                 finally
@@ -243,10 +268,10 @@ public sealed class WallStateRegistry(
                 }
             }
 
-            Request();
+            RequestResync();
         }
 
-        private void Request()
+        public void RequestResync()
         {
             lock (_lock)
             {

@@ -16,7 +16,8 @@ namespace CommandCenter.Web.Tests.Hosting;
 
 /// <summary>
 /// Two app servers on one PostgreSQL database and one Redis: a change made through server A reaches a SignalR client
-/// and a wall on server B within a second, and a sign-in cookie A issued is valid on B (the keys are in the store).
+/// and a wall on server B within a second, and a sign-in cookie A issued is valid on B (the keys are in the store);
+/// without Redis each server keeps its own wall, and B's wall catches up with A's changes when Redis is back.
 /// </summary>
 [Trait(TestCategory.Name, TestCategory.PostgreSQL)]
 [Trait(TestCategory.Name, TestCategory.Redis)]
@@ -104,6 +105,24 @@ public sealed class TwoServersTests : IAsyncLifetime
 
         await _redis.StartAsync();
         await WaitForAsync(async () => await RedisCheckAsync(_serverB) == "Healthy");
+    }
+
+    [Fact]
+    public async Task AChangeMadeOnAWhileRedisWasGone_ReachesTheWallOnB_WhenRedisComesBack()
+    {
+        var wall = (await _serverB.Services.GetRequiredService<WallStateRegistry>().GetAsync("330188"))!;
+        var link = _serverB.Services.GetRequiredService<Infrastructure.Feed.FeedLink>();
+        _redis.Stop();
+        await WaitForAsync(() => Task.FromResult(!link.IsConnected));
+
+        var posted = await _serverA.PostJsonAsync("/api/v1/alerts", AlertRequests.Valid("while-apart", DemoCity.GridCode(4, 1, 2)).With("title", "断联期间"));
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        await Task.Delay(500);
+        Assert.DoesNotContain(wall.View().RecentAlerts, r => r.Title == "断联期间"); // B cannot have heard of it
+
+        await _redis.StartAsync();
+        // Within the wait's 30 s, not at the periodic resync five minutes away: B reloads when the link is back.
+        await WaitForAsync(() => Task.FromResult(wall.View().RecentAlerts.Any(r => r.Title == "断联期间")));
     }
 
     [Fact]
