@@ -5,10 +5,10 @@ using CommandCenter.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace CommandCenter.Infrastructure.Tests.Metrics;
+namespace CommandCenter.Infrastructure.Tests.Persistence;
 
 /// <summary>
-/// Servers sharing a store number their metric outboxes from it: each outbox its own writer number, kept in its
+/// Servers sharing a store (either engine) number their metric outboxes from it: each outbox its own writer number, kept in its
 /// <c>metrics.db</c> across restarts, so two servers' points of one series and millisecond stay two points.
 /// </summary>
 public sealed class OutboxWriterTests : IDisposable
