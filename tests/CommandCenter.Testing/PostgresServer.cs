@@ -11,9 +11,10 @@ namespace CommandCenter.Testing;
 /// <summary>
 /// A real PostgreSQL (Debian's <c>postgresql</c>) for the test run: its own cluster in a temp folder (<c>initdb</c>,
 /// then <c>pg_ctl start</c> on a free loopback port, its log inside its data folder), never the system service. As
-/// root it runs as the <c>postgres</c> user through <c>runuser</c>, since PostgreSQL refuses to run as root. One server
-/// per test process, stopped when the process exits; each store gets its own database. If PostgreSQL is not installed
-/// the test fails and says how to install it — it never skips.
+/// root it runs as the <c>postgres</c> user through <c>runuser</c>, since PostgreSQL refuses to run as root. Tests share
+/// one server per test process (<see cref="Shared"/>), stopped when the process exits, each store in its own database;
+/// the benchmark starts its own (<see cref="StartDurable"/>). If PostgreSQL is not installed the test fails and says
+/// how to install it — it never skips.
 /// </summary>
 public sealed class PostgresServer : IDisposable
 {

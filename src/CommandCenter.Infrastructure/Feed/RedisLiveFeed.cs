@@ -93,6 +93,7 @@ public sealed class RedisLiveFeed : ILiveFeed, IOwnFeed, IDisposable
 public sealed class FeedLink
 {
     private readonly IConnectionMultiplexer? _redis;
+    private readonly Lock _lock = new();
     private Action? _restored;
 
     public FeedLink(IConnectionMultiplexer? redis = null)
@@ -100,13 +101,9 @@ public sealed class FeedLink
         _redis = redis;
         if (redis is not null)
         {
-            redis.ConnectionRestored += (_, e) =>
-            {
-                if (e.ConnectionType == ConnectionType.Subscription)
-                {
-                    Volatile.Read(ref _restored)?.Invoke();
-                }
-            };
+            // Any connection, not only the subscription one (RESP3 can share one for both): reloads requested
+            // while one runs are merged into one more, so a restore seen twice costs one extra reload at most.
+            redis.ConnectionRestored += (_, _) => Volatile.Read(ref _restored)?.Invoke();
         }
     }
 
@@ -122,7 +119,7 @@ public sealed class FeedLink
     /// </summary>
     public IDisposable WhenRestored(Action action)
     {
-        lock (this)
+        lock (_lock)
         {
             _restored += action;
         }
@@ -134,7 +131,7 @@ public sealed class FeedLink
     {
         public void Dispose()
         {
-            lock (link)
+            lock (link._lock)
             {
                 link._restored -= action;
             }

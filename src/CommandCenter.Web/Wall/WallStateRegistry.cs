@@ -237,6 +237,10 @@ public sealed class WallStateRegistry(
                 }
 
                 _midnight.Change(UntilMidnight(time), Day);
+                if (_again)
+                {
+                    Start(); // asked for while the first load ran (the link came back): what it read may already be old
+                }
             }
         }
 
@@ -280,17 +284,23 @@ public sealed class WallStateRegistry(
                     return;
                 }
 
-                if (_running)
+                if (_running || _resync is null)
                 {
+                    // Running: one more after it. Still loading for the first time: once the load is done (StartResyncs).
                     _again = true;
                     return;
                 }
 
-                _running = true;
-
-                // Off the timer's thread: the reload reads the store.
-                Resync = Task.Run(RunAsync);
+                Start();
             }
+        }
+
+        /// <summary>Under the lock: starts a run off the caller's thread (a timer's, or the Redis client's), since the reload reads the store.</summary>
+        private void Start()
+        {
+            _running = true;
+            _again = false;
+            Resync = Task.Run(RunAsync);
         }
 
         private async Task RunAsync()

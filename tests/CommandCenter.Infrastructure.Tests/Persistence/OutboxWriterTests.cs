@@ -31,7 +31,7 @@ public sealed class OutboxWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task AProcessSharingTheDataDirectory_WhichRegisteredFirst_GivesItsNumberToBoth()
+    public async Task ANumberKeptFirst_ByAnotherProcessSharingTheDataDirectory_IsTheOneBothUse()
     {
         await using var store = await StoreHost.StartAsync(_store.Path);
         var database = Database(_serverA);

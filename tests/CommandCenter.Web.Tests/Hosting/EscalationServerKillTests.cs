@@ -11,14 +11,15 @@ namespace CommandCenter.Web.Tests.Hosting;
 
 /// <summary>
 /// Two server processes on one PostgreSQL, their Quartz schedulers clustered; the alerts' deadlines fall due one after
-/// another over half a minute while server A is killed (SIGKILL) in the middle: every alert is escalated exactly once,
+/// another while server A is killed (SIGKILL) in the middle: every alert is escalated exactly once,
 /// some by A before it died and the rest by B, which carries on alone.
 /// </summary>
 [Trait(TestCategory.Name, TestCategory.PostgreSQL)]
 public sealed partial class EscalationServerKillTests : IDisposable
 {
     private const int Alerts = 120;
-    private static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(250); // 30 s from the first deadline to the last
+    private const int FirstShare = 20;
+    private static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(250);
     private readonly TempDirectory _a = new(), _b = new();
 
     [Fact]
@@ -33,14 +34,15 @@ public sealed partial class EscalationServerKillTests : IDisposable
             ["Store__Provider"] = nameof(StoreProvider.PostgreSQL),
             ["ConnectionStrings__Store"] = database,
         };
-        var serverA = await ProductProcess.StartAsync(_a.Path, environment);
+        await using var serverA = await ProductProcess.StartAsync(_a.Path, environment); // killed mid-test; disposing again does nothing
         await RaiseAsync(serverA);
 
-        // A alone while the first deadlines fall due (which server of a cluster fires a run is Quartz's choice), then
-        // B joins, then A is killed with deadlines still to come.
-        await SpreadDeadlinesAsync(database, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
+        // A alone while the first deadlines fall due (which server of a cluster fires a run is Quartz's choice); once
+        // B has joined, the rest are spread from now on and A is killed: however long B took to start, some are to come.
+        await SpreadDeadlinesAsync(database, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1), 0, FirstShare);
         await using var serverB = await ProductProcess.StartAsync(_b.Path, environment);
         await WaitAsync(TimeSpan.FromSeconds(30), async () => await ScalarAsync(database, "SELECT count(*) FROM qrtz_scheduler_state") == 2, "both schedulers in the cluster");
+        await SpreadDeadlinesAsync(database, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1), FirstShare, Alerts - FirstShare);
         await serverA.DisposeAsync();
         Assert.InRange(await ScalarAsync(database, EscalatedAlerts), 1, Alerts - 1); // mid-run: some escalated, some not yet due
 
@@ -80,22 +82,25 @@ public sealed partial class EscalationServerKillTests : IDisposable
     }
 
     /// <summary>
-    /// Moves the acknowledge deadlines (minutes away, by the policy) to <paramref name="first"/> and one
-    /// <see cref="Spacing"/> after another, so runs of the job on either server keep finding a few newly due.
+    /// Moves the acknowledge deadlines (minutes away, by the policy) of alerts <paramref name="skip"/> + 1 to
+    /// <paramref name="skip"/> + <paramref name="take"/> (in id order) to <paramref name="first"/> and one
+    /// <see cref="Spacing"/> after another, so runs of the job keep finding a few newly due.
     /// </summary>
-    private static async Task SpreadDeadlinesAsync(string database, DateTimeOffset first)
+    private static async Task SpreadDeadlinesAsync(string database, DateTimeOffset first, int skip, int take)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             """
-            UPDATE "Alerts" SET "StageDeadline" = @first + (ordered.n - 1) * @spacing
+            UPDATE "Alerts" SET "StageDeadline" = @first + (ordered.n - @skip - 1) * @spacing
             FROM (SELECT "Id", row_number() OVER (ORDER BY "Id") AS n FROM "Alerts") AS ordered
-            WHERE "Alerts"."Id" = ordered."Id"
+            WHERE "Alerts"."Id" = ordered."Id" AND ordered.n > @skip AND ordered.n <= @skip + @take
             """, connection);
         command.Parameters.AddWithValue("first", first.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("spacing", (long)Spacing.TotalMilliseconds);
-        Assert.Equal(Alerts, await command.ExecuteNonQueryAsync());
+        command.Parameters.AddWithValue("skip", (long)skip);
+        command.Parameters.AddWithValue("take", (long)take);
+        Assert.Equal(take, await command.ExecuteNonQueryAsync());
     }
 
     /// <summary>The alerts a server's log says it escalated ("Escalated N overdue alerts", one line per run).</summary>

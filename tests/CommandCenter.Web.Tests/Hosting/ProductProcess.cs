@@ -15,6 +15,7 @@ internal sealed class ProductProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private int _disposed;
 
     private ProductProcess(Process process, Uri baseAddress)
     {
@@ -105,8 +106,14 @@ internal sealed class ProductProcess : IAsyncDisposable
         throw new InvalidOperationException($"The server did not become ready:{Environment.NewLine}{product.Output}");
     }
 
+    /// <summary>Kills the server (SIGKILL, as a crash would); a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -40,7 +40,7 @@ public sealed class ServerKillTests : IAsyncDisposable
             ["ConnectionStrings__Redis"] = redis.ConnectionString,
             ["ForwardedHeaders__KnownProxies"] = "127.0.0.1",
         };
-        var serverA = await ProductProcess.StartAsync(_a.Path, environment);
+        await using var serverA = await ProductProcess.StartAsync(_a.Path, environment); // killed mid-test; disposing again does nothing
         await using var serverB = await ProductProcess.StartAsync(_b.Path, environment);
         await using var nginx = await NginxServer.StartAsync(serverA.BaseAddress, serverB.BaseAddress);
         var seenOnB = new ConcurrentDictionary<string, int>();
