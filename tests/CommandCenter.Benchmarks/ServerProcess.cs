@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json;
 using CommandCenter.Testing;
@@ -71,7 +69,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartProductAsync(TempDirectory dataDir, IDictionary<string, string>? settings = null)
     {
         var (projectDir, dll) = ProductBuild();
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var url = $"http://127.0.0.1:{port}";
         List<string> args = [dll, "--urls", url, "--DataDir", dataDir.Path, "--Simulator:Enabled=false"];
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
@@ -107,7 +105,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>This harness again, serving the bare baseline (<see cref="BaselineServer"/>).</summary>
     public static async Task<ServerProcess> StartBaselineAsync()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var url = $"http://127.0.0.1:{port}";
         var self = Environment.ProcessPath!;
         List<string> args = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [typeof(ServerProcess).Assembly.Location] : [];
@@ -213,12 +211,5 @@ public sealed class ServerProcess : IAsyncDisposable
         while (_tail.Count > 40 && _tail.TryDequeue(out _))
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace CommandCenter.Testing;
@@ -28,8 +27,8 @@ public sealed class InfluxServer : IAsyncDisposable
     {
         _influxd = influxd;
         _dir = new TempDirectory("cc-influxd");
-        Port = FreePort();
-        var rpcPort = FreePort();
+        Port = LoopbackPorts.Free();
+        var rpcPort = LoopbackPorts.Free();
         Url = new Uri($"http://127.0.0.1:{Port}");
         _http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(30) };
         _config = Path.Combine(_dir.Path, "influxdb.conf");
@@ -227,13 +226,6 @@ public sealed class InfluxServer : IAsyncDisposable
         return path ?? throw new InvalidOperationException(
             "influxd is not installed, and the InfluxDB tests need the real server: install Debian's influxdb package " +
             "(apt-get install -y influxdb; tests/run.sh does it).");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -19,7 +19,7 @@ public sealed partial class NginxServer : IAsyncDisposable
 
     private NginxServer(IEnumerable<Uri> upstreams)
     {
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         var shipped = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "deploy", "nginx-commandcenter.conf"));
         var servers = string.Join("\n    ", upstreams.Select(u => $"server {u.Host}:{u.Port} max_fails=1 fail_timeout=5s;")) + "\n";
         var site = UpstreamServers().Replace(shipped, servers); // both upstreams: the pinned one and the API's
@@ -103,13 +103,6 @@ public sealed partial class NginxServer : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"(server \S+ max_fails=1 fail_timeout=5s;\s*)+")]

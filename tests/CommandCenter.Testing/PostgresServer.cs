@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
@@ -106,7 +104,7 @@ public sealed class PostgresServer : IDisposable
         Run(asRoot, Path.Combine(bin, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "--no-locale", "-E", "UTF8", "--no-sync"]);
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = LoopbackPorts.Free();
             try
             {
                 // A throwaway cluster for tests: durability settings off (fsync, synchronous commit) make a suite's
@@ -166,12 +164,5 @@ public sealed class PostgresServer : IDisposable
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({(process.HasExited ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "timed out")}):\n{output.Result}{error.Result}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -16,7 +16,7 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly TempDirectory _dir = new("cc-redis");
     private Process? _process;
 
-    private RedisServer() => Port = FreePort();
+    private RedisServer() => Port = LoopbackPorts.Free();
 
     public int Port { get; }
 
@@ -94,12 +94,5 @@ public sealed class RedisServer : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -49,14 +49,6 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
 
     public Uri BaseAddress { get; }
 
-    /// <summary>A free loopback port, for an app that must come back on the same address.</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>A plain client talking to the real port.</summary>
     public HttpClient Http { get; }
 

@@ -16,7 +16,7 @@ public sealed class ReconnectBrowserTests(BrowserFixture browser) : IDisposable
     [Fact]
     public async Task ServerRestart_ShowsTheOverlayThenReloadsAndGoesLiveByItself()
     {
-        var port = CommandCenterApp.FreePort();
+        var port = LoopbackPorts.Free();
         var first = new CommandCenterApp(_dir.Path, realTime: true, port: port);
         var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         var page = await context.NewPageAsync();

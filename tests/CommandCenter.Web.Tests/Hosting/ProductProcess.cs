@@ -1,6 +1,6 @@
+using CommandCenter.Testing;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace CommandCenter.Web.Tests.Hosting;
@@ -78,7 +78,7 @@ internal sealed class ProductProcess : IAsyncDisposable
     /// <summary>Starts the server on a free loopback port (or <paramref name="url"/>, to come back where a load balancer expects it) and waits until <c>/readyz</c> answers.</summary>
     public static async Task<ProductProcess> StartAsync(string dataDir, IDictionary<string, string?>? environment = null, string? directory = null, string dll = "CommandCenter.Web.dll", Uri? url = null)
     {
-        var address = url?.GetLeftPart(UriPartial.Authority) ?? $"http://127.0.0.1:{FreePort()}";
+        var address = url?.GetLeftPart(UriPartial.Authority) ?? $"http://127.0.0.1:{LoopbackPorts.Free()}";
         var process = new Process { StartInfo = StartInfo([$"--urls={address}", $"--DataDir={dataDir}"], environment, directory, dll) };
         var product = new ProductProcess(process, new Uri(address + "/"));
         process.OutputDataReceived += (_, e) => product.Keep(e.Data);
@@ -150,12 +150,5 @@ internal sealed class ProductProcess : IAsyncDisposable
         }
 
         return start;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -19,7 +19,7 @@ public sealed class ReadinessTests : IDisposable
     public ReadinessTests() => _app = new CommandCenterApp(_dir.Path, settings: new Dictionary<string, string?>
     {
         ["Metrics:Store"] = "InfluxDB",
-        ["Metrics:InfluxDB:Url"] = $"http://127.0.0.1:{CommandCenterApp.FreePort()}",
+        ["Metrics:InfluxDB:Url"] = $"http://127.0.0.1:{LoopbackPorts.Free()}",
         ["Metrics:InfluxDB:Timeout"] = "00:00:02",
     });
 
