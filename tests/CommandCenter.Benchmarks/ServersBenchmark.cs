@@ -28,6 +28,11 @@ public sealed class ServersBenchmark(BenchSettings settings, Report report)
     public async Task RunAsync()
     {
         Setup[] setups = [new("1 × SQLite", 1, false, false), new("1 × PostgreSQL", 1, true, false), new("2 × PostgreSQL + Redis", 2, true, true)];
+        if (settings.Smoke)
+        {
+            setups = setups[1..]; // one server on SQLite is step 3's; the smoke run keeps what only this step does
+        }
+
         using var postgres = PostgresServer.StartDurable();
         await using var redis = await RedisServer.StartNewAsync();
         var ceilings = new Dictionary<string, double?>(StringComparer.Ordinal);
