@@ -71,7 +71,13 @@ public sealed class ServerProcess : IAsyncDisposable
         var (projectDir, dll) = ProductBuild();
         var port = LoopbackPorts.Free();
         var url = $"http://127.0.0.1:{port}";
-        List<string> args = [dll, "--urls", url, "--DataDir", dataDir.Path, "--Simulator:Enabled=false"];
+        // The harness measures the server, not its rate limits: one key posts the whole load and one address signs in
+        // every wall.
+        List<string> args =
+        [
+            dll, "--urls", url, "--DataDir", dataDir.Path, "--Simulator:Enabled=false",
+            "--RateLimits:IngestPerKeyPerSecond=1000000", "--RateLimits:IngestBurst=1000000", "--RateLimits:SignInPerMinute=1000000",
+        ];
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             args.Add($"--{key}={value}");

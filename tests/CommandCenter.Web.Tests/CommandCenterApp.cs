@@ -133,6 +133,11 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
             builder.UseSetting($"Ingestion:ApiKeys:{source}", KeyFor(source));
         }
 
+        // Tests sign in and post from one loopback address far faster than a person or a city would; the rate-limit
+        // tests set their own limits.
+        builder.UseSetting("RateLimits:SignInPerMinute", "100000");
+        builder.UseSetting("RateLimits:IngestPerKeyPerSecond", "100000");
+        builder.UseSetting("RateLimits:IngestBurst", "100000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

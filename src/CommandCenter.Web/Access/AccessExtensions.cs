@@ -39,6 +39,12 @@ public static class AccessExtensions
             cookie.LoginPath = "/signin";
             cookie.AccessDeniedPath = "/signin";
             cookie.Cookie.Name = "commandcenter";
+
+            // Never readable by script, never sent by another site's form post, Secure whenever the request came over
+            // HTTPS (behind the proxy: X-Forwarded-Proto from a known proxy). Lax keeps a link from a message working.
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.ExpireTimeSpan = CookieLifetime;
             cookie.SlidingExpiration = true;
 

@@ -30,6 +30,7 @@ public static class AlertEndpoints
         var alerts = api.MapGroup("/alerts").WithTags("Alerts");
         alerts.MapPost("/", PostAsync)
             .AddEndpointFilter<ApiKeyFilter>()
+            .RequireRateLimiting(RateLimits.Ingest)
             .WithMetadata(LoggedByItsService.Instance)
             .Accepts<AlertReportRequest>("application/json")
             .Produces<AlertDto>(StatusCodes.Status201Created)

@@ -3,6 +3,7 @@ using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Monitoring;
 using CommandCenter.Web.Access;
+using CommandCenter.Web.Hosting;
 
 namespace CommandCenter.Web.Api;
 
@@ -21,6 +22,7 @@ public static class CheckInEndpoints
         api.MapPost("/grids/{code}/check-ins", PostAsync)
             .WithTags("Grid activity")
             .AddEndpointFilter<ApiKeyFilter>()
+            .RequireRateLimiting(RateLimits.Ingest)
             .Accepts<CheckInRequest>("application/json")
             .Produces<CheckInDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()

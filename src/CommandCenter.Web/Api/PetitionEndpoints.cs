@@ -6,6 +6,7 @@ using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Petitions;
 using CommandCenter.Web.Access;
+using CommandCenter.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Web.Api;
@@ -19,12 +20,14 @@ public static class PetitionEndpoints
         var petitions = api.MapGroup("/petition-warnings").WithTags("Petition warnings");
         petitions.MapPost("/", PostAsync)
             .AddEndpointFilter<ApiKeyFilter>()
+            .RequireRateLimiting(RateLimits.Ingest)
             .Accepts<PetitionWarningRequest>("application/json")
             .Produces<PetitionWarningDto>(StatusCodes.Status201Created)
             .Produces<PetitionWarningDto>(StatusCodes.Status200OK)
             .ProducesValidationProblem();
         petitions.MapPost("/{id:guid}/follow-ups", PostFollowUpAsync)
             .AddEndpointFilter<ApiKeyFilter>()
+            .RequireRateLimiting(RateLimits.Ingest)
             .Accepts<FollowUpRequest>("application/json")
             .Produces<PetitionWarningDto>()
             .ProducesValidationProblem()

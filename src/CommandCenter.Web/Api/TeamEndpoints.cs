@@ -5,6 +5,7 @@ using CommandCenter.Infrastructure;
 using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Teams;
 using CommandCenter.Web.Access;
+using CommandCenter.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Web.Api;
@@ -20,6 +21,7 @@ public static class TeamEndpoints
             .WithSummary("One team; a retired team is still found here (with retiredAt), as alerts' histories name it.");
         teams.MapPost("/{code}/status", PostStatusAsync)
             .AddEndpointFilter<ApiKeyFilter>()
+            .RequireRateLimiting(RateLimits.Ingest)
             .Accepts<TeamStatusRequest>("application/json")
             .Produces<TeamDto>()
             .ProducesValidationProblem()

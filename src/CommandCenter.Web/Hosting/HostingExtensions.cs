@@ -80,6 +80,19 @@ public static class HostingExtensions
 
 
         services.AddCommandCenterAccess(builder.Configuration);
+        services.AddCommandCenterRateLimits(builder.Configuration);
+        services.AddOptions<SecurityOptions>().Bind(builder.Configuration.GetSection(SecurityOptions.Section))
+            .Validate(
+                security => security.FrameAncestors.All(SecurityOptions.IsOrigin),
+                "Security:FrameAncestors must list origins such as https://portal.example.org (scheme and host, no path or wildcard) or 'self'.")
+            .ValidateOnStart();
+        services.AddSingleton(provider => new SecurityHeaders(provider.GetRequiredService<IOptions<SecurityOptions>>().Value));
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            antiforgery.SuppressXFrameOptionsHeader = true; // SecurityHeaders decides framing, as configured
+        });
+        services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
         services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -123,6 +136,13 @@ public static class HostingExtensions
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms from {ClientAddress}";
             options.EnrichDiagnosticContext = (log, context) => log.Set("ClientAddress", context.Connection.RemoteIpAddress?.ToString());
         });
+        var securityHeaders = app.Services.GetRequiredService<SecurityHeaders>();
+        app.Use(securityHeaders.InvokeAsync);
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts(); // on HTTPS requests only, which is how the proxy in front forwards them (X-Forwarded-Proto)
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
@@ -150,7 +170,7 @@ public static class HostingExtensions
                 context.Response.Cookies.Append(
                     CookieRequestCultureProvider.DefaultCookieName,
                     CookieRequestCultureProvider.MakeCookieValue(chosen),
-                    new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax });
+                    new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true, Secure = context.Request.IsHttps });
             }
 
             await next();
@@ -158,6 +178,7 @@ public static class HostingExtensions
         app.UseAuthentication();
         app.UsePasswordChangeGate();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after localization (the refusal page's language) and routing (each endpoint's policy)
         app.UseAntiforgery();
 
         app.MapStaticAssets();
@@ -200,7 +221,11 @@ public static class HostingExtensions
             await signIn.SignOutAsync();
             return Results.Redirect("/signin");
         }).ExcludeFromDescription();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ConfigureWebSocketAcceptContext = CompressEachMessage);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options =>
+        {
+            options.ConfigureWebSocketAcceptContext = CompressEachMessage;
+            options.ContentSecurityFrameAncestorsPolicy = null; // SecurityHeaders writes the one policy, framing included
+        });
         return app;
     }
 
@@ -208,7 +233,7 @@ public static class HostingExtensions
     /// Circuits' WebSockets stay compressed (Blazor's default) but each message on its own, with no server context
     /// takeover: a deflater that keeps its context holds ~270 KB of zlib state for as long as the circuit is open, a
     /// third of what a wall circuit cost. A wall sends one first render and then small diffs, so the shared dictionary
-    /// bought little. Setting this callback keeps Blazor's <c>frame-ancestors 'self'</c> policy. See
+    /// bought little. See
     /// wwwroot-assets/docs/decisions/0013-wall-circuits-share-their-markup.md.
     /// </summary>
     public static Task CompressEachMessage(HttpContext context, WebSocketAcceptContext webSocket)

@@ -2,7 +2,10 @@ using CommandCenter.Core.Feed;
 using CommandCenter.Core.Hierarchy;
 using CommandCenter.Infrastructure;
 using CommandCenter.Web.Access;
+using System.Threading.RateLimiting;
+using CommandCenter.Web.Hosting;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace CommandCenter.Web.Hubs;
 
@@ -30,18 +33,30 @@ public sealed record SubscriptionInfo(string NodeCode, string NodeName, NodeLeve
 
 /// <summary>
 /// Live changes for one node's subtree. A connection watches one node at a time: <see cref="Subscribe"/> replaces
-/// the previous choice, so no change is delivered twice.
+/// the previous choice, so no change is delivered twice. A connection may subscribe
+/// <c>RateLimits:HubSubscribesPerMinute</c> times a minute: a client looping on it costs every server a group change each time.
 /// </summary>
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = Access.AccessPolicies.Wall + "-or-" + Access.AccessPolicies.Staff)]
-public sealed class CommandCenterHub(ReferenceData reference) : Hub<ICommandCenterClient>
+public sealed class CommandCenterHub(ReferenceData reference, IOptions<RateLimitOptions> limits) : Hub<ICommandCenterClient>
 {
     public const string Path = "/hubs/command-center";
     private const string SubscribedNode = "node";
+    private const string SubscribeLimiter = "subscribe-limiter";
 
     public static string GroupFor(string nodeCode) => $"node:{nodeCode}";
 
     public async Task<SubscriptionInfo> Subscribe(string nodeCode)
     {
+        using (var lease = Limiter().AttemptAcquire())
+        {
+            if (!lease.IsAcquired)
+            {
+                var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 60;
+                throw new HubException(
+                    $"Too many subscriptions: at most {limits.Value.HubSubscribesPerMinute} a minute on one connection. Try again in {seconds} s; the current subscription stays.");
+            }
+        }
+
         var node = reference.Map.Find(nodeCode ?? "")
             ?? throw new HubException($"Unknown node '{nodeCode}'. Subscribe to the city, a town, a community or a grid code.");
         var user = Context.User?.ToOperator() ?? throw new HubException("Sign in first.");
@@ -60,11 +75,38 @@ public sealed class CommandCenterHub(ReferenceData reference) : Hub<ICommandCent
         return new SubscriptionInfo(node.Code, node.Name, node.Level);
     }
 
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.Remove(SubscribeLimiter, out var limiter))
+        {
+            ((IDisposable)limiter!).Dispose();
+        }
+
+        return base.OnDisconnectedAsync(exception);
+    }
+
     public async Task Unsubscribe()
     {
         if (Context.Items.Remove(SubscribedNode, out var previous) && previous is string old)
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupFor(old));
         }
+    }
+
+    private FixedWindowRateLimiter Limiter()
+    {
+        if (Context.Items.TryGetValue(SubscribeLimiter, out var existing) && existing is FixedWindowRateLimiter limiter)
+        {
+            return limiter;
+        }
+
+        limiter = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limits.Value.HubSubscribesPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        });
+        Context.Items[SubscribeLimiter] = limiter;
+        return limiter;
     }
 }

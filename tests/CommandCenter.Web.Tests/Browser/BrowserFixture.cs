@@ -46,13 +46,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private static string CreateScreenshotDir()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CommandCenter.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var path = Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "TestResults", "screenshots");
+        var path = Path.Combine(CommandCenter.Testing.RepositoryPaths.Root, "TestResults", "screenshots");
         Directory.CreateDirectory(path);
         return path;
     }

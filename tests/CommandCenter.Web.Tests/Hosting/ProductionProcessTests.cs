@@ -64,16 +64,10 @@ public sealed class ProductionProcessTests : IDisposable
     [Fact]
     public async Task PublishedOutput_InProduction_ServesMudBlazorBlazorAndOurOwnFiles()
     {
-        var repository = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(repository.FullName, "CommandCenter.sln")))
-        {
-            repository = repository.Parent ?? throw new InvalidOperationException("CommandCenter.sln not found above the test's folder.");
-        }
-
         var output = Path.Combine(_dir.Path, "publish");
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<configuration>/net10.0
         var publish = await ProductProcess.RunToolAsync(
-            "dotnet", ["publish", Path.Combine(repository.FullName, "src", "CommandCenter.Web"), "-c", configuration, "--no-build", "-o", output]);
+            "dotnet", ["publish", Path.Combine(RepositoryPaths.Root, "src", "CommandCenter.Web"), "-c", configuration, "--no-build", "-o", output]);
         Assert.True(publish.ExitCode == 0, publish.All);
         Assert.False(File.Exists(Path.Combine(output, "CommandCenter.Web.staticwebassets.runtime.json"))); // served from its own wwwroot
 
