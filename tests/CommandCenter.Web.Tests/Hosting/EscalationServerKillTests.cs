@@ -19,7 +19,7 @@ public sealed partial class EscalationServerKillTests : IDisposable
 {
     private const int Alerts = 120;
     private const int FirstShare = 20;
-    private static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(100);
     private readonly TempDirectory _a = new(), _b = new();
 
     [Fact]
