@@ -68,6 +68,7 @@ public static class HostingExtensions
             });
         }
 
+        services.AddSingleton<LocalHubConnections>();
         services.AddHostedService<FeedToHubRelay>();
         services.AddHostedService<StartupBanner>();
         services.AddHealthChecks()

@@ -26,7 +26,16 @@ public interface ICommandCenterClient
     Task LateReportCharged(LateReportCharged change);
 
     Task SilentGridsChanged(SilentGridsChanged change);
+
+    /// <summary>
+    /// This server lost its link to the other servers and has it back: changes made meanwhile (anywhere) may not have
+    /// arrived. Read again through the API what you hold.
+    /// </summary>
+    Task Resync(ResyncNeeded notice);
 }
+
+/// <summary>Why a client should read its state again, and when the server noticed.</summary>
+public sealed record ResyncNeeded(DateTimeOffset At, string Reason);
 
 /// <summary>The node a connection now watches.</summary>
 public sealed record SubscriptionInfo(string NodeCode, string NodeName, NodeLevel Level);
@@ -37,7 +46,7 @@ public sealed record SubscriptionInfo(string NodeCode, string NodeName, NodeLeve
 /// <c>RateLimits:HubSubscribesPerMinute</c> times a minute: a client looping on it costs every server a group change each time.
 /// </summary>
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = Access.AccessPolicies.Wall + "-or-" + Access.AccessPolicies.Staff)]
-public sealed class CommandCenterHub(ReferenceData reference, IOptions<RateLimitOptions> limits) : Hub<ICommandCenterClient>
+public sealed class CommandCenterHub(ReferenceData reference, IOptions<RateLimitOptions> limits, LocalHubConnections local) : Hub<ICommandCenterClient>
 {
     public const string Path = "/hubs/command-center";
     private const string SubscribedNode = "node";
@@ -75,8 +84,15 @@ public sealed class CommandCenterHub(ReferenceData reference, IOptions<RateLimit
         return new SubscriptionInfo(node.Code, node.Name, node.Level);
     }
 
+    public override Task OnConnectedAsync()
+    {
+        local.Add(Context.ConnectionId);
+        return base.OnConnectedAsync();
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        local.Remove(Context.ConnectionId);
         if (Context.Items.Remove(SubscribeLimiter, out var limiter))
         {
             ((IDisposable)limiter!).Dispose();
@@ -109,4 +125,19 @@ public sealed class CommandCenterHub(ReferenceData reference, IOptions<RateLimit
         Context.Items[SubscribeLimiter] = limiter;
         return limiter;
     }
+}
+
+/// <summary>
+/// The hub connections open on this server. With several servers SignalR's groups span all of them; a notice that
+/// concerns only this server's clients (its link to the others came back) goes to these.
+/// </summary>
+public sealed class LocalHubConnections
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _ids = new(StringComparer.Ordinal);
+
+    public void Add(string connectionId) => _ids.TryAdd(connectionId, 0);
+
+    public void Remove(string connectionId) => _ids.TryRemove(connectionId, out _);
+
+    public IReadOnlyList<string> Snapshot() => [.. _ids.Keys];
 }

@@ -15,20 +15,52 @@ namespace CommandCenter.Web.Hubs;
 /// Only the changes made on this server: with several servers SignalR's Redis backplane carries each send to the
 /// clients of all of them, so relaying what came from another server would deliver it twice.
 /// </remarks>
-internal sealed class FeedToHubRelay(IOwnFeed feed, IHubContext<CommandCenterHub, ICommandCenterClient> hub, ReferenceData reference) : IHostedService
+internal sealed class FeedToHubRelay(
+    IOwnFeed feed,
+    IHubContext<CommandCenterHub, ICommandCenterClient> hub,
+    ReferenceData reference,
+    FeedLink link,
+    LocalHubConnections local,
+    TimeProvider time,
+    ILogger<FeedToHubRelay> logger) : IHostedService
 {
     private IDisposable? _subscription;
+    private IDisposable? _restored;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _subscription = feed.Subscribe(RelayAsync);
+
+        // While Redis was away no hub message crossed between servers (nor, through the backplane, reached anyone):
+        // this server's clients are told to read again, as its walls reload.
+        _restored = link.WhenRestored(() => _ = TellClientsToResyncAsync());
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _subscription?.Dispose();
+        _restored?.Dispose();
         return Task.CompletedTask;
+    }
+
+    private async Task TellClientsToResyncAsync()
+    {
+        var connections = local.Snapshot();
+        if (connections.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await hub.Clients.Clients(connections).Resync(new ResyncNeeded(time.GetUtcNow(), "link-restored"));
+            logger.LogInformation("Told {Connections} hub clients to read again: the link to the other servers is back", connections.Count);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            logger.LogWarning(error, "Could not tell hub clients to read again after the link to the other servers came back");
+        }
     }
 
     private async ValueTask RelayAsync(FeedMessage message, CancellationToken ct)

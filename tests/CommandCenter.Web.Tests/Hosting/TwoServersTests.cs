@@ -108,10 +108,19 @@ public sealed class TwoServersTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AChangeMadeOnAWhileRedisWasGone_ReachesTheWallOnB_WhenRedisComesBack()
+    public async Task AChangeMadeOnAWhileRedisWasGone_ReachesTheWallOnB_AndItsHubClientsAreToldToReadAgain_WhenRedisComesBack()
     {
         var wall = (await _serverB.Services.GetRequiredService<WallStateRegistry>().GetAsync("330188"))!;
         var link = _serverB.Services.GetRequiredService<Infrastructure.Feed.FeedLink>();
+        var cookies = await _serverB.SignInAsync("duty");
+        await using var hubClient = new HubConnectionBuilder()
+            .WithUrl(new Uri(_serverB.BaseAddress, CommandCenterHub.Path), options => options.Cookies = cookies)
+            .AddJsonProtocol(json => HostingExtensions.ConfigureJson(json.PayloadSerializerOptions))
+            .Build();
+        var resync = new TaskCompletionSource<ResyncNeeded>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hubClient.On<ResyncNeeded>(nameof(ICommandCenterClient.Resync), notice => resync.TrySetResult(notice));
+        await hubClient.StartAsync();
+        await hubClient.InvokeAsync<SubscriptionInfo>(nameof(CommandCenterHub.Subscribe), "330188");
         _redis.Stop();
         await WaitForAsync(() => Task.FromResult(!link.IsConnected));
 
@@ -125,6 +134,9 @@ public sealed class TwoServersTests : IAsyncLifetime
         // says so: the message was not simply delivered late by the Redis client's queue).
         await WaitForAsync(() => Task.FromResult(wall.View().RecentAlerts.Any(r => r.Title == "断联期间")));
         await WaitForAsync(() => Task.FromResult(LogLines(_b).Any(line => line.Contains("The link to the other servers is back", StringComparison.Ordinal))));
+
+        // A hub client on B (another system) is told to read again: what it missed is in the store, not in the feed.
+        Assert.Equal("link-restored", (await resync.Task.WaitAsync(TimeSpan.FromSeconds(30))).Reason);
     }
 
     [Fact]
