@@ -72,11 +72,12 @@ public sealed class ServerProcess : IAsyncDisposable
         var port = LoopbackPorts.Free();
         var url = $"http://127.0.0.1:{port}";
         // The harness measures the server, not its rate limits: one key posts the whole load and one address signs in
-        // every wall.
+        // every wall. The memory step opens walls in frames of a page of the same server, as a portal would.
         List<string> args =
         [
             dll, "--urls", url, "--DataDir", dataDir.Path, "--Simulator:Enabled=false",
             "--RateLimits:IngestPerKeyPerSecond=1000000", "--RateLimits:IngestBurst=1000000", "--RateLimits:SignInPerMinute=1000000",
+            "--Security:FrameAncestors:0='self'",
         ];
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
