@@ -68,6 +68,7 @@ public static class DependencyInjection
         services.AddSingleton<MetricTrendReader>();
         services.AddSingleton<IWallSnapshotSource, StoreWallSnapshotSource>();
         services.AddSingleton<StoreInitializer>();
+        services.AddSingleton<Backup.DataDirectoryBackup>();
         services.AddHostedService<StoreInitializerHostedService>();
         services.AddSingleton<InProcessLiveFeed>();
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
@@ -133,7 +134,7 @@ public static class DependencyInjection
                 }
                 else
                 {
-                    store.UseSqlite($"Data Source={Path.Combine(dataDir, "jobs.db")};Pooling=True");
+                    store.UseSqlite($"Data Source={Path.Combine(dataDir, StoreOptions.JobsFile)};Pooling=True");
                 }
 
                 store.ProvisionSchema(); // creates the QRTZ_* tables on first start (System.Text.Json serialisation is Quartz 4's default)

@@ -16,6 +16,9 @@ public enum StoreProvider
 /// </summary>
 public sealed class StoreOptions
 {
+    /// <summary>The files of the data directory that hold state (logs are not state): named once, for backup and restore.</summary>
+    public const string StoreFile = "commandcenter.db", JobsFile = "jobs.db", MetricsFile = "metrics.db";
+
     public StoreProvider Provider { get; set; } = StoreProvider.Sqlite;
 
     /// <summary>The setting <c>ConnectionStrings:Store</c>: the PostgreSQL database (unused with SQLite).</summary>
@@ -33,7 +36,7 @@ public sealed class StoreOptions
     /// </summary>
     public bool SeedDemoCity { get; set; }
 
-    public string DatabasePath => Path.Combine(DataDir, "commandcenter.db");
+    public string DatabasePath => Path.Combine(DataDir, StoreFile);
 
     /// <summary>The <c>DataDir</c> setting as a full path: relative paths are under the content root; default <c>App_Data</c>.</summary>
     public static string ResolveDataDir(Microsoft.Extensions.Configuration.IConfiguration configuration, string contentRoot) =>

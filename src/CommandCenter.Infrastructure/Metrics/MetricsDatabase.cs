@@ -26,7 +26,7 @@ public sealed class MetricsDatabase(IOptions<StoreOptions> store)
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
     private volatile bool _schemaReady;
 
-    public string Path => System.IO.Path.Combine(store.Value.DataDir, "metrics.db");
+    public string Path => System.IO.Path.Combine(store.Value.DataDir, StoreOptions.MetricsFile);
 
     private string ConnectionString => $"Data Source={Path};Cache=Private;Pooling=True;Default Timeout={LockWaits.Seconds}";
 

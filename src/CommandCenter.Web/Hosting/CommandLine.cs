@@ -14,7 +14,7 @@ public sealed class CommandLine
     public const int Refused = 1;
     public const int Usage = 2;
 
-    private static readonly IReadOnlyDictionary<string, IVerb> Verbs = new IVerb[] { new CreateAdminVerb(), new ImportCityVerb() }
+    private static readonly IReadOnlyDictionary<string, IVerb> Verbs = new IVerb[] { new CreateAdminVerb(), new ImportCityVerb(), new BackupVerb(), new RestoreVerb() }
         .ToDictionary(v => v.Name, StringComparer.Ordinal);
 
     private readonly IVerb? _verb;
@@ -77,8 +77,12 @@ public sealed class CommandLine
         await using var app = builder.Build();
         try
         {
-            await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(ct);
-            await Access.DemoUsers.SeedAsync(app.Services, withUsers: false, app.Services.GetRequiredService<ILogger<CommandLine>>());
+            if (_verb.BringsStoreUp)
+            {
+                await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(ct);
+                await Access.DemoUsers.SeedAsync(app.Services, withUsers: false, app.Services.GetRequiredService<ILogger<CommandLine>>());
+            }
+
             return await _verb.RunAsync(app.Services, _arguments, ct);
         }
         catch (Exception ex) when (ex is Core.DomainRuleException or IOException or UnauthorizedAccessException)

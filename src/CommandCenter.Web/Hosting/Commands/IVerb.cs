@@ -16,6 +16,13 @@ internal interface IVerb
     /// <summary>How many positional arguments it takes (a file name).</summary>
     int Positionals { get; }
 
+    /// <summary>
+    /// Whether the store is brought up (migrated, seeded, loaded) before the verb runs. Backup and restore work on the
+    /// files themselves: a migration run against a live server's store, or a store created in a restore's target, is
+    /// exactly what they must not do.
+    /// </summary>
+    bool BringsStoreUp => true;
+
     Task<int> RunAsync(IServiceProvider services, VerbArguments arguments, CancellationToken ct);
 }
 
@@ -67,7 +74,7 @@ internal sealed record VerbArguments(IReadOnlyDictionary<string, string> Values,
         }
 
         return positionals.Count != verb.Positionals
-            ? (Empty, [], verb.Positionals == 0 ? $"unexpected argument '{positionals[0]}'." : "a file name is needed.")
+            ? (Empty, [], positionals.Count > verb.Positionals ? $"unexpected argument '{positionals[verb.Positionals]}'." : "a file or folder name is needed.")
             : (new VerbArguments(values, flags, positionals), [.. settings], null);
     }
 }
