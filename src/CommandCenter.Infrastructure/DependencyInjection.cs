@@ -68,6 +68,7 @@ public static class DependencyInjection
         services.AddSingleton<MetricTrendReader>();
         services.AddSingleton<IWallSnapshotSource, StoreWallSnapshotSource>();
         services.AddSingleton<StoreInitializer>();
+        services.AddSingleton<Audit.AuditTrailVerifier>();
         services.AddHostedService<StoreInitializerHostedService>();
         services.AddSingleton<InProcessLiveFeed>();
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
