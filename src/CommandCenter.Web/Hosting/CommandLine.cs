@@ -4,7 +4,7 @@ using CommandCenter.Web.Hosting.Commands;
 namespace CommandCenter.Web.Hosting;
 
 /// <summary>
-/// The product's command-line verbs: <c>create-admin</c>, <c>import-city</c>. Each reads the same settings as the
+/// The product's command-line verbs: <c>create-admin</c>, <c>import-city</c>, <c>verify-audit</c>. Each reads the same settings as the
 /// server (appsettings, environment variables, <c>--Key=value</c> arguments), brings the same store up, does its one
 /// job and exits: 0 on success, 1 with a one-line reason when refused, 2 when the command line itself is wrong.
 /// </summary>
@@ -14,7 +14,7 @@ public sealed class CommandLine
     public const int Refused = 1;
     public const int Usage = 2;
 
-    private static readonly IReadOnlyDictionary<string, IVerb> Verbs = new IVerb[] { new CreateAdminVerb(), new ImportCityVerb() }
+    private static readonly IReadOnlyDictionary<string, IVerb> Verbs = new IVerb[] { new CreateAdminVerb(), new ImportCityVerb(), new VerifyAuditVerb() }
         .ToDictionary(v => v.Name, StringComparer.Ordinal);
 
     private readonly IVerb? _verb;
