@@ -69,6 +69,7 @@ public static class DependencyInjection
         services.AddSingleton<IWallSnapshotSource, StoreWallSnapshotSource>();
         services.AddSingleton<StoreInitializer>();
         services.AddSingleton<Backup.DataDirectoryBackup>();
+        services.AddSingleton<Audit.AuditTrailVerifier>();
         services.AddHostedService<StoreInitializerHostedService>();
         services.AddSingleton<InProcessLiveFeed>();
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)

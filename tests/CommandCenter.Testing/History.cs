@@ -83,7 +83,7 @@ public static class History
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         Insert(db, rows.Alerts);
         Insert(db, rows.Reports);
-        Insert(db, rows.Audit);
+        await Infrastructure.Audit.AuditChains.InsertAsync(db, rows.Audit, ct);
         await transaction.CommitAsync(ct);
     }
 

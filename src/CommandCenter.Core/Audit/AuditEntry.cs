@@ -32,7 +32,8 @@ public enum AuditSubject
 /// <summary>
 /// One state change: who, in which seat, when, from → to, why, and the deadline that applied. Written in the same
 /// transaction as the change; never updated. Built by the factories below, so each kind of subject records its
-/// states, policy version and actor the same way wherever the change happens.
+/// states, policy version and actor the same way wherever the change happens. Sealed into its subject's trail
+/// (<see cref="AuditChain"/>) by the store just before it is written, under the write lock that orders the trail.
 /// </summary>
 public sealed class AuditEntry
 {
@@ -64,6 +65,24 @@ public sealed class AuditEntry
 
     public int? PolicyVersion { get; init; }
 
+    /// <summary>
+    /// An alert's version after the change (null for other subjects and for entries written before it was kept), so
+    /// the end of an alert's trail can be checked against the alert itself: a deleted last entry shows.
+    /// </summary>
+    public long? SubjectVersion { get; init; }
+
+    /// <summary>
+    /// SHA-256 over this entry's content and the hash of the entry before it in its subject's trail
+    /// (<see cref="AuditChain.HashOf"/>); null until sealed.
+    /// </summary>
+    public byte[]? Hash { get; private set; }
+
+    /// <summary>
+    /// Links this entry to <paramref name="previousHash"/>, the hash of its subject's latest entry (null when it opens
+    /// the trail). Sealing again (a save retried after a rollback) links it to the head as it is then.
+    /// </summary>
+    public void SealAfter(byte[]? previousHash) => Hash = AuditChain.HashOf(this, previousHash);
+
     /// <summary>A workflow step on an alert: the action, the move and the deadline of the stage it left.</summary>
     public static AuditEntry ForTransition(Alert alert, AlertTransition step, DateTimeOffset at)
     {
@@ -81,6 +100,7 @@ public sealed class AuditEntry
             Comment = step.Comment,
             Deadline = step.DeadlineThatApplied,
             PolicyVersion = alert.PolicyVersion,
+            SubjectVersion = alert.Version,
         };
     }
 
@@ -101,6 +121,7 @@ public sealed class AuditEntry
         Comment = comment,
         Deadline = deadline,
         PolicyVersion = alert.PolicyVersion,
+        SubjectVersion = alert.Version,
     };
 
     /// <summary>A petition warning opened (<paramref name="from"/> null) or changed from the stage <paramref name="from"/> to its stage now.</summary>

@@ -249,6 +249,9 @@ namespace CommandCenter.Infrastructure.PostgreSQL.Migrations
                     b.Property<string>("FromState")
                         .HasColumnType("text");
 
+                    b.Property<byte[]>("Hash")
+                        .HasColumnType("bytea");
+
                     b.Property<int?>("PolicyVersion")
                         .HasColumnType("integer");
 
@@ -264,6 +267,9 @@ namespace CommandCenter.Infrastructure.PostgreSQL.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<long?>("SubjectVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ToState")
                         .HasColumnType("text");
 
@@ -273,7 +279,7 @@ namespace CommandCenter.Infrastructure.PostgreSQL.Migrations
 
                     b.HasIndex("Subject", "At");
 
-                    b.HasIndex("Subject", "SubjectId", "At");
+                    b.HasIndex("Subject", "SubjectId", "Id");
 
                     b.ToTable("AuditEntries");
                 });
@@ -534,6 +540,61 @@ namespace CommandCenter.Infrastructure.PostgreSQL.Migrations
                     b.HasIndex("NodeCode");
 
                     b.ToTable("Teams");
+                });
+
+            modelBuilder.Entity("CommandCenter.Infrastructure.Audit.AuditCheck", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Entries")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FinishedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("FirstBrokenEntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long?>("LastEntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("Problems")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Trails")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Via")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "Id");
+
+                    b.ToTable("AuditChecks", (string)null);
                 });
 
             modelBuilder.Entity("CommandCenter.Infrastructure.Metrics.InfluxDB.OutboxRegistration", b =>

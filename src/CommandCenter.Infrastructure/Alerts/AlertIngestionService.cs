@@ -4,6 +4,7 @@ using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Feed;
 using CommandCenter.Core.Hierarchy;
+using CommandCenter.Infrastructure.Audit;
 using CommandCenter.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -214,7 +215,7 @@ public sealed class AlertIngestionService(
             stored.Add(new(queued, result, change));
         }
 
-        rows.Write(db);
+        await rows.WriteAsync(db);
         if (db.ChangeTracker.HasChanges())
         {
             await db.SaveChangesAsync();
@@ -354,10 +355,11 @@ public sealed class AlertIngestionService(
 
         public List<AlertReport> Reports { get; } = [];
 
-        public void Write(CommandCenterDbContext db)
+        /// <summary>Audit entries in the order the batch decided them, so several about one alert link in that order.</summary>
+        public async Task WriteAsync(CommandCenterDbContext db)
         {
             Insert(db, Alerts);
-            Insert(db, Audit);
+            await AuditChains.InsertAsync(db, Audit, CancellationToken.None);
             Insert(db, Reports);
         }
 

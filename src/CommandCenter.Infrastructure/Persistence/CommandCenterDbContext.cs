@@ -47,6 +47,9 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    /// <summary>Runs over the audit trail: verifications and the one-time sealing of entries written before the chain.</summary>
+    public DbSet<Audit.AuditCheck> AuditChecks => Set<Audit.AuditCheck>();
+
     public DbSet<GridCheckIn> GridCheckIns => Set<GridCheckIn>();
 
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
@@ -201,13 +204,66 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
             // The action's name is the stored text (as every enum's here), so entries written as strings before the
             // enum existed read back unchanged and queries compare names.
             audit.Property(a => a.Action).HasConversion<string>();
-            audit.HasIndex(a => new { a.Subject, a.SubjectId, a.At });
+
+            // Each subject's trail in the order it was written: a trail's head for the next entry is one seek, and
+            // verification walks the trails one after another. A subject's timeline (a few entries) sorts by time.
+            audit.HasIndex(a => new { a.Subject, a.SubjectId, a.Id });
             audit.HasIndex(a => a.At);
 
             // Supervision reads a month of the alerts' steps out of a year of every subject's: by subject, then time.
             audit.HasIndex(a => new { a.Subject, a.At });
         });
+
+        model.Entity<Audit.AuditCheck>(check =>
+        {
+            check.ToTable("AuditChecks");
+            check.HasKey(c => c.Id);
+            check.Property(c => c.By).HasMaxLength(200);
+            check.Property(c => c.Problem).HasMaxLength(Audit.AuditTrailVerifier.ProblemMaxLength);
+            check.Ignore(c => c.Intact);
+            check.HasIndex(c => new { c.Kind, c.Id });
+        });
     }
+
+    /// <summary>
+    /// Seals new audit entries into their subjects' trails before they are written, inside the transaction that writes
+    /// them (one is started, taking the write lock, when the caller has none), so every path chains alike.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var pending = PendingAuditEntries();
+        if (pending.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        if (Database.CurrentTransaction is not null)
+        {
+            await Audit.AuditChains.SealAsync(this, pending, cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        await using var transaction = await this.BeginWriteTransactionAsync(cancellationToken);
+        await Audit.AuditChains.SealAsync(this, pending, cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    /// <summary>Sealing reads each trail's head from the store, which the product does asynchronously only.</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => PendingAuditEntries().Count == 0
+        ? base.SaveChanges(acceptAllChangesOnSuccess)
+        : throw new InvalidOperationException("Audit entries are saved with SaveChangesAsync, which seals them into their trails.");
+
+    /// <summary>
+    /// Audit entries about to be inserted, in the order EF Core inserts them (and so numbers them): rows of one table
+    /// by their temporary keys, which grow in the order the rows were added.
+    /// </summary>
+    private List<AuditEntry> PendingAuditEntries() => ChangeTracker.Entries<AuditEntry>()
+        .Where(e => e.State == EntityState.Added)
+        .OrderBy(e => e.Property(a => a.Id).CurrentValue)
+        .Select(e => e.Entity)
+        .ToList();
 
     private sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
         value => value.ToUnixTimeMilliseconds(),

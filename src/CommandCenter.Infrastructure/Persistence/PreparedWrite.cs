@@ -75,6 +75,12 @@ internal sealed class PreparedWrite<T> : IDisposable where T : class
             throw new InvalidOperationException("This statement is an update.");
         }
 
+        if (row is Core.Audit.AuditEntry { Hash: null })
+        {
+            // An entry written unsealed would break its trail for good: batches seal through AuditChains.InsertAsync.
+            throw new InvalidOperationException("An audit entry is sealed into its trail before it is written (AuditChains.InsertAsync).");
+        }
+
         Bind(row);
         Execute();
     }

@@ -12,7 +12,8 @@ namespace CommandCenter.Infrastructure.Seeding;
 /// Brings the store up at start-up: applies migrations, validates and applies the seeds (idempotently: what is
 /// already stored is left alone), then loads the reference data. A broken seed stops start-up with its reason.
 /// Categories and the starting policy go into every store; the demo city and its teams only when asked for
-/// (<see cref="StoreOptions.SeedDemoCity"/>), so a real city starts empty and imports its own map.
+/// (<see cref="StoreOptions.SeedDemoCity"/>), so a real city starts empty and imports its own map. The first start
+/// after the audit trail was chained seals the entries written before it (<see cref="Audit.AuditSealing"/>).
 /// </summary>
 public sealed class StoreInitializer(
     IDbContextFactory<CommandCenterDbContext> contexts,
@@ -37,6 +38,9 @@ public sealed class StoreInitializer(
 
             needsCity = store.SeedDemoCity && !await db.Nodes.AnyAsync(ct);
         }
+
+        // Before anything writes: new entries link to the heads of trails that must already be sealed.
+        await Audit.AuditSealing.SealOnceAsync(contexts, time, logger, ct);
 
         // The demo city's map is read and checked only when it is about to be imported, not on every start.
         var seed = await SeedReader.ReadAsync(store.SeedDir, needsCity, ct);

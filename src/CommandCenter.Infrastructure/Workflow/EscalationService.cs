@@ -2,6 +2,7 @@ using CommandCenter.Core;
 using CommandCenter.Core.Alerts;
 using CommandCenter.Core.Audit;
 using CommandCenter.Core.Feed;
+using CommandCenter.Infrastructure.Audit;
 using CommandCenter.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -97,7 +98,7 @@ public sealed class EscalationService(
         }
 
         using var update = PreparedWrite<Alert>.Update(db, EscalatedColumns);
-        using var audit = PreparedWrite<AuditEntry>.Insert(db);
+        var audit = new List<AuditEntry>(due.Count);
         var changes = new List<AlertChanged>(due.Count);
         foreach (var alert in due)
         {
@@ -115,12 +116,13 @@ public sealed class EscalationService(
                 return (0, false);
             }
 
-            audit.Insert(AuditEntry.ForAlert(
+            audit.Add(AuditEntry.ForAlert(
                 alert, AuditAction.Escalated, Escalator, now,
                 $"Overdue in {alert.State}; escalated to {ladder[alert.EscalationLevel]} (rung {alert.EscalationLevel})", deadline));
             changes.Add(AlertChanged.From(alert, reference.Map.City.Code, AlertChange.Escalated, alert.State, now));
         }
 
+        await AuditChains.InsertAsync(db, audit, ct);
         await transaction.CommitAsync(ct);
         foreach (var change in changes)
         {

@@ -4,9 +4,10 @@ using CommandCenter.Web.Hosting.Commands;
 namespace CommandCenter.Web.Hosting;
 
 /// <summary>
-/// The product's command-line verbs: <c>create-admin</c>, <c>import-city</c>. Each reads the same settings as the
-/// server (appsettings, environment variables, <c>--Key=value</c> arguments), brings the same store up, does its one
-/// job and exits: 0 on success, 1 with a one-line reason when refused, 2 when the command line itself is wrong.
+/// The product's command-line verbs: <c>create-admin</c>, <c>import-city</c>, <c>backup</c>, <c>restore</c>,
+/// <c>verify-audit</c>. Each reads the same settings as the server (appsettings, environment variables,
+/// <c>--Key=value</c> arguments), brings the same store up unless it copies the store's files, does its one job and
+/// exits: 0 on success, 1 with a one-line reason when refused, 2 when the command line itself is wrong.
 /// </summary>
 public sealed class CommandLine
 {
@@ -14,7 +15,7 @@ public sealed class CommandLine
     public const int Refused = 1;
     public const int Usage = 2;
 
-    private static readonly IReadOnlyDictionary<string, IVerb> Verbs = new IVerb[] { new CreateAdminVerb(), new ImportCityVerb(), new BackupVerb(), new RestoreVerb() }
+    private static readonly IReadOnlyDictionary<string, IVerb> Verbs = new IVerb[] { new CreateAdminVerb(), new ImportCityVerb(), new BackupVerb(), new RestoreVerb(), new VerifyAuditVerb() }
         .ToDictionary(v => v.Name, StringComparer.Ordinal);
 
     private readonly IVerb? _verb;

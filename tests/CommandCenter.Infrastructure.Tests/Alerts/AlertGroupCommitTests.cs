@@ -95,6 +95,27 @@ public sealed class AlertGroupCommitTests
     }
 
     [Fact]
+    public async Task IngestAsync_RaisedAndRepeatsInTheSameBatch_ChainTheirAuditEntriesInQueueOrder()
+    {
+        using var dir = new TempDirectory();
+        var contexts = new HeldContexts();
+        await using var host = await StartAsync(dir.Path, contexts);
+        var service = host.Get<AlertIngestionService>();
+
+        var first = service.IngestAsync(Report(0), Actors.Hotline);
+        var sameThing = Enumerable.Range(1, 4).Select(i => service.IngestAsync(Report(i, grid: Grid), Actors.Hotline)).ToArray();
+        contexts.Release();
+        await first;
+        var alertId = (await Task.WhenAll(sameThing))[0].Alert.Id;
+
+        await using var db = host.NewDbContext();
+        var trail = await db.AuditEntries.AsNoTracking().Where(e => e.SubjectId == alertId.ToString()).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal([AuditAction.Raised, AuditAction.RepeatMerged, AuditAction.RepeatMerged, AuditAction.RepeatMerged], trail.Select(e => e.Action));
+        Audit.AuditTrailTests.AssertLinked(trail);
+        Assert.True((await host.Get<Infrastructure.Audit.AuditTrailVerifier>().VerifyAsync(Infrastructure.Audit.AuditCheckVia.CommandLine, "test"))!.Intact);
+    }
+
+    [Fact]
     public async Task IngestAsync_ABatch_MergesIntoAndDeduplicatesAgainstWhatWasStoredBefore()
     {
         using var dir = new TempDirectory();

@@ -31,7 +31,9 @@ public sealed class PreparedWriteTests
             Comment = "超时升级",
             Deadline = StoreHost.Start.AddMinutes(-30),
             PolicyVersion = 1,
+            SubjectVersion = 2,
         };
+        written.SealAfter(null); // a prepared insert takes sealed entries only
 
         await using (var db = host.NewDbContext())
         {
@@ -45,7 +47,7 @@ public sealed class PreparedWriteTests
         var read = await check.AuditEntries.SingleAsync(e => e.SubjectId == written.SubjectId);
         Assert.True(read.Id > 0);
         Assert.Equivalent(
-            new { written.Subject, written.SubjectId, written.Action, written.Actor, written.Seat, written.At, written.FromState, written.ToState, written.Comment, written.Deadline, written.PolicyVersion },
+            new { written.Subject, written.SubjectId, written.Action, written.Actor, written.Seat, written.At, written.FromState, written.ToState, written.Comment, written.Deadline, written.PolicyVersion, written.SubjectVersion, written.Hash },
             read);
     }
 

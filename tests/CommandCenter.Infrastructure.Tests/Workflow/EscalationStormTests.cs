@@ -46,6 +46,34 @@ public sealed class EscalationStormTests
     }
 
     [Fact]
+    public async Task EscalateDueAsync_SeveralBatches_ChainEachEscalationOntoItsAlertsTrail()
+    {
+        using var dir = new TempDirectory();
+        var feed = new RecordingFeed();
+        await using var host = await StoreHost.StartAsync(dir.Path, feed: feed);
+        var alertIds = new List<Guid>();
+        for (var i = 0; i < 7; i++)
+        {
+            alertIds.Add(await host.RaiseAsync(Staff.DemoGrid(1 + i), $"storm-{i}"));
+        }
+
+        await host.ApplyAsync(alertIds[0], AlertAction.Acknowledge, Staff.TownStaff);
+        host.Time.Advance(TimeSpan.FromDays(2));
+
+        Assert.Equal(7, await Service(host, feed).EscalateDueAsync());
+
+        await using var db = host.NewDbContext();
+        foreach (var id in alertIds)
+        {
+            var trail = await db.AuditEntries.AsNoTracking().Where(e => e.SubjectId == id.ToString()).OrderBy(e => e.Id).ToListAsync();
+            Assert.Equal(AuditAction.Escalated, trail[^1].Action);
+            Audit.AuditTrailTests.AssertLinked(trail);
+        }
+
+        Assert.True((await host.Get<Infrastructure.Audit.AuditTrailVerifier>().VerifyAsync(Infrastructure.Audit.AuditCheckVia.CommandLine, "test"))!.Intact);
+    }
+
+    [Fact]
     public async Task EscalateDueAsync_SeveralBatches_PublishesInDeadlineOrder()
     {
         using var dir = new TempDirectory();

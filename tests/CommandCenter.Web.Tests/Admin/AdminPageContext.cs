@@ -29,7 +29,7 @@ public abstract class AdminPageContext : BunitContext, IAsyncLifetime
         Services.AddMudServices(options => options.PopoverOptions.CheckForPopoverProvider = false);
         Services.AddLocalization(options => options.ResourcesPath = "Resources");
         Services.AddSingleton<TimeProvider>(App.Time);
-        foreach (var type in new[] { typeof(UserAdministration), typeof(AdminNodes), typeof(ApiKeys), typeof(AuditLog), typeof(ReferenceData) })
+        foreach (var type in new[] { typeof(UserAdministration), typeof(AdminNodes), typeof(ApiKeys), typeof(AuditLog), typeof(ReferenceData), typeof(Infrastructure.Audit.AuditTrailVerifier) })
         {
             Services.AddSingleton(type, App.Services.GetRequiredService(type));
         }

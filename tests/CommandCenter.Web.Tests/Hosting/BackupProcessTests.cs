@@ -87,6 +87,9 @@ public sealed class BackupProcessTests : IDisposable
         Assert.Empty(served.Intersect(postedAfter));
         Assert.Equal(atSnapshot.Order(), served.Order()); // exactly the alerts the source had committed at the snapshot
         await AssertRestoredAuditTrailIsTheSourcesUpToTheSnapshotAsync(sourceStore, restoredAudit);
+        var verified = await ProductProcess.RunAsync(["verify-audit", $"--DataDir={RestoredDir}"], Demo);
+        Assert.True(verified.ExitCode == 0, verified.All);
+        Assert.StartsWith("Audit trail intact:", verified.Out.Trim(), StringComparison.Ordinal); // every chain of the copy links
     }
 
     [Fact]

@@ -240,6 +240,9 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.Property<string>("FromState")
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("Hash")
+                        .HasColumnType("BLOB");
+
                     b.Property<int?>("PolicyVersion")
                         .HasColumnType("INTEGER");
 
@@ -255,6 +258,9 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SubjectVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ToState")
                         .HasColumnType("TEXT");
 
@@ -264,7 +270,7 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("Subject", "At");
 
-                    b.HasIndex("Subject", "SubjectId", "At");
+                    b.HasIndex("Subject", "SubjectId", "Id");
 
                     b.ToTable("AuditEntries");
                 });
@@ -521,6 +527,59 @@ namespace CommandCenter.Infrastructure.Persistence.Migrations
                     b.HasIndex("NodeCode");
 
                     b.ToTable("Teams");
+                });
+
+            modelBuilder.Entity("CommandCenter.Infrastructure.Audit.AuditCheck", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Entries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstBrokenEntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastEntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Problems")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Trails")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Via")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "Id");
+
+                    b.ToTable("AuditChecks", (string)null);
                 });
 
             modelBuilder.Entity("CommandCenter.Infrastructure.Metrics.InfluxDB.OutboxRegistration", b =>
