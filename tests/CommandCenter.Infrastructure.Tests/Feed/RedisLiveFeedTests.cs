@@ -61,7 +61,7 @@ public sealed class RedisLiveFeedTests : IAsyncLifetime
         var link = new FeedLink(_multiplexers[0]);
 
         _redis.Stop();
-        await WaitForAsync(() => !link.IsConnected);
+        await WaitForAsync(() => !link.IsConnected, seconds: 30);
         a.Publish(Change("during the outage"));
 
         await WaitForAsync(() => onA.Any(m => m is AlertChanged { Title: "during the outage" }));
@@ -108,13 +108,15 @@ public sealed class RedisLiveFeedTests : IAsyncLifetime
     /// <summary>A subscription to a Redis channel takes effect a moment after it is asked for: probe until one crosses.</summary>
     private static async Task WaitUntilLinkedAsync(RedisLiveFeed from, List<FeedMessage> to)
     {
+        // Probes of this call only: those of an earlier call (before an outage) would say linked when it is not.
+        var marker = $"probe {Guid.NewGuid():N}";
         var probe = 0;
         await WaitForAsync(() =>
         {
-            from.Publish(Change($"probe {probe++}"));
+            from.Publish(Change($"{marker} {probe++}"));
             lock (to)
             {
-                return to.Any(m => m is AlertChanged { Title: var title } && title.StartsWith("probe", StringComparison.Ordinal));
+                return to.Any(m => m is AlertChanged { Title: var title } && title.StartsWith(marker, StringComparison.Ordinal));
             }
         }, seconds: 30);
     }
