@@ -101,25 +101,24 @@ public sealed class StoreHost : IAsyncDisposable
     {
         var dir = new TempDirectory("cc-sqlite-template");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => dir.Dispose();
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["DataDir"] = dir.Path, ["SeedDir"] = DemoCity.SeedDir, ["Demo:City"] = "true" })
-            .Build();
-        var provider = new ServiceCollection()
-            .AddSingleton<TimeProvider>(new FakeTimeProvider(Start))
-            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-            .AddCommandCenterInfrastructure(configuration, dir.Path, AppContext.BaseDirectory)
-            .BuildServiceProvider();
-        try
-        {
-            provider.GetRequiredService<StoreInitializer>().InitializeAsync().GetAwaiter().GetResult();
-        }
-        finally
-        {
-            provider.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-
+        SeedAsync(dir.Path, new Dictionary<string, string?>()).GetAwaiter().GetResult();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // closes the last connection: SQLite folds the WAL in
         return dir.Path;
+    }
+
+    /// <summary>Migrates a store and imports the demo city into it, on the fake clock's start, with nothing else running.</summary>
+    private static async Task SeedAsync(string dataDir, IDictionary<string, string?> engine)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["DataDir"] = dataDir, ["SeedDir"] = DemoCity.SeedDir, ["Demo:City"] = "true" })
+            .AddInMemoryCollection(engine)
+            .Build();
+        await using var provider = new ServiceCollection()
+            .AddSingleton<TimeProvider>(new FakeTimeProvider(Start))
+            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
+            .AddCommandCenterInfrastructure(configuration, dataDir, AppContext.BaseDirectory)
+            .BuildServiceProvider();
+        await provider.GetRequiredService<StoreInitializer>().InitializeAsync();
     }
 
     /// <summary>
@@ -145,22 +144,10 @@ public sealed class StoreHost : IAsyncDisposable
                 const string name = "cc_seeded_template";
                 await server.CreateAsync(name);
                 using var dir = new TempDirectory("cc-template");
-                var configuration = new ConfigurationBuilder()
-                    .AddInMemoryCollection(new Dictionary<string, string?>
-                    {
-                        ["DataDir"] = dir.Path, ["SeedDir"] = DemoCity.SeedDir, ["Demo:City"] = "true",
-                        ["Store:Provider"] = nameof(StoreProvider.PostgreSQL), ["ConnectionStrings:Store"] = server.ConnectionString(name),
-                    })
-                    .Build();
-                await using (var provider = new ServiceCollection()
-                    .AddSingleton<TimeProvider>(new FakeTimeProvider(Start))
-                    .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-                    .AddCommandCenterInfrastructure(configuration, dir.Path, AppContext.BaseDirectory)
-                    .BuildServiceProvider())
+                await SeedAsync(dir.Path, new Dictionary<string, string?>
                 {
-                    await provider.GetRequiredService<StoreInitializer>().InitializeAsync();
-                }
-
+                    ["Store:Provider"] = nameof(StoreProvider.PostgreSQL), ["ConnectionStrings:Store"] = server.ConnectionString(name),
+                });
                 Npgsql.NpgsqlConnection.ClearAllPools(); // a template is copied only while nobody is connected to it
                 _template = name;
             }

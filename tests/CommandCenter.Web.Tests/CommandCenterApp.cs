@@ -84,24 +84,25 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
     {
         var cookies = new System.Net.CookieContainer();
         using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
-        var page = await client.GetStringAsync("/signin");
-        var form = new Dictionary<string, string>
-        {
-            ["Form.UserName"] = userName,
-            ["Form.Password"] = password,
-        };
-        foreach (System.Text.RegularExpressions.Match hidden in System.Text.RegularExpressions.Regex.Matches(page, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\""))
-        {
-            form[hidden.Groups[1].Value] = System.Net.WebUtility.HtmlDecode(hidden.Groups[2].Value);
-        }
-
-        var response = await client.PostAsync("/signin", new FormUrlEncodedContent(form));
+        var response = await client.PostAsync("/signin", new FormUrlEncodedContent(SignInForm(await client.GetStringAsync("/signin"), userName, password)));
         if (response.StatusCode != System.Net.HttpStatusCode.Redirect && response.StatusCode != System.Net.HttpStatusCode.Found)
         {
             throw new InvalidOperationException($"Sign-in as {userName} failed: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
 
         return cookies;
+    }
+
+    /// <summary>The fields the sign-in page posts: the user's name and password, and its hidden antiforgery fields.</summary>
+    public static Dictionary<string, string> SignInForm(string page, string userName, string password)
+    {
+        var form = new Dictionary<string, string> { ["Form.UserName"] = userName, ["Form.Password"] = password };
+        foreach (System.Text.RegularExpressions.Match hidden in System.Text.RegularExpressions.Regex.Matches(page, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\""))
+        {
+            form[hidden.Groups[1].Value] = System.Net.WebUtility.HtmlDecode(hidden.Groups[2].Value);
+        }
+
+        return form;
     }
 
     /// <summary>Posts with exactly this API key (none when null).</summary>

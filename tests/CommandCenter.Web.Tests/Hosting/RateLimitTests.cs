@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using CommandCenter.Testing;
 using CommandCenter.Web.Hosting;
 using CommandCenter.Web.Hubs;
@@ -17,7 +16,7 @@ namespace CommandCenter.Web.Tests.Hosting;
 /// The rate limits on the real server (the limiter runs on the system clock): sign-in attempts per address, posts per
 /// API key, subscriptions per hub connection. Each test sets small limits of its own.
 /// </summary>
-public sealed partial class RateLimitTests : IDisposable
+public sealed class RateLimitTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
@@ -164,15 +163,6 @@ public sealed partial class RateLimitTests : IDisposable
     private static async Task<HttpResponseMessage> SignInAsync(CommandCenterApp app, string address, string userName, string password)
     {
         using var client = ClientFrom(app, address);
-        var form = new Dictionary<string, string> { ["Form.UserName"] = userName, ["Form.Password"] = password };
-        foreach (Match hidden in HiddenInput().Matches(await client.GetStringAsync("/signin")))
-        {
-            form[hidden.Groups[1].Value] = WebUtility.HtmlDecode(hidden.Groups[2].Value);
-        }
-
-        return await client.PostAsync("/signin", new FormUrlEncodedContent(form));
+        return await client.PostAsync("/signin", new FormUrlEncodedContent(CommandCenterApp.SignInForm(await client.GetStringAsync("/signin"), userName, password)));
     }
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
-    private static partial Regex HiddenInput();
 }

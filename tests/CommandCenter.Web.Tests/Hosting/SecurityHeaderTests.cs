@@ -82,11 +82,7 @@ public sealed partial class SecurityHeaderTests : IClassFixture<SharedApp>
         client.DefaultRequestHeaders.Add("X-Forwarded-Host", "cc.city.example");
 
         using var page = await client.GetAsync("/signin?culture=en");
-        var form = new Dictionary<string, string> { ["Form.UserName"] = "duty", ["Form.Password"] = Access.DemoUsers.Password };
-        foreach (Match hidden in HiddenInput().Matches(await page.Content.ReadAsStringAsync()))
-        {
-            form[hidden.Groups[1].Value] = WebUtility.HtmlDecode(hidden.Groups[2].Value);
-        }
+        var form = CommandCenterApp.SignInForm(await page.Content.ReadAsStringAsync(), "duty", Access.DemoUsers.Password);
 
         using var post = new HttpRequestMessage(HttpMethod.Post, "/signin") { Content = new FormUrlEncodedContent(form) };
         post.Headers.Add("Cookie", string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
@@ -157,7 +153,4 @@ public sealed partial class SecurityHeaderTests : IClassFixture<SharedApp>
 
     [GeneratedRegex("<script type=\"importmap\" nonce=\"([^\"]+)\"")]
     private static partial Regex ImportMapNonce();
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
-    private static partial Regex HiddenInput();
 }
