@@ -93,6 +93,7 @@ public static class DependencyInjection
             services.AddSingleton<IOwnFeed>(provider => provider.GetRequiredService<InProcessLiveFeed>());
             services.AddSingleton(new FeedLink());
         }
+        services.AddSingleton<Core.Duty.IDutyDirectory, Duty.DutyDirectory>();
         services.AddSingleton<AlertIngestionService>();
         services.AddSingleton<PetitionService>();
         services.AddSingleton<TeamService>();

@@ -56,6 +56,18 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
 
     public DbSet<DivisionRecord> Divisions => Set<DivisionRecord>();
 
+    public DbSet<Duty.DutyRosterRecord> DutyRosters => Set<Duty.DutyRosterRecord>();
+
+    public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
+
+    public DbSet<Notifications.NotificationItem> NotificationItems => Set<Notifications.NotificationItem>();
+
+    public DbSet<Notifications.NotificationDelivery> NotificationDeliveries => Set<Notifications.NotificationDelivery>();
+
+    public DbSet<Notifications.NotificationAttempt> NotificationAttempts => Set<Notifications.NotificationAttempt>();
+
+    public DbSet<Notifications.AcknowledgementToken> AcknowledgementTokens => Set<Notifications.AcknowledgementToken>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         // SQLite cannot compare DateTimeOffset text; Unix milliseconds sort and compare correctly.
@@ -222,6 +234,61 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
             check.Property(c => c.Problem).HasMaxLength(Audit.AuditTrailVerifier.ProblemMaxLength);
             check.Ignore(c => c.Intact);
             check.HasIndex(c => new { c.Kind, c.Id });
+        });
+
+        model.Entity<Duty.DutyRosterRecord>(roster =>
+        {
+            roster.ToTable("DutyRosters");
+            roster.HasKey(r => r.NodeCode);
+            roster.Property(r => r.Version).IsConcurrencyToken();
+        });
+
+        ConfigureNotifications(model);
+    }
+
+    private static void ConfigureNotifications(ModelBuilder model)
+    {
+        model.Entity<Notifications.Notification>(notification =>
+        {
+            notification.HasKey(n => n.Id);
+
+            // The open window of a node, which new items join; and the windows due to close.
+            notification.HasIndex(n => new { n.NodeCode, n.ClosedAt });
+            notification.HasIndex(n => n.DueAt).HasFilter("\"ClosedAt\" IS NULL");
+        });
+
+        model.Entity<Notifications.NotificationItem>(item =>
+        {
+            item.HasKey(i => i.Id);
+            item.HasIndex(i => i.EventKey).IsUnique();
+            item.HasIndex(i => i.NotificationId);
+            item.HasIndex(i => i.AlertId);
+            item.HasOne<Notifications.Notification>().WithMany().HasForeignKey(i => i.NotificationId);
+        });
+
+        model.Entity<Notifications.NotificationDelivery>(delivery =>
+        {
+            delivery.HasKey(d => d.Id);
+            delivery.Property(d => d.Version).IsConcurrencyToken();
+            delivery.HasIndex(d => new { d.NotificationId, d.RecipientKey, d.Channel }).IsUnique();
+            delivery.HasIndex(d => d.NextAttemptAt).HasFilter("\"State\" = 'Pending'");
+            delivery.HasOne<Notifications.Notification>().WithMany().HasForeignKey(d => d.NotificationId);
+        });
+
+        model.Entity<Notifications.NotificationAttempt>(attempt =>
+        {
+            attempt.HasKey(a => a.Id);
+            attempt.HasIndex(a => new { a.DeliveryId, a.At });
+            attempt.HasIndex(a => a.At);
+            attempt.Property(a => a.Error).HasMaxLength(2000);
+            attempt.HasOne<Notifications.NotificationDelivery>().WithMany().HasForeignKey(a => a.DeliveryId);
+        });
+
+        model.Entity<Notifications.AcknowledgementToken>(token =>
+        {
+            token.HasKey(t => t.Id);
+            token.Property(t => t.Id).ValueGeneratedNever();
+            token.HasIndex(t => t.AlertId);
         });
     }
 
