@@ -13,6 +13,7 @@ using CommandCenter.Infrastructure.Supervision;
 using CommandCenter.Infrastructure.Teams;
 using CommandCenter.Infrastructure.Wall;
 using CommandCenter.Infrastructure.Workflow;
+using Microsoft.AspNetCore.DataProtection;
 using Quartz;
 using StackExchange.Redis;
 using Microsoft.EntityFrameworkCore;
@@ -94,6 +95,14 @@ public static class DependencyInjection
             services.AddSingleton(new FeedLink());
         }
         services.AddSingleton<Core.Duty.IDutyDirectory, Duty.DutyDirectory>();
+
+        // The keys behind sign-in cookies, antiforgery tokens and acknowledgement links live in the store: every server
+        // behind the load balancer reads the same ones (a cookie issued by one is valid on the others) and a restart keeps them.
+        services.AddDataProtection()
+            .SetApplicationName("CommandCenter")
+            .PersistKeysToDbContext<CommandCenterDbContext>();
+        services.AddOptions<Notifications.NotificationOptions>().Bind(configuration.GetSection(Notifications.NotificationOptions.Section));
+        services.AddSingleton<Notifications.AcknowledgementLinks>();
         services.AddSingleton<AlertIngestionService>();
         services.AddSingleton<PetitionService>();
         services.AddSingleton<TeamService>();

@@ -16,11 +16,6 @@ public static class AccessExtensions
     {
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<CommandCenterDbContext>>().CreateDbContext());
 
-        // The keys behind sign-in cookies and antiforgery tokens live in the store: every server behind the load
-        // balancer reads the same ones (a cookie issued by one is valid on the others) and a restart keeps them.
-        services.AddDataProtection()
-            .SetApplicationName("CommandCenter")
-            .PersistKeysToDbContext<CommandCenterDbContext>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddIdentityCore<CommandCenterUser>(options =>
             {
