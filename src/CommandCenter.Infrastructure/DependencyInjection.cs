@@ -103,6 +103,7 @@ public static class DependencyInjection
             .PersistKeysToDbContext<CommandCenterDbContext>();
         services.AddOptions<Notifications.NotificationOptions>().Bind(configuration.GetSection(Notifications.NotificationOptions.Section));
         services.AddSingleton<Notifications.AcknowledgementLinks>();
+        services.AddSingleton<Notifications.AcknowledgementByLink>();
         services.AddSingleton<AlertIngestionService>();
         services.AddSingleton<PetitionService>();
         services.AddSingleton<TeamService>();
