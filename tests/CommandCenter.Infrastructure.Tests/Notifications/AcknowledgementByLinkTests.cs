@@ -3,8 +3,10 @@ using CommandCenter.Core.Audit;
 using CommandCenter.Core.Notifications;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Notifications;
+using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Infrastructure.Workflow;
 using CommandCenter.Testing;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Infrastructure.Tests.Notifications;
@@ -106,13 +108,41 @@ public sealed class AcknowledgementByLinkTests
         Assert.Null((await db.AcknowledgementTokens.SingleAsync()).UsedAt);
     }
 
-    private static async Task<Guid> RaiseAsync(StoreHost host) =>
-        (await host.Get<AlertIngestionService>().IngestAsync(Reports.InGrid(GridCode, severity: Severity.Critical), Actors.Hotline)).Alert.Id;
+    [Fact]
+    public async Task AcknowledgeAsync_RecipientWithAnAccount_ActsAsThatAccountInItsSeat_UnlessDisabled()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path, settings: Settings);
+        var alert = await RaiseAsync(host);
+        var other = await RaiseAsync(host, "ext-2", DemoCity.GridCode(0, 3, 1));
+        await using (var db = host.NewDbContext())
+        {
+            db.Roles.Add(new IdentityRole("DutyOfficer") { Id = "role-duty", NormalizedName = "DUTYOFFICER" });
+            db.Users.Add(new CommandCenterUser { Id = "u-hubin-duty", UserName = "hubin-duty", NormalizedUserName = "HUBIN-DUTY", DisplayName = "湖滨值班员", NodeCode = Hubin });
+            db.Users.Add(new CommandCenterUser { Id = "u-gone", UserName = "gone", NormalizedUserName = "GONE", DisplayName = "离职人员", NodeCode = Hubin, DisabledAt = StoreHost.Start });
+            db.UserRoles.Add(new IdentityUserRole<string> { UserId = "u-hubin-duty", RoleId = "role-duty" });
+            await db.SaveChangesAsync();
+        }
 
-    private static async Task<string> IssueAsync(StoreHost host, Guid alertId, string nodeCode)
+        var byLink = host.Get<AcknowledgementByLink>();
+        var done = await byLink.AcknowledgeAsync(await IssueAsync(host, alert, Hubin, Zhang with { UserName = "hubin-duty" }));
+        var disabled = await byLink.AcknowledgeAsync(await IssueAsync(host, other, Hubin, Zhang with { UserName = "gone" }));
+
+        Assert.True(done.Acknowledged);
+        Assert.Equal(AckRefusal.AccountDisabled, disabled.Refusal);
+        Assert.Equal(AlertState.Reported, await StateAsync(host, other));
+        await using var check = host.NewDbContext();
+        var entry = await check.AuditEntries.SingleAsync(e => e.SubjectId == alert.ToString() && e.Action == AuditAction.Acknowledge);
+        Assert.Equal(("湖滨值班员", $"DutyOfficer@{Hubin}"), (entry.Actor, entry.Seat));
+    }
+
+    private static async Task<Guid> RaiseAsync(StoreHost host, string externalId = "ext-1", string? gridCode = null) =>
+        (await host.Get<AlertIngestionService>().IngestAsync(Reports.InGrid(gridCode ?? GridCode, externalId, severity: Severity.Critical), Actors.Hotline)).Alert.Id;
+
+    private static async Task<string> IssueAsync(StoreHost host, Guid alertId, string nodeCode, NotificationRecipient? recipient = null)
     {
         await using var db = host.NewDbContext();
-        var link = host.Get<AcknowledgementLinks>().Issue(db, alertId, Zhang, nodeCode);
+        var link = host.Get<AcknowledgementLinks>().Issue(db, alertId, recipient ?? Zhang, nodeCode);
         await db.SaveChangesAsync();
         return Uri.UnescapeDataString(link.Segments[^1]);
     }
