@@ -635,10 +635,21 @@ namespace CommandCenter.Infrastructure.PostgreSQL.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("RegisteredAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("RetiredAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Writer")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("RetiredAt", "Writer");
 
                     b.ToTable("MetricOutboxes", (string)null);
                 });

@@ -19,7 +19,7 @@ namespace CommandCenter.Infrastructure.Metrics;
 public sealed class MetricsDatabase(IOptions<StoreOptions> store)
 {
     /// <summary>The schema this code reads and writes.</summary>
-    internal const int SchemaVersion = 2;
+    internal const int SchemaVersion = 3;
 
     private static readonly JsonSerializerOptions _json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -64,24 +64,33 @@ public sealed class MetricsDatabase(IOptions<StoreOptions> store)
         }
     }
 
-    /// <summary>The outbox's writer number, if it has one (see <see cref="InfluxDB.OutboxWriter"/>).</summary>
-    public int? KeptWriterNumber()
+    /// <summary>The outbox's writer number and the store's registration it holds it by, if it has one (see <see cref="InfluxDB.OutboxWriter"/>).</summary>
+    public KeptWriter? KeptWriter()
     {
         using var connection = Open();
         using var select = connection.CreateCommand();
-        select.CommandText = "SELECT Number FROM OutboxWriter";
-        return select.ExecuteScalar() is long number ? (int)number : null;
+        select.CommandText = "SELECT Number, Registration FROM OutboxWriter";
+        using var reader = select.ExecuteReader();
+        return reader.Read() ? new KeptWriter(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1)) : null;
     }
 
-    /// <summary>Keeps <paramref name="number"/> unless the outbox has one already; returns the one it has.</summary>
-    public int KeepWriterNumber(int number)
+    /// <summary>
+    /// Keeps <paramref name="writer"/> in place of <paramref name="replacing"/> (null: none yet) unless another process
+    /// sharing the data directory changed it first; returns the one kept either way.
+    /// </summary>
+    public KeptWriter KeepWriter(KeptWriter writer, KeptWriter? replacing)
     {
         using var connection = Open();
-        using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT OR IGNORE INTO OutboxWriter (Only, Number) VALUES (1, $number)";
-        insert.Parameters.AddWithValue("$number", number);
-        insert.ExecuteNonQuery();
-        return KeptWriterNumber()!.Value;
+        using var keep = connection.CreateCommand();
+        keep.CommandText = replacing is null
+            ? "INSERT OR IGNORE INTO OutboxWriter (Only, Number, Registration) VALUES (1, $number, $registration)"
+            : "UPDATE OutboxWriter SET Number = $number, Registration = $registration WHERE Number = $was AND Registration IS $wasRegistration";
+        keep.Parameters.AddWithValue("$number", writer.Number);
+        keep.Parameters.AddWithValue("$registration", (object?)writer.Registration ?? DBNull.Value);
+        keep.Parameters.AddWithValue("$was", (object?)replacing?.Number ?? DBNull.Value);
+        keep.Parameters.AddWithValue("$wasRegistration", (object?)replacing?.Registration ?? DBNull.Value);
+        keep.ExecuteNonQuery();
+        return KeptWriter()!;
     }
 
     internal static string TagsJson(MetricPoint point) => JsonSerializer.Serialize(point.Tags, _json);
@@ -137,7 +146,13 @@ public sealed class MetricsDatabase(IOptions<StoreOptions> store)
         }
 
         using var create = connection.CreateCommand();
-        create.CommandText = $"""
+        create.CommandText = current == 2 ? $"""
+            BEGIN IMMEDIATE;
+            -- Version 3: the store's registration the writer number is held by, so a lapsed one is noticed.
+            ALTER TABLE OutboxWriter ADD COLUMN Registration INTEGER;
+            PRAGMA user_version = {SchemaVersion};
+            COMMIT;
+            """ : $"""
             PRAGMA journal_mode=WAL;
             BEGIN IMMEDIATE;
             -- The embedded store: one row per point, tags and fields as JSON objects.
@@ -156,13 +171,17 @@ public sealed class MetricsDatabase(IOptions<StoreOptions> store)
                 Time INTEGER NOT NULL,
                 Tags TEXT NOT NULL,
                 Fields TEXT NOT NULL);
-            -- Version 2: the outbox's writer number, taken once from the store (one row at most).
+            -- The outbox's writer number and the store's registration it holds it by (one row at most).
             CREATE TABLE IF NOT EXISTS OutboxWriter (
                 Only INTEGER PRIMARY KEY CHECK (Only = 1),
-                Number INTEGER NOT NULL);
+                Number INTEGER NOT NULL,
+                Registration INTEGER);
             PRAGMA user_version = {SchemaVersion};
             COMMIT;
             """;
         create.ExecuteNonQuery();
     }
 }
+
+/// <summary>An outbox's writer number and the id of the store's registration that holds it (null in files from before registrations were leased).</summary>
+public sealed record KeptWriter(int Number, int? Registration);

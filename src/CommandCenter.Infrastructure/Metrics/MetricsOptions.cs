@@ -54,6 +54,12 @@ public sealed class InfluxDbOptions
     /// <summary>How long one request may take before it counts as failed (<c>Metrics:InfluxDB:Timeout</c>).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// An outbox not heard from for this long gives up its writer number to a new one (<c>Metrics:InfluxDB:WriterLease</c>);
+    /// if it comes back it takes a free number before it sends again.
+    /// </summary>
+    public TimeSpan WriterLease { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>The URL as validated: absolute http(s), ending in a slash so relative paths keep a proxy prefix.</summary>
     public Uri BaseUri => new(Url!.EndsWith('/') ? Url : Url + "/");
 

@@ -84,6 +84,7 @@ public sealed class CommandCenterDbContext(DbContextOptions<CommandCenterDbConte
         {
             outbox.ToTable("MetricOutboxes");
             outbox.Property(o => o.DataDir).HasMaxLength(1000);
+            outbox.HasIndex(o => new { o.RetiredAt, o.Writer });
         });
         model.Entity<ApiKeyRecord>(key =>
         {

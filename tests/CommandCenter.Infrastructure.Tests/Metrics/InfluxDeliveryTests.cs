@@ -2,7 +2,9 @@ using System.Globalization;
 using CommandCenter.Core.Metrics;
 using CommandCenter.Infrastructure.Metrics;
 using CommandCenter.Infrastructure.Metrics.InfluxDB;
+using CommandCenter.Infrastructure.Persistence;
 using CommandCenter.Testing;
+using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Infrastructure.Tests.Metrics;
 
@@ -83,7 +85,15 @@ public sealed class InfluxDeliveryTests(InfluxServerFixture influx) : IClassFixt
         var settings = MetricsHost.InfluxSettings(Server, _database);
         await using var a = await MetricsHost.StartAsync(_dir.Path, settings);
         await using var b = await MetricsHost.StartAsync(otherServer.Path, settings, start: false);
-        b.Get<MetricsDatabase>().KeepWriterNumber(1);
+        await using (var db = await b.Get<IDbContextFactory<CommandCenterDbContext>>().CreateDbContextAsync())
+        {
+            // B's store stands for the shared one, where A registered first: B holds the second number.
+            var registration = new OutboxRegistration { DataDir = otherServer.Path, Writer = 1, RegisteredAt = StoreHost.Start, LastSeenAt = DateTimeOffset.UtcNow };
+            db.MetricOutboxes.Add(registration);
+            await db.SaveChangesAsync();
+            b.Get<MetricsDatabase>().KeepWriter(new KeptWriter(1, registration.Id), null);
+        }
+
         await b.StartServicesAsync();
         var point = MetricPoint.Occurrence("shared_events", new Dictionary<string, string> { ["town"] = "330188001" }, StoreHost.Start);
 

@@ -37,17 +37,7 @@ public sealed class InfluxTranslationTests
     {
         var point = MetricPoint.Occurrence("alert_events", new Dictionary<string, string> { ["town"] = "330188001" }, _at);
 
-        Assert.NotEqual(InfluxLines.ToLine(1, InfluxLines.WriterOf(1), point), InfluxLines.ToLine(1, InfluxLines.WriterOf(2), point));
-    }
-
-    [Theory]
-    [InlineData(1, 0)]
-    [InlineData(2, 1)]
-    [InlineData(100, 99)]
-    [InlineData(101, 0)]
-    public void WriterOf_NumbersRegistrationsFromZero_AndRepeatsAfterAHundred(int registration, int writer)
-    {
-        Assert.Equal(writer, InfluxLines.WriterOf(registration));
+        Assert.NotEqual(InfluxLines.ToLine(1, 0, point), InfluxLines.ToLine(1, 1, point));
     }
 
     [Fact]

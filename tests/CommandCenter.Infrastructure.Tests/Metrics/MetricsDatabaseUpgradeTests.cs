@@ -27,8 +27,8 @@ public sealed class MetricsDatabaseUpgradeTests : IDisposable
 
         var database = new MetricsDatabase(Microsoft.Extensions.Options.Options.Create(new StoreOptions { DataDir = _dir.Path, SeedDir = DemoCity.SeedDir }));
 
-        Assert.Null(database.KeptWriterNumber());
-        Assert.Equal(3, database.KeepWriterNumber(3));
+        Assert.Null(database.KeptWriter());
+        Assert.Equal(new KeptWriter(3, 4), database.KeepWriter(new KeptWriter(3, 4), null));
         using var connection = database.Open();
         Assert.Equal(1L, Scalar(connection, "SELECT COUNT(*) FROM MetricOutbox"));
         Assert.Equal((long)MetricsDatabase.SchemaVersion, Scalar(connection, "PRAGMA user_version"));

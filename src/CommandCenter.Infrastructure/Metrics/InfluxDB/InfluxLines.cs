@@ -17,7 +17,7 @@ namespace CommandCenter.Infrastructure.Metrics.InfluxDB;
 /// values: no duplicate. Servers sharing a store each have their own outbox with ids from 1; their writer numbers,
 /// taken from the store (<see cref="OutboxWriter"/>), keep two servers' points of one series and millisecond apart.
 /// Two rows of one outbox collide only if they share a series and a millisecond and 10,000 other rows came between
-/// them (ids only grow: AUTOINCREMENT never reuses one); writer numbers repeat only after 100 outboxes registered.
+/// them (ids only grow: AUTOINCREMENT never reuses one); two live outboxes never hold one writer number.
 /// </para>
 /// <para>
 /// Not an <c>id</c> or server tag: every point, or every server, would become its own series, and series cardinality
@@ -28,14 +28,11 @@ namespace CommandCenter.Infrastructure.Metrics.InfluxDB;
 /// </remarks>
 internal static class InfluxLines
 {
-    /// <summary>Writer numbers in use before they repeat.</summary>
+    /// <summary>Writer numbers: at most this many outboxes write at once.</summary>
     public const int Writers = 100;
 
     private const long NanosecondsPerMillisecond = 1_000_000;
     private const long IdsPerWriter = NanosecondsPerMillisecond / Writers;
-
-    /// <summary>The writer number of the outbox the store registered as <paramref name="registrationId"/> (ids from 1).</summary>
-    public static int WriterOf(int registrationId) => (registrationId - 1) % Writers;
 
     public static long IdentityTimestamp(long outboxId, int writer, DateTimeOffset timestamp) =>
         (timestamp.ToUnixTimeMilliseconds() * NanosecondsPerMillisecond) + (writer * IdsPerWriter) + (outboxId % IdsPerWriter);
