@@ -95,6 +95,7 @@ public static class DependencyInjection
             services.AddSingleton(new FeedLink());
         }
         services.AddSingleton<Core.Duty.IDutyDirectory, Duty.DutyDirectory>();
+        services.AddSingleton<Duty.DutyRosterAdministration>();
 
         // The keys behind sign-in cookies, antiforgery tokens and acknowledgement links live in the store: every server
         // behind the load balancer reads the same ones (a cookie issued by one is valid on the others) and a restart keeps them.
