@@ -1,0 +1,113 @@
+using System.Text;
+using Bunit;
+using CommandCenter.Core.Duty;
+using CommandCenter.Infrastructure.Duty;
+using CommandCenter.Testing;
+using CommandCenter.Web.Components.Pages.Admin;
+using CommandCenter.Web.Tests.Admin;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommandCenter.Web.Tests.Duty;
+
+/// <summary>
+/// The roster page on a real store, as the city administrator unless said otherwise. The clock reads 10:00 city time
+/// on 2026-11-27, so the day shift is the one being worked.
+/// </summary>
+public sealed class DutyAdminPageTests : AdminTestContext
+{
+    private const string City = "330188";
+    private const string Hubin = "330188001";
+
+    [Fact]
+    public async Task Save_NewRoster_StoresItAndShowsWhoIsOnDutyNow()
+    {
+        await UseStoreAsync();
+        var page = RenderPage<DutyAdmin>();
+
+        page.Find("[data-testid=crew-onduty]").Change("张伟 13800000001 duty-hubin、李娜 13800000002");
+        page.Find("[data-testid=crew-leader]").Change("王强 13900000001");
+        page.FindAll("[data-testid=crew-onduty]")[1].Change("赵敏 13700000009");
+        await page.Find("[data-testid=duty-save]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal("已保存明湖市的值班表。", page.Find("[data-testid=duty-message]").TextContent));
+        var stored = await Store.Get<IDutyDirectory>().OnDutyAsync(City, StoreHost.Start, CancellationToken.None);
+        Assert.NotNull(stored);
+        Assert.Equal("白班", stored.Shift.Name);
+        Assert.Equal([DutyRosters.Zhang, DutyRosters.Li], stored.Crew.OnDuty);
+        Assert.Equal(DutyRosters.Wang, stored.Crew.Leader);
+        Assert.Equal("张伟 13800000001、李娜 13800000002", page.Find("[data-testid=duty-current] td:nth-child(3)").TextContent);
+        Assert.Equal(DutyAdmin.WeekDays * 2, page.FindAll("[data-testid=duty-now] tbody tr").Count);
+    }
+
+    [Fact]
+    public async Task Save_OverlappingShifts_NamesThemAndStoresNothing()
+    {
+        await UseStoreAsync();
+        var page = RenderPage<DutyAdmin>();
+
+        page.FindAll("[data-testid=shift-start]")[1].Change("19:00");
+        page.Find("[data-testid=crew-onduty]").Change("张伟 13800000001");
+        await page.Find("[data-testid=duty-save]").ClickAsync(new());
+
+        Assert.Equal(["班次“白班”与“夜班”时间重叠。"], page.FindAll("[data-testid=duty-problems] li").Select(li => li.TextContent));
+        Assert.Null(await Store.Get<DutyRosterAdministration>().ReadAsync(City));
+    }
+
+    [Fact]
+    public async Task Save_AfterSomeoneElseSaved_SaysWhoAndKeepsTheirs()
+    {
+        await UseStoreAsync();
+        await DutyRosters.SaveAsync(Store, City, DutyRosters.MorningAndAfternoon());
+        var page = RenderPage<DutyAdmin>();
+        var theirs = DutyRosters.MorningAndAfternoon() with { Rotation = new(new DateOnly(2026, 11, 2), DutyRosters.MorningAndAfternoon().Rotation.Days) };
+        Assert.True((await Store.Get<DutyRosterAdministration>().SaveAsync(City, theirs, 1, new("u-duty", "市值班员", Core.Access.Role.DutyOfficer, City))).Done);
+
+        page.Find("[data-testid=crew-onduty]").Change("赵敏 13700000009");
+        await page.Find("[data-testid=duty-save]").ClickAsync(new());
+
+        Assert.StartsWith("明湖市 (330188)的值班表在您编辑期间已由市值班员于", Assert.Single(page.FindAll("[data-testid=duty-problems] li")).TextContent, StringComparison.Ordinal);
+        Assert.Equal(2, (await Store.Get<DutyRosterAdministration>().ReadAsync(City))!.Version);
+    }
+
+    [Fact]
+    public async Task DutyOfficer_ReachesOnlyTheirOwnNode()
+    {
+        SignedInAs(Hubin, "DutyOfficer");
+        await UseStoreAsync();
+
+        var page = RenderPage<DutyAdmin>();
+
+        Assert.Equal([Hubin], page.FindAll("[data-testid=duty-node] option").Select(o => o.GetAttribute("value")));
+    }
+
+    [Fact]
+    public async Task Import_SeveralBadRows_NamesEachRowAndSavesNothing()
+    {
+        await UseStoreAsync();
+        var page = RenderPage<DutyAdmin>();
+        var csv = DutyImportTests.Header
+            + "330188001,2026-11-01,1,白班,08:00,20:00,值班,张伟,13800000001,\r\n"   // row 2: good
+            + "330188999,2026-11-01,1,白班,08:00,20:00,值班,李娜,13800000002,\r\n"   // row 3: unknown node
+            + "330188001,2026-11-01,1,夜班,20:00,25:00,值班,李娜,13800000002,\r\n"   // row 4: bad time
+            + "330188001,2026-11-01,2,白班,08:00,20:00,值班,王强,,\r\n"              // row 5: no phone, no account
+            + "330188001,2026-11-01,1,早班,07:00,09:00,值班,赵敏,13700000009,\r\n"   // row 6: overlaps 白班
+            + "330188001002001,,1,白班,08:00,20:00,值班,钱宇,13600000001,\r\n"      // row 7: a grid
+            + "330188001,2026-11-01,1,白班,08:00,20:00,司机,孙丽,13500000001,\r\n"; // row 8: unknown role
+
+        page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(Encoding.UTF8.GetBytes(csv), "值班表.csv"));
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=duty-import-problem]")));
+        var problems = page.FindAll("[data-testid=duty-import-problem]").Select(r => (Row: r.GetAttribute("data-row"), Text: r.Children[1].TextContent)).ToList();
+        Assert.Equal(["3", "4", "5", "6", "7", "8"], problems.Select(p => p.Row!));
+        Assert.Equal("城市地图中没有节点 330188999。", problems[0].Text);
+        Assert.Equal("结束时间“25:00”无法识别（格式 08:00）。", problems[1].Text);
+        Assert.Equal("电话和账号至少填一项。", problems[2].Text);
+        Assert.Equal("班次“早班”与第 2 行的班次“白班”时间重叠。", problems[3].Text);
+        Assert.EndsWith("是网格，不设值班表。", problems[4].Text, StringComparison.Ordinal);
+        Assert.Equal("职责“司机”应为“值班”或“带班”。", problems[5].Text);
+        Assert.Equal("未导入：6 行有误，请修改后重新上传。", page.Find("[data-testid=duty-import-refused]").TextContent);
+        await using var db = Store.NewDbContext();
+        Assert.Equal(0, await db.DutyRosters.CountAsync());
+    }
+}
