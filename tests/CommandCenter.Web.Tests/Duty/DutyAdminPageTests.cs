@@ -71,6 +71,25 @@ public sealed class DutyAdminPageTests : AdminTestContext
     }
 
     [Fact]
+    public async Task NowTable_AtNight_ShowsTheNightShiftThatBeganYesterdayAsCurrent()
+    {
+        await UseStoreAsync();
+        DutyRosterDocument dayAndNight = new(
+            [new("白班", new(8, 0), new(20, 0)), new("夜班", new(20, 0), new(8, 0))],
+            new DutyRotation(new DateOnly(2026, 11, 1), [new Dictionary<string, DutyCrew> { ["白班"] = new([DutyRosters.Zhang], null), ["夜班"] = new([DutyRosters.Li], null) }]),
+            []);
+        await DutyRosters.SaveAsync(Store, City, dayAndNight);
+        Time.Advance(TimeSpan.FromHours(16)); // 02:00 on 28 November
+
+        var page = RenderPage<DutyAdmin>();
+
+        var current = page.Find("[data-testid=duty-current]");
+        Assert.StartsWith("11-27", current.Children[0].TextContent, StringComparison.Ordinal);
+        Assert.Equal(("夜班 20:00–08:00", "李娜 13800000002"), (current.Children[1].TextContent, current.Children[2].TextContent));
+        Assert.Equal(1 + DutyAdmin.WeekDays * 2, page.FindAll("[data-testid=duty-now] tbody tr").Count);
+    }
+
+    [Fact]
     public async Task DutyOfficer_ReachesOnlyTheirOwnNode()
     {
         SignedInAs(Hubin, "DutyOfficer");

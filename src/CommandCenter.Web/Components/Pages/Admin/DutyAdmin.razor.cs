@@ -108,7 +108,8 @@ public sealed partial class DutyAdmin : ComponentBase
         _form = _state is null ? DutyRosterForm.Empty(Today) : DutyRosterForm.From(_state.Document);
         _swapShift = _state?.Document.Shifts.FirstOrDefault()?.Name ?? "";
         _now = Time.GetUtcNow();
-        _schedule = _state is null ? [] : DutyRosterAdministration.Schedule(_state.Roster, _now, WeekDays).Where(w => w.To > _now).ToList();
+        // From yesterday: at 02:00 the night shift that began yesterday is the one being worked.
+        _schedule = _state is null ? [] : DutyRosterAdministration.Schedule(_state.Roster, _now.AddDays(-1), WeekDays + 1).Where(w => w.To > _now).ToList();
     }
 
     private async Task SaveAsync()
