@@ -90,6 +90,26 @@ public sealed class DutyAdminPageTests : AdminTestContext
     }
 
     [Fact]
+    public async Task AddSwap_StandsInForTodayAndIsListed()
+    {
+        await UseStoreAsync();
+        await DutyRosters.SaveAsync(Store, City, DutyRosters.MorningAndAfternoon());
+        var page = RenderPage<DutyAdmin>();
+
+        page.Find("[data-testid=swap-day]").Change("2026-11-27");
+        page.Find("[data-testid=swap-shift]").Change("上午");
+        page.Find("[data-testid=swap-replaced]").Change("张伟");
+        page.Find("[data-testid=swap-by]").Change("赵敏 13700000009");
+        await page.Find("[data-testid=swap-add]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal("已登记明湖市的换班。", page.Find("[data-testid=duty-message]").TextContent));
+        Assert.Equal(["2026-11-27", "上午", "张伟", "赵敏 13700000009"], page.Find("[data-testid=swap-row]").Children.Take(4).Select(c => c.TextContent));
+        Assert.Equal("赵敏 13700000009", page.Find("[data-testid=duty-current] td:nth-child(3)").TextContent);
+        var watch = await Store.Get<IDutyDirectory>().OnDutyAsync(City, StoreHost.Start, CancellationToken.None);
+        Assert.Equal("赵敏", Assert.Single(watch!.Crew.OnDuty).Name);
+    }
+
+    [Fact]
     public async Task DutyOfficer_ReachesOnlyTheirOwnNode()
     {
         SignedInAs(Hubin, "DutyOfficer");
