@@ -33,14 +33,19 @@ public sealed class DutyWallBrowserTests(BrowserFixture browser) : BrowserTest(b
             () => {
                 const header = document.querySelector('.wall-header');
                 const person = document.querySelector('.wall-header [data-testid=duty-person] b');
+                const lines = el => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight === 'normal' ? parseFloat(getComputedStyle(el).fontSize) * 1.3 : getComputedStyle(el).lineHeight);
+                const wrapped = ['.title', '.scope', '.freshness', '.clock .time'].filter(s => lines(header.querySelector(s)) >= 1.8);
                 return { fontPx: parseFloat(getComputedStyle(person).fontSize), headerHeight: header.getBoundingClientRect().height,
-                         overflow: header.scrollWidth - header.clientWidth };
+                         overflow: Math.max(header.scrollWidth - header.clientWidth, document.documentElement.scrollWidth - document.documentElement.clientWidth),
+                         wrapped: wrapped.join(' ') };
             }
             """);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, $"wall-on-duty-{width}x{height}.png") });
 
         Assert.True(layout.GetProperty("fontPx").GetDouble() >= 24, $"names at {layout.GetProperty("fontPx")} px");
-        Assert.True(layout.GetProperty("overflow").GetDouble() <= 0, $"header overflows by {layout.GetProperty("overflow")} px");
+        Assert.True(layout.GetProperty("overflow").GetDouble() <= 0, $"header or page overflows by {layout.GetProperty("overflow")} px");
+        Assert.Equal("", layout.GetProperty("wrapped").GetString()); // the centre's name, scope and clock keep their one line
         Assert.Equal(2, await page.Locator(".wall-header [data-testid=duty-person]").CountAsync());
+        await Expect(page.Locator(".wall-header [data-testid=duty-town-gaps]")).ToContainTextAsync("6 个镇街值班空缺"); // no town keeps a roster here
     }
 }

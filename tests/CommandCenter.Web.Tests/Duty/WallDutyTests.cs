@@ -91,6 +91,31 @@ public sealed class WallDutyTests : WallTestContext
     }
 
     [Fact]
+    public async Task CityWall_NamesTheTownsWithNobodyOnDuty_AndDropsOneOnceItHasARoster()
+    {
+        await UseStoreAsync();
+        await DutyRosters.SaveAsync(Store, City, DutyRosters.MorningAndAfternoon());
+        var cut = Render<WallPage>();
+        cut.WaitForAssertion(() => Assert.Equal("6 个镇街值班空缺：湖滨街道、望江街道、东城街道、青山镇、柳塘镇、石桥镇", Header(cut, "duty-town-gaps")));
+
+        await DutyRosters.SaveAsync(Store, Hubin, DutyRosters.MorningAndAfternoon());
+
+        cut.WaitForAssertion(() => Assert.Equal("5 个镇街值班空缺：望江街道、东城街道、青山镇、柳塘镇、石桥镇", Header(cut, "duty-town-gaps")));
+    }
+
+    [Fact]
+    public async Task TownWall_ListsNoOtherTowns()
+    {
+        await UseStoreAsync();
+        await DutyRosters.SaveAsync(Store, Hubin, DutyRosters.MorningAndAfternoon());
+
+        var cut = Render<WallPage>(p => p.Add(c => c.TownCode, Hubin));
+
+        cut.WaitForAssertion(() => Assert.Equal("张伟 13800000001", Header(cut, "duty-person")));
+        Assert.Empty(cut.FindAll("[data-testid=duty-town-gaps]"));
+    }
+
+    [Fact]
     public async Task Dispose_StopsTheShiftTimer()
     {
         await UseStoreAsync();

@@ -25,11 +25,16 @@ public sealed partial class OnDuty : ComponentBase, IDisposable
     private DutyRoster? _roster;
     private string? _rosterNode;
     private DutyWatch? _watch;
+    private IReadOnlyList<string> _townGaps = [];
+    private IReadOnlyList<string> _towns = [];
 
     [Parameter, EditorRequired] public required string NodeCode { get; set; }
 
     /// <summary>A node that keeps no roster shows the nearest one above it (a grid's staff see their community's, or town's).</summary>
     [Parameter] public bool FallBackToAncestors { get; set; }
+
+    /// <summary>Also name the towns where nobody is on duty now (the city wall: a town's gap is the city's concern).</summary>
+    [Parameter] public bool ShowTownGaps { get; set; }
 
     [Parameter] public string? Class { get; set; }
 
@@ -62,18 +67,20 @@ public sealed partial class OnDuty : ComponentBase, IDisposable
         _watched = FallBackToAncestors && Reference.HasCity && Reference.Map.Contains(NodeCode)
             ? [NodeCode, .. Reference.Map.PathOf(NodeCode).Codes().Where(c => c != NodeCode).Reverse()]
             : [NodeCode];
+        var towns = ShowTownGaps && Reference.HasCity ? Reference.Map.Towns.Select(t => t.Code).ToList() : [];
         var throttle = _throttle = new RenderThrottle(Time, RefreshInterval, RefreshAsync);
         _shiftChange = Time.CreateTimer(_ => throttle.Request(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         var watched = _watched;
         _subscription = Feed.Subscribe((message, _) =>
         {
-            if (message is DutyRosterChanged changed && watched.Contains(changed.NodeCode))
+            if (message is DutyRosterChanged changed && (watched.Contains(changed.NodeCode) || towns.Contains(changed.NodeCode)))
             {
                 throttle.Request();
             }
 
             return ValueTask.CompletedTask;
         });
+        _towns = towns;
         await LoadAsync();
     }
 
@@ -93,11 +100,28 @@ public sealed partial class OnDuty : ComponentBase, IDisposable
 
         var now = Time.GetUtcNow();
         _watch = _roster?.At(now);
+        var next = _roster?.NextChangeAfter(now);
+        var gaps = new List<string>();
+        foreach (var town in _towns)
+        {
+            var roster = await Directory.RosterOfAsync(town, CancellationToken.None);
+            if (roster?.At(now) is not { IsUnmanned: false })
+            {
+                gaps.Add(Reference.Map.Find(town)?.Name ?? town);
+            }
+
+            if (roster?.NextChangeAfter(now) is { } edge && (next is null || edge < next))
+            {
+                next = edge;
+            }
+        }
+
+        _townGaps = gaps;
 
         // Wake at the next shift edge; with no roster only an edit can change what is shown.
-        if (_roster?.NextChangeAfter(now) is { } next)
+        if (next is { } wake)
         {
-            _shiftChange?.Change(next - now, Timeout.InfiniteTimeSpan);
+            _shiftChange?.Change(wake - now, Timeout.InfiniteTimeSpan);
         }
     }
 
