@@ -355,7 +355,7 @@ public static class DutySheets
             {
                 null => null,
                 string text => text,
-                DateTime { TimeOfDay.Ticks: > 0, Year: < 1901 } time => time.ToString("HH:mm", CultureInfo.InvariantCulture),
+                DateTime { Year: < 1901 } time => time.ToString("HH:mm", CultureInfo.InvariantCulture), // a time without a date: Excel counts from 1899-12-30
                 DateTime day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 TimeSpan span => TimeOnly.FromTimeSpan(span).ToString("HH:mm", CultureInfo.InvariantCulture),
                 double number when number == Math.Floor(number) && Math.Abs(number) < 1e15 => ((long)number).ToString(CultureInfo.InvariantCulture),

@@ -53,11 +53,12 @@ public sealed class DutyImportTests : WallTestContext
             var record = new Dictionary<string, object?>();
             for (var i = 0; i < headers.Length; i++)
             {
-                // Excel keeps a typed date as a date and a typed number as a number: both must read as written.
+                // Excel keeps a typed date as a date, a typed time as the fraction of a day and a typed number as a number: all must read as written.
                 record[headers[i]] = i switch
                 {
                     1 when row[i].Length > 0 => DateTime.Parse(row[i], System.Globalization.CultureInfo.InvariantCulture),
                     2 or 8 when row[i].Length > 0 => double.Parse(row[i], System.Globalization.CultureInfo.InvariantCulture),
+                    4 or 5 when row[i] != "24:00" => TimeSpan.Parse(row[i], System.Globalization.CultureInfo.InvariantCulture).TotalDays, // a time cell holds the fraction of a day
                     _ => row[i],
                 };
             }
