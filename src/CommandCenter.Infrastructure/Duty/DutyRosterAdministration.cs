@@ -140,14 +140,14 @@ public sealed partial class DutyRosterAdministration(
 
                 foreach (var person in crew.Leader is null ? crew.OnDuty : [.. crew.OnDuty, crew.Leader])
                 {
-                    CheckPerson(person, field, $"{Day(d)} {shift}", problems);
+                    CheckPerson(person, field, "Problem_Duty_Person", [d + 1, shift], problems);
                 }
             }
         }
 
         foreach (var swap in document.Swaps)
         {
-            CheckPerson(swap.By, "swaps", $"{swap.Day:yyyy-MM-dd} {swap.Shift}", problems);
+            CheckPerson(swap.By, "swaps", "Problem_Duty_SwapPerson", [swap.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), swap.Shift], problems);
         }
 
         if (problems.Count == 0)
@@ -462,27 +462,28 @@ public sealed partial class DutyRosterAdministration(
         }
     }
 
-    private static void CheckPerson(DutyPerson person, string field, string where, List<SetupProblem> problems)
+    /// <summary>A person's name and contact; <paramref name="key"/> and <paramref name="where"/> say which slot they hold.</summary>
+    private static void CheckPerson(DutyPerson person, string field, string key, object[] where, List<SetupProblem> problems)
     {
         var name = person.Name?.Trim();
         if (string.IsNullOrEmpty(name))
         {
-            problems.Add(new(field, "Problem_Duty_PersonNameRequired", where));
+            problems.Add(new(field, key + "NameRequired", where));
             return;
         }
 
         if (name.Length > NameMaxLength)
         {
-            problems.Add(new(field, "Problem_Duty_PersonNameTooLong", where, name, NameMaxLength));
+            problems.Add(new(field, key + "NameTooLong", [.. where, name, NameMaxLength]));
         }
 
         if (string.IsNullOrWhiteSpace(person.Phone) && string.IsNullOrWhiteSpace(person.UserName))
         {
-            problems.Add(new(field, "Problem_Duty_PersonContactRequired", where, name));
+            problems.Add(new(field, key + "ContactRequired", [.. where, name]));
         }
         else if (!string.IsNullOrWhiteSpace(person.Phone) && !PhonePattern().IsMatch(person.Phone.Trim()))
         {
-            problems.Add(new(field, "Problem_Duty_PersonPhoneInvalid", where, name, person.Phone));
+            problems.Add(new(field, key + "PhoneInvalid", [.. where, name, person.Phone]));
         }
     }
 
@@ -503,8 +504,6 @@ public sealed partial class DutyRosterAdministration(
         new(record.NodeCode, DutyRosterDocument.Parse(record.Document), record.Version, record.UpdatedAt, record.UpdatedBy);
 
     private string NodeName(string code) => reference.HasCity && reference.Map.Find(code) is { } node ? $"{node.Name} ({node.Code})" : code;
-
-    private static string Day(int index) => string.Create(CultureInfo.InvariantCulture, $"#{index + 1}");
 
     /// <summary>A roster in words for the audit trail: its shifts, its cycle and its swaps.</summary>
     private static string Describe(DutyRosterDocument document) =>

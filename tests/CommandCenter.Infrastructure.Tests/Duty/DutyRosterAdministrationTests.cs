@@ -94,7 +94,7 @@ public sealed class DutyRosterAdministrationTests
         var result = await admin.SaveAsync(Hubin, unreachable, null, HubinDuty);
 
         var problem = Assert.Single(result.Problems);
-        Assert.Equal(("Problem_Duty_PersonContactRequired", "赵六"), (problem.Key, problem.Args[1]));
+        Assert.Equal(("Problem_Duty_PersonContactRequired", 1, "白班", "赵六"), (problem.Key, problem.Args[0], problem.Args[1], problem.Args[2]));
         Assert.Null(await admin.ReadAsync(Hubin));
     }
 

@@ -55,6 +55,20 @@ public sealed class DutyAdminPageTests : AdminTestContext
     }
 
     [Fact]
+    public async Task Save_PersonWithoutPhoneOrAccount_SaysOnWhichDayAndShift()
+    {
+        await UseStoreAsync();
+        var page = RenderPage<DutyAdmin>();
+
+        page.Find("[data-testid=duty-cycle-days]").Change("2");
+        page.FindAll("[data-testid=crew-onduty]")[3].Change("赵六");
+        await page.Find("[data-testid=duty-save]").ClickAsync(new());
+
+        Assert.Equal(["第 2 天夜班：赵六既没有电话也没有账号，无法联系。"], page.FindAll("[data-testid=duty-problems] li").Select(li => li.TextContent));
+        Assert.Null(await Store.Get<DutyRosterAdministration>().ReadAsync(City));
+    }
+
+    [Fact]
     public async Task Save_AfterSomeoneElseSaved_SaysWhoAndKeepsTheirs()
     {
         await UseStoreAsync();

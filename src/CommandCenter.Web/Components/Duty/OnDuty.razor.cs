@@ -38,8 +38,6 @@ public sealed partial class OnDuty : ComponentBase, IDisposable
 
     [Parameter] public string? Class { get; set; }
 
-    [Parameter] public string? Title { get; set; }
-
     [Parameter] public RenderFragment? ChildContent { get; set; }
 
     [Inject] public required IDutyDirectory Directory { get; set; }
