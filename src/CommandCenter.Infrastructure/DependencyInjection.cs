@@ -39,6 +39,7 @@ public static class DependencyInjection
             store.DataDir = StoreOptions.ResolveDataDir(configuration, contentRoot);
             store.SeedDir = Path.GetFullPath(configuration["SeedDir"] is { Length: > 0 } seeds ? seeds : Path.Combine(appBase, "seeds"), contentRoot);
             store.SeedDemoCity = configuration.GetValue<bool>("Demo:City");
+            store.SeedDemoDutyRosters = configuration.GetValue<bool>("Demo:DutyRosters");
         })
             .Validate(store => Enum.IsDefined(store.Provider), "Store:Provider must be Sqlite (the default) or PostgreSQL.")
             .Validate(store => store.Provider != StoreProvider.PostgreSQL || !string.IsNullOrWhiteSpace(store.PostgreSqlConnectionString),
@@ -95,6 +96,7 @@ public static class DependencyInjection
             services.AddSingleton(new FeedLink());
         }
         services.AddSingleton<Core.Duty.IDutyDirectory, Duty.DutyDirectory>();
+        services.AddSingleton<Duty.DutyRosterAdministration>();
 
         // The keys behind sign-in cookies, antiforgery tokens and acknowledgement links live in the store: every server
         // behind the load balancer reads the same ones (a cookie issued by one is valid on the others) and a restart keeps them.

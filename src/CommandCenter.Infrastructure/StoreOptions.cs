@@ -36,6 +36,12 @@ public sealed class StoreOptions
     /// </summary>
     public bool SeedDemoCity { get; set; }
 
+    /// <summary>
+    /// Load the demo duty rosters from seeds/duty.json (setting <c>Demo:DutyRosters</c>; on in Development) for the
+    /// nodes that exist and keep none yet, so a demo wall names who is on duty from the first start.
+    /// </summary>
+    public bool SeedDemoDutyRosters { get; set; }
+
     public string DatabasePath => Path.Combine(DataDir, StoreFile);
 
     /// <summary>The <c>DataDir</c> setting as a full path: relative paths are under the content root; default <c>App_Data</c>.</summary>

@@ -62,6 +62,13 @@ public enum AuditAction
 
     /// <summary>An open alert moved to the grid that now holds its place after a re-division, or placed there by an admin.</summary>
     MovedToGrid,
+
+    // Duty rosters (值班表): a node's roster saved, imported or deleted, and the one-off swaps on it.
+    DutyRosterChanged,
+    DutyRosterImported,
+    DutyRosterDeleted,
+    DutySwapAdded,
+    DutySwapRemoved,
 }
 
 /// <summary>The one mapping from a workflow step to the audit action that records it.</summary>

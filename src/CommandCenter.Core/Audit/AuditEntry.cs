@@ -27,6 +27,9 @@ public enum AuditSubject
 
     /// <summary>A version of the city's division into towns, communities and grids (by version number).</summary>
     Division,
+
+    /// <summary>A node's duty roster (by node code).</summary>
+    DutyRoster,
 }
 
 /// <summary>

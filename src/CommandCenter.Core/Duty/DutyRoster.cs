@@ -109,6 +109,32 @@ public sealed class DutyRoster
         return null;
     }
 
+    /// <summary>
+    /// The first instant after <paramref name="instant"/> at which a shift starts or ends: when a screen showing who
+    /// is on duty must look again. Null only for a roster without shifts, which the constructor refuses.
+    /// </summary>
+    public DateTimeOffset? NextChangeAfter(DateTimeOffset instant)
+    {
+        var today = DateOnly.FromDateTime(CityClock.Local(instant).DateTime);
+        DateTimeOffset? next = null;
+        foreach (var day in (ReadOnlySpan<DateOnly>)[today.AddDays(-1), today, today.AddDays(1)])
+        {
+            foreach (var shift in Shifts)
+            {
+                var (from, to) = shift.On(day);
+                foreach (var edge in (ReadOnlySpan<DateTimeOffset>)[from, to])
+                {
+                    if (edge > instant && (next is null || edge < next))
+                    {
+                        next = edge;
+                    }
+                }
+            }
+        }
+
+        return next;
+    }
+
     /// <summary>The crew of <paramref name="shift"/> on <paramref name="day"/>: the rotation's, with that day's swaps applied in order.</summary>
     public DutyCrew CrewOn(DateOnly day, string shift)
     {

@@ -32,5 +32,8 @@ public sealed record DutyRosterDocument(IReadOnlyList<DutyShift> Shifts, DutyRot
 
     public DutyRoster ToRoster(string nodeCode) => new(nodeCode, Shifts, Rotation, Swaps);
 
+    /// <summary>Whether the roster defines a shift called <paramref name="shift"/>.</summary>
+    public bool Names(string shift) => Shifts.Any(s => s.Name == shift);
+
     public string ToJson() => JsonSerializer.Serialize(this, JsonSerializerOptions.Web);
 }

@@ -81,6 +81,10 @@ public sealed class StoreInitializer(
         logger.LogInformation(
             "Seed applied: {NewNodes} nodes, {NewCategories} categories, {NewTeams} teams, {NewPolicies} policy versions added",
             newNodes, newCategoryCount, newTeams, policyIsNew ? 1 : 0);
+        if (options.Value.SeedDemoDutyRosters)
+        {
+            await Duty.DutySeed.ApplyAsync(contexts, options.Value.SeedDir, now, logger, ct);
+        }
     }
 
     /// <summary>

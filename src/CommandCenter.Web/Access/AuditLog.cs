@@ -25,7 +25,7 @@ public sealed class AuditLog(IDbContextFactory<CommandCenterDbContext> contexts,
     public const int MaxPageSize = 200;
 
     public static readonly IReadOnlyList<AuditSubject> Subjects =
-        [AuditSubject.User, AuditSubject.ApiKey, AuditSubject.Team, AuditSubject.Policy, AuditSubject.Division];
+        [AuditSubject.User, AuditSubject.ApiKey, AuditSubject.Team, AuditSubject.Policy, AuditSubject.Division, AuditSubject.DutyRoster];
 
     public async Task<AuditPage> ReadAsync(AuditQuery query, Administrator by, CancellationToken ct = default)
     {
@@ -34,7 +34,7 @@ public sealed class AuditLog(IDbContextFactory<CommandCenterDbContext> contexts,
         await using var db = await contexts.CreateDbContextAsync(ct);
         var entries = db.AuditEntries.AsNoTracking().Where(a =>
             a.Subject == AuditSubject.User || a.Subject == AuditSubject.ApiKey || a.Subject == AuditSubject.Team
-            || a.Subject == AuditSubject.Policy || a.Subject == AuditSubject.Division);
+            || a.Subject == AuditSubject.Policy || a.Subject == AuditSubject.Division || a.Subject == AuditSubject.DutyRoster);
         if (by.NodeCode is not null && !nodes.IsCity(by.NodeCode))
         {
             var accounts = await db.Users.AsNoTracking().Select(u => new { u.UserName, u.NodeCode }).ToListAsync(ct);

@@ -68,6 +68,9 @@ public static class UserSheets
         return Rows(cells, t);
     }
 
+    /// <summary>The records of a CSV file as its cells (encoding detected as for users), for the other sheets the app reads.</summary>
+    internal static List<string?[]> CsvCells(byte[] content) => ReadCsv(Decode(content));
+
     /// <summary>An empty sheet with the header row and one example row, bound to <paramref name="exampleNodeCode"/>.</summary>
     public static byte[] Template(SheetFormat format, string exampleNodeCode)
     {

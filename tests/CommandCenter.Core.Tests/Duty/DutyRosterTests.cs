@@ -125,5 +125,21 @@ public sealed class DutyRosterTests
         Assert.Equal(problem, Assert.Throws<DomainRuleException>(() => new DutyRoster("330188", shifts, TwoDays)).Message, StringComparer.Ordinal);
     }
 
+    [Theory]
+    [InlineData("2026-12-01T10:00:00+08:00", "2026-12-01T20:00:00+08:00")] // the day shift ends
+    [InlineData("2026-12-01T20:00:00+08:00", "2026-12-02T08:00:00+08:00")] // on the edge: the next one
+    [InlineData("2026-12-02T03:00:00+08:00", "2026-12-02T08:00:00+08:00")] // the night begun yesterday ends
+    public void NextChangeAfter_IsTheNextShiftEdge(string instant, string next) =>
+        Assert.Equal(At(next), Roster().NextChangeAfter(At(instant)));
+
+    [Fact]
+    public void NextChangeAfter_InAGap_IsTheNextShiftsStart()
+    {
+        var roster = new DutyRoster("330188", [new DutyShift("上午", new TimeOnly(8, 0), new TimeOnly(12, 0)), new DutyShift("下午", new TimeOnly(14, 0), new TimeOnly(18, 0))], new DutyRotation(new DateOnly(2026, 12, 1), []));
+
+        Assert.Equal(At("2026-12-01T14:00:00+08:00"), roster.NextChangeAfter(At("2026-12-01T12:30:00+08:00")));
+        Assert.Equal(At("2026-12-02T08:00:00+08:00"), roster.NextChangeAfter(At("2026-12-01T23:00:00+08:00")));
+    }
+
     private static DateTimeOffset At(string instant) => DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -95,6 +95,8 @@ public abstract class WallTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IWallSnapshotSource, StoreWallSnapshotSource>();
         Services.AddSingleton<WallStateRegistry>();
         Services.AddSingleton<WallGeometry>();
+        Services.AddSingleton(_store.Get<Core.Duty.IDutyDirectory>());
+        Services.AddSingleton(_store.Get<Infrastructure.Duty.DutyRosterAdministration>());
     }
 
     /// <summary>
