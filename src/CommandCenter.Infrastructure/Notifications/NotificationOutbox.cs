@@ -2,6 +2,7 @@ using System.Text.Json;
 using CommandCenter.Core;
 using CommandCenter.Core.Notifications;
 using CommandCenter.Infrastructure.Persistence;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ public sealed class NotificationOutbox(
     IDbContextFactory<CommandCenterDbContext> contexts,
     DutyRecipients duty,
     AcknowledgementLinks links,
+    IDataProtectionProvider protection,
     IEnumerable<INotificationChannel> channels,
     IOptions<NotificationOptions> options,
     TimeProvider time,
@@ -117,6 +119,10 @@ public sealed class NotificationOutbox(
         {
             return 0; // most ticks: look without the write lock
         }
+
+        // Signing a link may first create the store's data-protection key, in a write of its own: it must not wait
+        // for the write lock this pass is about to hold. Protecting anything makes the key ring current (and cached).
+        protection.CreateProtector(nameof(NotificationOutbox)).Protect([0]);
 
         await using var transaction = await db.BeginWriteTransactionAsync(ct);
         var due = await db.Notifications.Where(n => n.ClosedAt == null && n.DueAt <= now).OrderBy(n => n.DueAt).ToListAsync(ct);
