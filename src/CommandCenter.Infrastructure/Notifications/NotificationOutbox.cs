@@ -52,8 +52,16 @@ public sealed class NotificationOutbox(
         var now = time.Now();
         var window = options.Value.GroupingWindow;
         await using var db = await contexts.CreateDbContextAsync(ct);
+        IReadOnlyList<string> keys = [.. planned.Select(p => p.EventKey)];
+
+        // Each pass re-reads recent events: look without the write lock first, so a pass with nothing new never waits.
+        if ((await ToldAsync(db, keys, ct)).Count == keys.Distinct().Count())
+        {
+            return 0;
+        }
+
         await using var transaction = await db.BeginWriteTransactionAsync(ct);
-        var told = await ToldAsync(db, [.. planned.Select(p => p.EventKey)], ct);
+        var told = await ToldAsync(db, keys, ct);
         var fresh = planned.Where(p => !told.Contains(p.EventKey)).DistinctBy(p => p.EventKey).ToList();
         if (fresh.Count == 0)
         {

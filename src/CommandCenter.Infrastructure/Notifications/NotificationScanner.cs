@@ -37,6 +37,9 @@ public sealed class NotificationScanner(
     private readonly Queue<(DateTimeOffset At, long After)> _marks = new();
     private long? _after;
 
+    /// <summary>Silences known told: the same recorded silences are looked at every pass for the catch-up period.</summary>
+    private readonly HashSet<string> _toldSilences = new(StringComparer.Ordinal);
+
     /// <summary>One pass: new audit entries, silences past their threshold, reminders due. Returns the items told.</summary>
     public async Task<int> ScanAsync(CancellationToken ct = default)
     {
@@ -252,7 +255,14 @@ public sealed class NotificationScanner(
             return [];
         }
 
-        var told = await outbox.ToldAsync([.. due.Select(d => d.Key)], ct);
+        var told = await outbox.ToldAsync([.. due.Select(d => d.Key).Where(k => !_toldSilences.Contains(k))], ct);
+        if (_toldSilences.Count > 100_000)
+        {
+            _toldSilences.Clear(); // a bound, not a cache policy: the store still knows what was told
+        }
+
+        _toldSilences.UnionWith(told);
+        told.UnionWith(_toldSilences);
         var keepsRoster = new Dictionary<string, bool>(StringComparer.Ordinal);
         var planned = new List<PlannedItem>();
         foreach (var (entry, key) in due.Where(d => !told.Contains(d.Key)))
@@ -283,14 +293,18 @@ public sealed class NotificationScanner(
     /// </summary>
     private async Task<List<PlannedItem>> RemindersAsync(DateTimeOffset now, CancellationToken ct)
     {
+        // Telling of an alert follows a change to it (raised, escalated), so an alert unchanged for longer than any
+        // reminder interval plus the catch-up period has nothing due: the index on UpdatedAt keeps the look cheap.
+        var longest = reference.Policies.Max(p => p.Notifications.RemindAfter + p.Notifications.NextRungAfter);
+        var changedSince = now - longest - options.Value.CatchUp;
         await using var db = await contexts.CreateDbContextAsync(ct);
         var told = await (
-            from item in db.NotificationItems
-            where item.AlertId != null && (item.Event == NotificationEvent.AlertRaised || item.Event == NotificationEvent.Escalated)
+            from alert in db.Alerts
+            where alert.UpdatedAt >= changedSince && alert.State == AlertState.Reported
+            join item in db.NotificationItems on alert.Id equals item.AlertId
+            where item.Event == NotificationEvent.AlertRaised || item.Event == NotificationEvent.Escalated
             join notification in db.Notifications on item.NotificationId equals notification.Id
             where notification.ClosedAt != null
-            join alert in db.Alerts on item.AlertId equals alert.Id
-            where alert.State == AlertState.Reported
             select new { Alert = alert, notification.NodeCode, notification.ClosedAt })
             .AsNoTracking()
             .ToListAsync(ct);
