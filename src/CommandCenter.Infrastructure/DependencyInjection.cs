@@ -125,6 +125,18 @@ public static class DependencyInjection
         services.AddJobs(configuration, StoreOptions.ResolveDataDir(configuration, contentRoot));
         services.AddHostedService<DemoCitySimulator>();
         services.AddHostedService<FeedHeartbeatService>();
+
+        // Notification rules: events from the audit trail into grouped notifications and their deliveries.
+        services.AddOptions<Notifications.NotificationOptions>()
+            .Validate(o => o.GroupingWindow >= TimeSpan.Zero && o.GroupingWindow <= TimeSpan.FromHours(1), "Notifications:GroupingWindow must be a time span between 00:00:00 and 01:00:00, e.g. 00:00:30.")
+            .Validate(o => o.CatchUp > TimeSpan.Zero && o.CatchUp <= TimeSpan.FromDays(7), "Notifications:CatchUp must be a time span between 00:00:01 and 7.00:00:00, e.g. 01:00:00.")
+            .Validate(o => o.ScanInterval >= TimeSpan.FromMilliseconds(100) && o.ScanInterval <= TimeSpan.FromMinutes(1), "Notifications:ScanInterval must be a time span between 00:00:00.1 and 00:01:00, e.g. 00:00:01.")
+            .ValidateOnStart();
+        services.AddSingleton<Notifications.DutyRecipients>();
+        services.AddSingleton<Notifications.NotificationOutbox>();
+        services.AddSingleton<Notifications.NotificationScanner>();
+        services.AddSingleton<Notifications.NotificationRulesService>();
+        services.AddHostedService(provider => provider.GetRequiredService<Notifications.NotificationRulesService>());
         return services;
     }
 

@@ -26,7 +26,8 @@ public sealed class EscalationPolicy
         IReadOnlyList<NodeLevel> ladder,
         IReadOnlyDictionary<Severity, TimeSpan> lateReportLimits,
         IEnumerable<DeadlineRule> deadlines,
-        IReadOnlyDictionary<PetitionStage, TimeSpan> followUpCadence)
+        IReadOnlyDictionary<PetitionStage, TimeSpan> followUpCadence,
+        NotificationPolicy? notifications = null)
     {
         if (version < 1)
         {
@@ -39,6 +40,12 @@ public sealed class EscalationPolicy
         Ladder = ladder;
         LateReportLimits = lateReportLimits;
         FollowUpCadence = followUpCadence;
+        Notifications = notifications ?? NotificationPolicy.Default;
+        if (Notifications.Problems() is [var problem, ..])
+        {
+            throw new DomainRuleException($"Policy v{version}: {problem}");
+        }
+
         _deadlines = [];
         foreach (var rule in deadlines)
         {
@@ -62,6 +69,9 @@ public sealed class EscalationPolicy
     public IReadOnlyDictionary<Severity, TimeSpan> LateReportLimits { get; }
 
     public IReadOnlyDictionary<PetitionStage, TimeSpan> FollowUpCadence { get; }
+
+    /// <summary>Which events reach the people on duty, and when reminders follow.</summary>
+    public NotificationPolicy Notifications { get; }
 
     public IEnumerable<DeadlineRule> Rules => _deadlines.Select(kv => new DeadlineRule(kv.Key.Category, kv.Key.Severity, kv.Value));
 

@@ -16,4 +16,14 @@ public sealed class NotificationOptions
 
     /// <summary>Notifications for one node within this window go out as one message listing the alerts.</summary>
     public TimeSpan GroupingWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How far back a starting server looks for events not told yet (the cursor over the audit trail lives in memory):
+    /// longer than a restart takes, short enough that a server started after a long outage does not page people about
+    /// the day before. Events already told are never told again, whatever the overlap.
+    /// </summary>
+    public TimeSpan CatchUp { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often a server looks for events to tell and notifications to close.</summary>
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -99,9 +99,16 @@ public sealed class PolicyAdministration(
             draft.FollowUpCadenceMinutes, [.. Enum.GetValues<PetitionStage>().Where(s => s != PetitionStage.Defused)],
             "followUpCadenceMinutes", "Problem_Policy_CadenceMissing", "Problem_Policy_CadenceNotPositive", problems);
 
+        // The notifications section is carried over unless the draft edits it; an edited one must be usable.
+        if (draft.Notifications?.Problems() is [var notificationProblem, ..])
+        {
+            problems.Add(new("notifications", "Problem_Policy_Notifications", notificationProblem));
+            rowsAreSound = false;
+        }
+
         if (rowsAreSound)
         {
-            var policy = draft.ToPolicy(latest.Version + 1, draft.EffectiveFrom ?? now, latest.Ladder);
+            var policy = draft.ToPolicy(latest.Version + 1, draft.EffectiveFrom ?? now, latest.Ladder, latest.Notifications);
             var gaps = policy.MissingRules(categories);
             problems.AddRange(gaps.Select(gap => new SetupProblem("deadlines", "Problem_Policy_Gap", Label(gap.Category), gap.Severity)));
 
@@ -156,7 +163,7 @@ public sealed class PolicyAdministration(
         }
 
         var latest = reference.CurrentPolicy;
-        var policy = draft.ToPolicy(stored + 1, draft.EffectiveFrom ?? now, latest.Ladder);
+        var policy = draft.ToPolicy(stored + 1, draft.EffectiveFrom ?? now, latest.Ladder, latest.Notifications);
         var diff = PolicyDiff.Between(latest, draft);
         db.Policies.Add(new PolicyRecord
         {

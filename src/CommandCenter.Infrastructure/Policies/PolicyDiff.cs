@@ -29,12 +29,18 @@ public sealed record PolicyDiff(
     IReadOnlyList<DeadlineDraft> Added,
     IReadOnlyList<DeadlineDraft> Removed,
     IReadOnlyList<LimitChange<Severity>> LateReportLimits,
-    IReadOnlyList<LimitChange<PetitionStage>> FollowUpCadence)
+    IReadOnlyList<LimitChange<PetitionStage>> FollowUpCadence,
+    NotificationPolicy? OldNotifications = null,
+    NotificationPolicy? NewNotifications = null)
 {
     public bool NameChanged => OldName != NewName;
 
+    /// <summary>The draft edits the notifications section (a draft that leaves it out keeps the base's).</summary>
+    public bool NotificationsChanged => NewNotifications is not null && NewNotifications != OldNotifications;
+
     /// <summary>True when the draft would make a version that differs from its base only in when it starts.</summary>
-    public bool IsEmpty => !NameChanged && Cells.Count == 0 && Added.Count == 0 && Removed.Count == 0 && LateReportLimits.Count == 0 && FollowUpCadence.Count == 0;
+    public bool IsEmpty => !NameChanged && Cells.Count == 0 && Added.Count == 0 && Removed.Count == 0 && LateReportLimits.Count == 0 && FollowUpCadence.Count == 0
+        && !NotificationsChanged;
 
     public static PolicyDiff Between(EscalationPolicy current, PolicyDraft draft)
     {
@@ -68,7 +74,9 @@ public sealed record PolicyDiff(
             [.. after.Where(kv => !before.ContainsKey(kv.Key)).Select(kv => kv.Value).OrderBy(d => d.Category, StringComparer.Ordinal).ThenBy(d => d.Severity)],
             [.. before.Where(kv => !after.ContainsKey(kv.Key)).Select(kv => kv.Value).OrderBy(d => d.Category, StringComparer.Ordinal).ThenBy(d => d.Severity)],
             Limits(current.LateReportLimits, draft.LateReportLimitMinutes),
-            Limits(current.FollowUpCadence, draft.FollowUpCadenceMinutes));
+            Limits(current.FollowUpCadence, draft.FollowUpCadenceMinutes),
+            current.Notifications,
+            draft.Notifications);
     }
 
     /// <summary>The diff in plain words for the audit trail, e.g. "01 治安安全 × General acknowledge 30 → 20 min".</summary>
@@ -91,6 +99,11 @@ public sealed record PolicyDiff(
         parts.AddRange(Removed.Select(d => $"removed {Row(d)}"));
         parts.AddRange(LateReportLimits.Select(l => $"late-report limit {l.Key} {Minutes(l.OldMinutes)} → {Minutes(l.NewMinutes)} min"));
         parts.AddRange(FollowUpCadence.Select(l => $"follow-up cadence {l.Key} {Minutes(l.OldMinutes)} → {Minutes(l.NewMinutes)} min"));
+        if (NotificationsChanged)
+        {
+            parts.Add($"notifications {OldNotifications} → {NewNotifications}");
+        }
+
         return parts.Count == 0 ? "no change" : string.Join("; ", parts);
     }
 

@@ -41,7 +41,7 @@ public sealed record DeadlineDraft(string Category, Severity Severity, int Ackno
 /// A new policy version as an administrator enters it, in minutes. <see cref="BaseVersion"/> is the version it was
 /// edited from (and compared with): saving is refused if another version was saved meanwhile. A null
 /// <see cref="EffectiveFrom"/> means "from the moment it is saved". The ladder is not edited here; a new version keeps
-/// its base's.
+/// its base's. A null <see cref="Notifications"/> keeps the base's notifications section as it is.
 /// </summary>
 public sealed record PolicyDraft(
     int BaseVersion,
@@ -49,7 +49,8 @@ public sealed record PolicyDraft(
     DateTimeOffset? EffectiveFrom,
     IReadOnlyList<DeadlineDraft> Deadlines,
     IReadOnlyDictionary<Severity, int> LateReportLimitMinutes,
-    IReadOnlyDictionary<PetitionStage, int> FollowUpCadenceMinutes)
+    IReadOnlyDictionary<PetitionStage, int> FollowUpCadenceMinutes,
+    NotificationPolicy? Notifications = null)
 {
     /// <summary>A draft that changes nothing yet: the policy's values, to take effect when saved.</summary>
     public static PolicyDraft From(EscalationPolicy policy) => new(
@@ -58,15 +59,17 @@ public sealed record PolicyDraft(
         null,
         [.. policy.Rules.Select(DeadlineDraft.From).OrderBy(d => d.Category, StringComparer.Ordinal).ThenBy(d => d.Severity)],
         policy.LateReportLimits.ToDictionary(kv => kv.Key, kv => DeadlineDraft.Whole(kv.Value)),
-        policy.FollowUpCadence.ToDictionary(kv => kv.Key, kv => DeadlineDraft.Whole(kv.Value)));
+        policy.FollowUpCadence.ToDictionary(kv => kv.Key, kv => DeadlineDraft.Whole(kv.Value)),
+        policy.Notifications);
 
     /// <summary>The domain policy this draft describes; call only once <see cref="PolicyAdministration.Check"/> found no duplicate rule.</summary>
-    internal EscalationPolicy ToPolicy(int version, DateTimeOffset effectiveFrom, IReadOnlyList<NodeLevel> ladder) => new(
+    internal EscalationPolicy ToPolicy(int version, DateTimeOffset effectiveFrom, IReadOnlyList<NodeLevel> ladder, NotificationPolicy baseNotifications) => new(
         version,
         Name?.Trim() ?? "",
         effectiveFrom,
         ladder,
         LateReportLimitMinutes.ToDictionary(kv => kv.Key, kv => TimeSpan.FromMinutes(kv.Value)),
         Deadlines.Select(d => d.ToRule()),
-        FollowUpCadenceMinutes.ToDictionary(kv => kv.Key, kv => TimeSpan.FromMinutes(kv.Value)));
+        FollowUpCadenceMinutes.ToDictionary(kv => kv.Key, kv => TimeSpan.FromMinutes(kv.Value)),
+        Notifications ?? baseNotifications);
 }

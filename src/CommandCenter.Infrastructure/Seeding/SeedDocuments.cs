@@ -21,8 +21,22 @@ internal sealed record SeedPolicy(
     List<string> Ladder,
     Dictionary<string, int> LateReportLimitMinutes,
     List<SeedDeadline> Deadlines,
-    SeedPetitionPolicy Petition);
+    SeedPetitionPolicy Petition,
+    SeedNotificationPolicy? Notifications = null);
 
 internal sealed record SeedDeadline(string Category, string Severity, int AcknowledgeMinutes, int DispatchMinutes, int HandleMinutes, int VerifyMinutes);
 
 internal sealed record SeedPetitionPolicy(Dictionary<string, int> FollowUpCadenceMinutes);
+
+/// <summary>The policy's notifications section; a field left out takes <c>NotificationPolicy.Default</c>'s value.</summary>
+internal sealed record SeedNotificationPolicy(
+    bool? AlertRaised = null,
+    string? MinimumSeverity = null,
+    bool? Escalated = null,
+    bool? PetitionWarning = null,
+    bool? LateReportCharged = null,
+    bool? SilentGrid = null,
+    int? SilentGridAfterMinutes = null,
+    bool? Reminders = null,
+    int? RemindAfterMinutes = null,
+    int? NextRungAfterMinutes = null);

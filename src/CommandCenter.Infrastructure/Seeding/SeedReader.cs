@@ -90,8 +90,30 @@ public static class SeedReader
                 .Select(r => new SeedDeadline(
                     r.CategoryCode, r.Severity.ToString(), Minutes(r.Deadlines.Acknowledge), Minutes(r.Deadlines.Dispatch),
                     Minutes(r.Deadlines.Handle), Minutes(r.Deadlines.Verify)))],
-            new SeedPetitionPolicy(policy.FollowUpCadence.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(), kv => Minutes(kv.Value)))),
+            new SeedPetitionPolicy(policy.FollowUpCadence.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(), kv => Minutes(kv.Value))),
+            DocumentOf(policy.Notifications)),
         Json);
+
+    private static SeedNotificationPolicy DocumentOf(NotificationPolicy rules) => new(
+        rules.AlertRaised, rules.MinimumSeverity.ToString(), rules.Escalated, rules.PetitionWarning, rules.LateReportCharged,
+        rules.SilentGrid, Minutes(rules.SilentGridAfter), rules.Reminders, Minutes(rules.RemindAfter), Minutes(rules.NextRungAfter));
+
+    /// <summary>The section as written, each field it leaves out (or the whole section) taking the default.</summary>
+    private static NotificationPolicy ToNotifications(SeedNotificationPolicy? seed)
+    {
+        var d = NotificationPolicy.Default;
+        return seed is null ? d : new NotificationPolicy(
+            seed.AlertRaised ?? d.AlertRaised,
+            seed.MinimumSeverity is { } min ? ParseEnum<Severity>(min, "minimum severity to notify") : d.MinimumSeverity,
+            seed.Escalated ?? d.Escalated,
+            seed.PetitionWarning ?? d.PetitionWarning,
+            seed.LateReportCharged ?? d.LateReportCharged,
+            seed.SilentGrid ?? d.SilentGrid,
+            seed.SilentGridAfterMinutes is { } silent ? TimeSpan.FromMinutes(silent) : d.SilentGridAfter,
+            seed.Reminders ?? d.Reminders,
+            seed.RemindAfterMinutes is { } remind ? TimeSpan.FromMinutes(remind) : d.RemindAfter,
+            seed.NextRungAfterMinutes is { } next ? TimeSpan.FromMinutes(next) : d.NextRungAfter);
+    }
 
     private static int Minutes(TimeSpan span) => (int)Math.Round(span.TotalMinutes);
 
@@ -147,7 +169,8 @@ public static class SeedReader
                 TimeSpan.FromMinutes(d.DispatchMinutes),
                 TimeSpan.FromMinutes(d.HandleMinutes),
                 TimeSpan.FromMinutes(d.VerifyMinutes)))),
-        seed.Petition.FollowUpCadenceMinutes.ToDictionary(kv => ParseEnum<PetitionStage>(kv.Key, "petition follow-up cadence"), kv => TimeSpan.FromMinutes(kv.Value)));
+        seed.Petition.FollowUpCadenceMinutes.ToDictionary(kv => ParseEnum<PetitionStage>(kv.Key, "petition follow-up cadence"), kv => TimeSpan.FromMinutes(kv.Value)),
+        ToNotifications(seed.Notifications));
 
     private static T ParseEnum<T>(string value, string what) where T : struct, Enum =>
         Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)

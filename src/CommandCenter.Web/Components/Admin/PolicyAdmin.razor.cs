@@ -177,4 +177,18 @@ public sealed partial class PolicyAdmin : ComponentBase
     private static string Text(SetupProblem problem) => SetupTexts.Text(problem, CultureInfo.CurrentUICulture);
 
     private static string Name(Enum value) => SetupTexts.Name(value, CultureInfo.CurrentUICulture);
+
+    /// <summary>The notifications section in words: each event told or not, the severity and the intervals.</summary>
+    private string NotificationsText(Core.Policies.NotificationPolicy n)
+    {
+        string OnOff(bool on) => on ? S["Policy_NotifyOn"] : S["Policy_NotifyOff"];
+        return string.Join(S["Policy_NotifySeparator"], [
+            $"{S["Policy_NotifyRaised"]} {OnOff(n.AlertRaised)} (≥ {Name(n.MinimumSeverity)})",
+            $"{S["Policy_NotifyEscalated"]} {OnOff(n.Escalated)}",
+            $"{S["Policy_NotifyPetition"]} {OnOff(n.PetitionWarning)}",
+            $"{S["Policy_NotifyLate"]} {OnOff(n.LateReportCharged)}",
+            $"{S["Policy_NotifySilent"]} {OnOff(n.SilentGrid)} ({DeadlineDraft.Whole(n.SilentGridAfter)} {S["Policy_Minutes"]})",
+            $"{S["Policy_NotifyReminders"]} {OnOff(n.Reminders)} ({DeadlineDraft.Whole(n.RemindAfter)} / {DeadlineDraft.Whole(n.NextRungAfter)} {S["Policy_Minutes"]})",
+        ]);
+    }
 }

@@ -75,6 +75,9 @@ public sealed class PolicyForm
 
     public required Dictionary<PetitionStage, int?> FollowUpCadence { get; init; }
 
+    /// <summary>The notifications section as the page edits it; saved as it stands (unchanged, the diff does not list it).</summary>
+    public required NotificationForm Notifications { get; init; }
+
     /// <summary>The stages whose follow-up cadence is edited: a defused warning needs none.</summary>
     public static IReadOnlyList<PetitionStage> CadenceStages { get; } = [.. Enum.GetValues<PetitionStage>().Where(s => s != PetitionStage.Defused)];
 
@@ -102,6 +105,7 @@ public sealed class PolicyForm
             ],
             LateReportLimits = severities.ToDictionary(s => s, s => policy.LateReportLimits.TryGetValue(s, out var limit) ? (int?)DeadlineDraft.Whole(limit) : null),
             FollowUpCadence = CadenceStages.ToDictionary(s => s, s => policy.FollowUpCadence.TryGetValue(s, out var cadence) ? (int?)DeadlineDraft.Whole(cadence) : null),
+            Notifications = NotificationForm.From(policy.Notifications),
         };
     }
 
@@ -118,5 +122,49 @@ public sealed class PolicyForm
         EffectiveFrom,
         [.. TopLevel.Concat(Overrides).Select(r => r.ToDraft())],
         LateReportLimits.ToDictionary(kv => kv.Key, kv => kv.Value ?? 0),
-        FollowUpCadence.ToDictionary(kv => kv.Key, kv => kv.Value ?? 0));
+        FollowUpCadence.ToDictionary(kv => kv.Key, kv => kv.Value ?? 0),
+        Notifications.ToPolicy());
+}
+
+/// <summary>The policy's notifications section in whole minutes, as the page binds it (empty while being typed).</summary>
+public sealed class NotificationForm
+{
+    public bool AlertRaised { get; set; }
+
+    public Severity MinimumSeverity { get; set; }
+
+    public bool Escalated { get; set; }
+
+    public bool PetitionWarning { get; set; }
+
+    public bool LateReportCharged { get; set; }
+
+    public bool SilentGrid { get; set; }
+
+    public int? SilentGridAfter { get; set; }
+
+    public bool Reminders { get; set; }
+
+    public int? RemindAfter { get; set; }
+
+    public int? NextRungAfter { get; set; }
+
+    public static NotificationForm From(NotificationPolicy policy) => new()
+    {
+        AlertRaised = policy.AlertRaised,
+        MinimumSeverity = policy.MinimumSeverity,
+        Escalated = policy.Escalated,
+        PetitionWarning = policy.PetitionWarning,
+        LateReportCharged = policy.LateReportCharged,
+        SilentGrid = policy.SilentGrid,
+        SilentGridAfter = DeadlineDraft.Whole(policy.SilentGridAfter),
+        Reminders = policy.Reminders,
+        RemindAfter = DeadlineDraft.Whole(policy.RemindAfter),
+        NextRungAfter = DeadlineDraft.Whole(policy.NextRungAfter),
+    };
+
+    /// <summary>An empty interval counts as 0, which the service refuses for reminders, naming the section.</summary>
+    public NotificationPolicy ToPolicy() => new(
+        AlertRaised, MinimumSeverity, Escalated, PetitionWarning, LateReportCharged, SilentGrid,
+        TimeSpan.FromMinutes(SilentGridAfter ?? 0), Reminders, TimeSpan.FromMinutes(RemindAfter ?? 0), TimeSpan.FromMinutes(NextRungAfter ?? 0));
 }
