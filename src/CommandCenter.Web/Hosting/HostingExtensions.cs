@@ -79,6 +79,8 @@ public static class HostingExtensions
             services.AddHealthChecks().AddCheck<FeedLinkHealthCheck>("redis", tags: ["ready"]);
         }
 
+        services.AddHealthChecks().AddCheck<NotificationChannelsHealthCheck>("notifications", tags: ["ready"]);
+
 
         services.AddCommandCenterAccess(builder.Configuration);
         services.AddCommandCenterRateLimits(builder.Configuration);

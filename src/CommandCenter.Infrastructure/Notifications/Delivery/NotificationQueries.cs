@@ -1,0 +1,41 @@
+using CommandCenter.Core.Notifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommandCenter.Infrastructure.Notifications.Delivery;
+
+/// <summary>The outbox's query words, as the store can run them.</summary>
+public static class NotificationQueries
+{
+    /// <summary>Pending, its next attempt due, and not held by a server (or its lease ran out).</summary>
+    public static IQueryable<NotificationDelivery> DueAt(this IQueryable<NotificationDelivery> deliveries, DateTimeOffset now) =>
+        deliveries.Where(d => d.State == DeliveryState.Pending && d.NextAttemptAt <= now && (d.LeasedUntil == null || d.LeasedUntil <= now));
+
+    /// <summary>
+    /// The attempts of the deliveries of the notifications that told about <paramref name="alertId"/>, oldest first,
+    /// each numbered among its delivery's attempts (for "第 2 次失败").
+    /// </summary>
+    public static async Task<IReadOnlyList<AlertDeliveryAttempt>> AttemptsAboutAsync(this Persistence.CommandCenterDbContext db, Guid alertId, CancellationToken ct = default)
+    {
+        var rows = await (
+            from attempt in db.NotificationAttempts
+            join delivery in db.NotificationDeliveries on attempt.DeliveryId equals delivery.Id
+            where db.NotificationItems.Any(i => i.NotificationId == delivery.NotificationId && i.AlertId == alertId)
+            select new { attempt.Id, attempt.DeliveryId, attempt.At, delivery.Channel, delivery.RecipientName, attempt.Succeeded, attempt.StatusCode, attempt.Error })
+            .ToListAsync(ct);
+        return [.. rows.OrderBy(r => r.At).ThenBy(r => r.Id)
+            .GroupBy(r => r.DeliveryId)
+            .SelectMany(g => g.Select((r, i) => new AlertDeliveryAttempt(r.At, r.DeliveryId, i + 1, r.Channel, r.RecipientName, r.Succeeded, r.StatusCode, r.Error)))
+            .OrderBy(a => a.At).ThenBy(a => a.DeliveryId)];
+    }
+}
+
+/// <summary>One attempt as an alert's timeline says it: when, which channel, to whom, and how it went.</summary>
+public sealed record AlertDeliveryAttempt(
+    DateTimeOffset At,
+    long DeliveryId,
+    int Number,
+    NotificationChannel Channel,
+    string RecipientName,
+    bool Succeeded,
+    int? StatusCode,
+    string? Error);
