@@ -98,6 +98,13 @@ public sealed class NotificationDispatcher(
             {
                 error = $"No answer within {options.Value.SendTimeout.TotalSeconds:0} s";
             }
+            catch (Exception other) when (!ct.IsCancellationRequested)
+            {
+                // A message the channel could not even build or send (e.g. a header the template filled with
+                // non-ASCII text) is a failed attempt too: recorded, retried, given up, seen on the page.
+                logger.LogWarning(other, "Delivery {DeliveryId} could not be sent through {Channel}", leased.Id, message.Delivery.Channel);
+                error = $"{other.GetType().Name}: {other.Message}";
+            }
 
             var duration = (int)time.GetElapsedTime(started).TotalMilliseconds;
             await RecordAsync(message.Delivery, leased.Version, duration, error, status);
