@@ -41,6 +41,9 @@ public sealed class ChannelReceiver : IAsyncDisposable
     /// <summary>The answer while failing.</summary>
     public (int Status, string Body) Failure { get; set; } = (500, "receiver down");
 
+    /// <summary>Requests answered with <see cref="Failure"/> whatever else is scripted (e.g. those to one phone).</summary>
+    public Func<ReceivedRequest, bool>? Refuse { get; set; }
+
     /// <summary>Answers the next <paramref name="count"/> requests with <see cref="Failure"/>.</summary>
     public void FailNext(int count) => Volatile.Write(ref _failuresLeft, count);
 
@@ -77,8 +80,8 @@ public sealed class ChannelReceiver : IAsyncDisposable
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var request = new ReceivedRequest(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "", headers, body.ToArray());
         _received.Enqueue(request);
-        var failing = false;
-        while (Volatile.Read(ref _failuresLeft) is var left and > 0)
+        var failing = Refuse?.Invoke(request) == true;
+        while (!failing && Volatile.Read(ref _failuresLeft) is var left and > 0)
         {
             if (Interlocked.CompareExchange(ref _failuresLeft, left == int.MaxValue ? left : left - 1, left) == left)
             {
