@@ -79,7 +79,10 @@ public static class HostingExtensions
             services.AddHealthChecks().AddCheck<FeedLinkHealthCheck>("redis", tags: ["ready"]);
         }
 
-        services.AddHealthChecks().AddCheck<NotificationChannelsHealthCheck>("notifications", tags: ["ready"]);
+        if (Infrastructure.Notifications.Delivery.DeliveryRegistration.AnyChannelConfigured(builder.Configuration))
+        {
+            services.AddHealthChecks().AddCheck<NotificationChannelsHealthCheck>("notifications", tags: ["ready"]);
+        }
 
 
         services.AddCommandCenterAccess(builder.Configuration);

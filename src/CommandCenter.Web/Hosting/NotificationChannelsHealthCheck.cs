@@ -6,17 +6,12 @@ namespace CommandCenter.Web.Hosting;
 /// <summary>
 /// Degraded, not unhealthy, while a notification channel keeps failing (its last attempts all failed): the command
 /// centre still works and the deliveries wait in the store, but people are not being told. Healthy again on the
-/// channel's next success.
+/// channel's next success. Registered only when a channel is configured.
 /// </summary>
 internal sealed class NotificationChannelsHealthCheck(NotificationChannelHealth health) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (health.Configured.Count == 0)
-        {
-            return HealthCheckResult.Healthy("No notification channel is configured.");
-        }
-
         var failing = await health.FailingAsync(cancellationToken);
         return failing.Count == 0
             ? HealthCheckResult.Healthy($"Notification channels delivering: {string.Join(", ", health.Configured)}.")

@@ -8,6 +8,9 @@ namespace CommandCenter.Infrastructure.Notifications.Delivery;
 /// </summary>
 public static class DeliveryOutcomes
 {
+    /// <summary>The longest error an attempt keeps (its column's length).</summary>
+    public const int MaxError = 2000;
+
     /// <summary>The receiver took it: delivered, never to be sent again.</summary>
     public static NotificationAttempt Succeed(this NotificationDelivery delivery, DateTimeOffset at, int durationMs)
     {
@@ -25,6 +28,7 @@ public static class DeliveryOutcomes
     public static NotificationAttempt Fail(this NotificationDelivery delivery, DateTimeOffset at, int durationMs, string error, int? statusCode, DateTimeOffset? retryAt)
     {
         Move(delivery, retryAt is null ? DeliveryState.GaveUp : DeliveryState.Pending);
+        error = error.Length <= MaxError ? error : error[..(MaxError - 1)] + "…";
         delivery.Attempts++;
         delivery.LastError = error;
         delivery.LeasedUntil = null;

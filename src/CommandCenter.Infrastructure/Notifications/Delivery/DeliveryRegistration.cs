@@ -39,6 +39,11 @@ public static class DeliveryRegistration
         return services;
     }
 
+    /// <summary>Whether any channel's URL is set: without one nothing is delivered, and there is nothing to report on.</summary>
+    public static bool AnyChannelConfigured(IConfiguration configuration) =>
+        new[] { WebhookOptions.Section, WeComOptions.Section, DingTalkOptions.Section, SmsOptions.Section }
+            .Any(section => !string.IsNullOrWhiteSpace(configuration[$"{section}:Url"]));
+
     /// <summary>Binds and checks a channel's settings and, when its URL is set, registers it and its HTTP client; true when it did.</summary>
     private static bool AddChannel<TOptions, TChannel>(
         this IServiceCollection services,

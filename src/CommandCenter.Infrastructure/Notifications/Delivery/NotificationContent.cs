@@ -12,6 +12,9 @@ namespace CommandCenter.Infrastructure.Notifications.Delivery;
 /// </summary>
 public static class NotificationContent
 {
+    /// <summary>What precedes an acknowledgement link in a group message: the messages go out in Chinese, like the items' summaries.</summary>
+    public const string AckLabel = "确认";
+
     private static readonly JsonSerializerOptions Read = new(JsonSerializerDefaults.Web);
 
     /// <summary>The addressees a closed notification stores (<see cref="Notification.Recipients"/>); none when it has none.</summary>
@@ -44,7 +47,7 @@ public static class NotificationContent
         {
             foreach (var (item, uri) in LinksOf(message, addressee))
             {
-                text.Append('\n').Append(mention(addressee)).Append(' ').Append(link($"确认：{item.Summary}", uri));
+                text.Append('\n').Append(mention(addressee)).Append(' ').Append(link($"{AckLabel}：{item.Summary}", uri));
             }
         }
 
