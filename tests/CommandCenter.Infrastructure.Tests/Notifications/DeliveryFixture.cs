@@ -52,8 +52,8 @@ internal sealed class DeliveryFixture : IAsyncDisposable
         return new DeliveryFixture(dir, host, receiver);
     }
 
-    public async Task<Guid> RaiseAsync(string externalId = "ext-1") =>
-        (await Host.Get<AlertIngestionService>().IngestAsync(Reports.InGrid(GridCode, externalId, severity: Severity.Critical), Actors.Hotline)).Alert.Id;
+    public async Task<Guid> RaiseAsync(string externalId = "ext-1", string? gridCode = null) =>
+        (await Host.Get<AlertIngestionService>().IngestAsync(Reports.InGrid(gridCode ?? GridCode, externalId, severity: Severity.Critical), Actors.Hotline)).Alert.Id;
 
     /// <summary>A closed notification to 湖滨街道 about <paramref name="alert"/> for 张伟 and 李娜, through <paramref name="channels"/>.</summary>
     public Task<Outbox.Closed> CloseAsync(Guid alert, params (NotificationChannel, bool)[] channels) =>

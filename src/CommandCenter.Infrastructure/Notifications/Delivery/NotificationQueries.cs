@@ -16,10 +16,12 @@ public static class NotificationQueries
     /// </summary>
     public static async Task<IReadOnlyList<AlertDeliveryAttempt>> AttemptsAboutAsync(this Persistence.CommandCenterDbContext db, Guid alertId, CancellationToken ct = default)
     {
+        // From the alert's items (indexed by alert) outwards; an alert told twice in one notification is one set of attempts.
+        var notifications = db.NotificationItems.Where(i => i.AlertId == alertId).Select(i => i.NotificationId).Distinct();
         var rows = await (
-            from attempt in db.NotificationAttempts
-            join delivery in db.NotificationDeliveries on attempt.DeliveryId equals delivery.Id
-            where db.NotificationItems.Any(i => i.NotificationId == delivery.NotificationId && i.AlertId == alertId)
+            from delivery in db.NotificationDeliveries
+            where notifications.Contains(delivery.NotificationId)
+            join attempt in db.NotificationAttempts on delivery.Id equals attempt.DeliveryId
             select new { attempt.Id, attempt.DeliveryId, attempt.At, delivery.Channel, delivery.RecipientName, attempt.Succeeded, attempt.StatusCode, attempt.Error })
             .ToListAsync(ct);
         return [.. rows.OrderBy(r => r.At).ThenBy(r => r.Id)
