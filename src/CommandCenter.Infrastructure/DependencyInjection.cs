@@ -106,6 +106,7 @@ public static class DependencyInjection
         services.AddOptions<Notifications.NotificationOptions>().Bind(configuration.GetSection(Notifications.NotificationOptions.Section));
         services.AddSingleton<Notifications.AcknowledgementLinks>();
         services.AddSingleton<Notifications.AcknowledgementByLink>();
+        Notifications.Delivery.DeliveryRegistration.AddNotificationDelivery(services, configuration);
         services.AddSingleton<AlertIngestionService>();
         services.AddSingleton<PetitionService>();
         services.AddSingleton<TeamService>();

@@ -79,6 +79,11 @@ public static class HostingExtensions
             services.AddHealthChecks().AddCheck<FeedLinkHealthCheck>("redis", tags: ["ready"]);
         }
 
+        if (Infrastructure.Notifications.Delivery.DeliveryRegistration.AnyChannelConfigured(builder.Configuration))
+        {
+            services.AddHealthChecks().AddCheck<NotificationChannelsHealthCheck>("notifications", tags: ["ready"]);
+        }
+
 
         services.AddCommandCenterAccess(builder.Configuration);
         services.AddCommandCenterRateLimits(builder.Configuration);

@@ -37,6 +37,7 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
     /// <summary>The page asked for (from 0); the page shown is it, or the last one when the queue shrank below it.</summary>
     private int _page;
     private List<AuditEntry> _timeline = [];
+    private IReadOnlyList<Infrastructure.Notifications.Delivery.AlertDeliveryAttempt> _notifications = [];
     private Alert? _detail;
     private Operator? _operator;
     private string? _scopeName;
@@ -207,6 +208,7 @@ public sealed partial class StaffConsole : ComponentBase, IDisposable
             .Where(e => e.Subject == AuditSubject.Alert && e.SubjectId == subject)
             .OrderBy(e => e.At).ThenBy(e => e.Id)
             .ToListAsync();
+        _notifications = await Infrastructure.Notifications.Delivery.NotificationQueries.AttemptsAboutAsync(db, id);
     }
 
     private async Task ActAsync(Guid id, AlertAction action)

@@ -1,0 +1,68 @@
+using System.Text;
+using System.Text.Json;
+using CommandCenter.Core.Notifications;
+using CommandCenter.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommandCenter.Infrastructure.Notifications.Delivery;
+
+/// <summary>
+/// What the channels say, from one <see cref="OutgoingNotification"/>: the message's text (as composed when the
+/// notification closed), its addressees' acknowledgement links, and the alerts its items name as they are now.
+/// </summary>
+public static class NotificationContent
+{
+    /// <summary>What precedes an acknowledgement link in a group message: the messages go out in Chinese, like the items' summaries.</summary>
+    public const string AckLabel = "确认";
+
+    private static readonly JsonSerializerOptions Read = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The addressees a closed notification stores (<see cref="Notification.Recipients"/>); none when it has none.</summary>
+    public static IReadOnlyList<NotificationAddressee> Addressees(string? recipients) =>
+        string.IsNullOrWhiteSpace(recipients) ? [] : JsonSerializer.Deserialize<List<NotificationAddressee>>(recipients, Read) ?? [];
+
+    /// <summary>The message's text: the notification's own, else its items' summary lines.</summary>
+    public static string Text(OutgoingNotification message) =>
+        message.Notification.Text is { Length: > 0 } text ? text : string.Join("\n", message.Items.Select(i => i.Summary));
+
+    /// <summary>The addressees the delivery is for: one for a per-recipient channel, all of them for a group.</summary>
+    public static IReadOnlyList<NotificationAddressee> Reached(OutgoingNotification message) =>
+        message.Delivery.RecipientKey == "*" ? message.Addressees
+        : [.. message.Addressees.Where(a => a.Recipient.Key == message.Delivery.RecipientKey)];
+
+    /// <summary>A recipient's acknowledgement links in the order of the items that name the alerts.</summary>
+    public static IEnumerable<(NotificationItem Item, Uri Link)> LinksOf(OutgoingNotification message, NotificationAddressee addressee) =>
+        message.Items.Where(i => i.AlertId is { } id && addressee.AckLinks.ContainsKey(id))
+            .DistinctBy(i => i.AlertId)
+            .Select(i => (i, addressee.AckLinks[i.AlertId!.Value]));
+
+    /// <summary>
+    /// The text for a group robot: the message, then each addressee's acknowledgement line per alert, so whoever is
+    /// on duty finds their own link in the group.
+    /// </summary>
+    public static string GroupText(OutgoingNotification message, Func<NotificationAddressee, string> mention, Func<string, Uri, string> link)
+    {
+        var text = new StringBuilder(Text(message));
+        foreach (var addressee in Reached(message))
+        {
+            foreach (var (item, uri) in LinksOf(message, addressee))
+            {
+                text.Append('\n').Append(mention(addressee)).Append(' ').Append(link($"{AckLabel}：{item.Summary}", uri));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The phones of the delivery's addressees, for a robot to @-mention them.</summary>
+    public static IReadOnlyList<string> Phones(OutgoingNotification message) =>
+        [.. Reached(message).Select(a => a.Recipient.Phone).OfType<string>().Where(p => p.Length > 0).Distinct()];
+
+    /// <summary>The alerts the items name, as the store holds them now, in the items' order.</summary>
+    public static async Task<IReadOnlyList<Core.Alerts.Alert>> AlertsAsync(CommandCenterDbContext db, OutgoingNotification message, CancellationToken ct)
+    {
+        var ids = message.Items.Select(i => i.AlertId).OfType<Guid>().Distinct().ToList();
+        var alerts = await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToListAsync(ct);
+        return [.. alerts.OrderBy(a => ids.IndexOf(a.Id))];
+    }
+}
