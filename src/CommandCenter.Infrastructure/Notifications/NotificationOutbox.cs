@@ -42,6 +42,10 @@ public sealed class NotificationOutbox(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Stores the events not told yet, each joining its node's open notification or opening one; returns how many.</summary>
+    /// <summary>Events someone must act on now; the others (silences, late-report charges) can wait for a window.</summary>
+    private static readonly NotificationEvent[] Urgent =
+        [NotificationEvent.AlertRaised, NotificationEvent.Escalated, NotificationEvent.PetitionWarning, NotificationEvent.Reminder];
+
     public async Task<int> AddAsync(IReadOnlyList<PlannedItem> planned, CancellationToken ct = default)
     {
         if (planned.Count == 0)
@@ -74,19 +78,25 @@ public sealed class NotificationOutbox(
                 .Where(n => n.NodeCode == node.Key && n.ClosedAt == null)
                 .OrderBy(n => n.DueAt)
                 .FirstOrDefaultAsync(ct);
+
+            // An urgent event never waits behind a window only routine ones (silences, late-report charges) opened:
+            // its window runs from the node's last message that told anything urgent.
+            var urgent = node.Any(p => Urgent.Contains(p.Event));
+            var lastSent = await db.Notifications
+                .Where(n => n.NodeCode == node.Key && n.ClosedAt != null)
+                .Where(n => !urgent || db.NotificationItems.Any(i => i.NotificationId == n.Id && Urgent.Contains(i.Event)))
+                .MaxAsync(n => n.ClosedAt, ct);
+            var dueAt = lastSent is { } sent && sent + window > now ? sent + window : now;
             if (open is null)
             {
-                var lastSent = await db.Notifications
-                    .Where(n => n.NodeCode == node.Key && n.ClosedAt != null)
-                    .MaxAsync(n => n.ClosedAt, ct);
-                open = new Notification
-                {
-                    NodeCode = node.Key,
-                    OpenedAt = now,
-                    DueAt = lastSent is { } sent && sent + window > now ? sent + window : now,
-                };
+                open = new Notification { NodeCode = node.Key, OpenedAt = now, DueAt = dueAt };
                 db.Notifications.Add(open);
                 await db.SaveChangesAsync(ct);
+            }
+            else if (urgent && dueAt < open.DueAt
+                && !await db.NotificationItems.AnyAsync(i => i.NotificationId == open.Id && Urgent.Contains(i.Event), ct))
+            {
+                open.DueAt = dueAt;
             }
 
             db.NotificationItems.AddRange(node.Select(p => new NotificationItem

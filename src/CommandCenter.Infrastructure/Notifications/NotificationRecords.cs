@@ -17,7 +17,7 @@ public sealed class Notification
     public required DateTimeOffset OpenedAt { get; init; }
 
     /// <summary>When the grouping window closes and the message goes out.</summary>
-    public required DateTimeOffset DueAt { get; init; }
+    public required DateTimeOffset DueAt { get; set; }
 
     /// <summary>When the window closed and the deliveries were created; null while items may still join.</summary>
     public DateTimeOffset? ClosedAt { get; set; }
