@@ -22,6 +22,19 @@ public sealed record DeadlineRequest(string? Category, string? Severity, int? Ac
 
 public sealed record PetitionPolicyRequest(Dictionary<string, int>? FollowUpCadenceMinutes);
 
+/// <summary>The notifications section of a new version; a field left out keeps the base version's value.</summary>
+public sealed record NotificationPolicyRequest(
+    bool? AlertRaised,
+    string? MinimumSeverity,
+    bool? Escalated,
+    bool? PetitionWarning,
+    bool? LateReportCharged,
+    bool? SilentGrid,
+    int? SilentGridAfterMinutes,
+    bool? Reminders,
+    int? RemindAfterMinutes,
+    int? NextRungAfterMinutes);
+
 /// <summary>A new policy version in the shape of policies.json; <c>baseVersion</c> is the version it was edited from (default: the newest).</summary>
 public sealed record PolicyRequest(
     int? BaseVersion,
@@ -29,13 +42,32 @@ public sealed record PolicyRequest(
     string? EffectiveFrom,
     Dictionary<string, int>? LateReportLimitMinutes,
     List<DeadlineRequest?>? Deadlines,
-    PetitionPolicyRequest? Petition);
+    PetitionPolicyRequest? Petition,
+    NotificationPolicyRequest? Notifications = null);
 
 public sealed record PolicyVersionDto(int Version, string Name, DateTimeOffset EffectiveFrom, DateTimeOffset LoadedAt, bool InForce, bool Scheduled);
 
 public sealed record DeadlineDto(string Category, Severity Severity, int AcknowledgeMinutes, int DispatchMinutes, int HandleMinutes, int VerifyMinutes);
 
 public sealed record PetitionPolicyDto(IReadOnlyDictionary<PetitionStage, int> FollowUpCadenceMinutes);
+
+public sealed record NotificationPolicyDto(
+    bool AlertRaised,
+    Severity MinimumSeverity,
+    bool Escalated,
+    bool PetitionWarning,
+    bool LateReportCharged,
+    bool SilentGrid,
+    int SilentGridAfterMinutes,
+    bool Reminders,
+    int RemindAfterMinutes,
+    int NextRungAfterMinutes)
+{
+    public static NotificationPolicyDto From(NotificationPolicy rules) => new(
+        rules.AlertRaised, rules.MinimumSeverity, rules.Escalated, rules.PetitionWarning, rules.LateReportCharged,
+        rules.SilentGrid, DeadlineDraft.Whole(rules.SilentGridAfter), rules.Reminders,
+        DeadlineDraft.Whole(rules.RemindAfter), DeadlineDraft.Whole(rules.NextRungAfter));
+}
 
 public sealed record PolicyDto(
     int Version,
@@ -45,7 +77,8 @@ public sealed record PolicyDto(
     IReadOnlyList<NodeLevel> Ladder,
     IReadOnlyDictionary<Severity, int> LateReportLimitMinutes,
     IReadOnlyList<DeadlineDto> Deadlines,
-    PetitionPolicyDto Petition)
+    PetitionPolicyDto Petition,
+    NotificationPolicyDto Notifications)
 {
     public static PolicyDto From(EscalationPolicy policy, bool inForce)
     {
@@ -53,7 +86,8 @@ public sealed record PolicyDto(
         return new(
             policy.Version, policy.Name, policy.EffectiveFrom, inForce, policy.Ladder, draft.LateReportLimitMinutes,
             [.. draft.Deadlines.Select(d => new DeadlineDto(d.Category, d.Severity, d.AcknowledgeMinutes, d.DispatchMinutes, d.HandleMinutes, d.VerifyMinutes))],
-            new PetitionPolicyDto(draft.FollowUpCadenceMinutes));
+            new PetitionPolicyDto(draft.FollowUpCadenceMinutes),
+            NotificationPolicyDto.From(policy.Notifications));
     }
 }
 
@@ -190,7 +224,7 @@ public static class SetupEndpoints
             return problem;
         }
 
-        var (draft, errors) = ToDraft(body!, reference.CurrentPolicy.Version);
+        var (draft, errors) = ToDraft(body!, reference);
         if (errors.Any)
         {
             return JsonBody.Invalid(errors);
@@ -214,7 +248,7 @@ public static class SetupEndpoints
             return NoNode();
         }
 
-        var (draft, errors) = ToDraft(body!, reference.CurrentPolicy.Version);
+        var (draft, errors) = ToDraft(body!, reference);
         if (errors.Any)
         {
             return JsonBody.Invalid(errors);
@@ -286,9 +320,10 @@ public static class SetupEndpoints
         return (new TeamDraft(body.Code, body.Name, type, body.NodeCode, members, position), errors);
     }
 
-    private static (PolicyDraft Draft, FieldErrors Errors) ToDraft(PolicyRequest body, int newest)
+    private static (PolicyDraft Draft, FieldErrors Errors) ToDraft(PolicyRequest body, ReferenceData reference)
     {
         var errors = new FieldErrors();
+        var baseVersion = body.BaseVersion ?? reference.CurrentPolicy.Version;
         var effectiveFrom = errors.Time("effectiveFrom", body.EffectiveFrom, required: false);
         if (body.Deadlines is null or { Count: 0 })
         {
@@ -326,7 +361,28 @@ public static class SetupEndpoints
 
         var limits = Keyed<Severity>(body.LateReportLimitMinutes, "lateReportLimitMinutes", errors);
         var cadence = Keyed<PetitionStage>(body.Petition?.FollowUpCadenceMinutes, "petition.followUpCadenceMinutes", errors);
-        return (new PolicyDraft(body.BaseVersion ?? newest, body.Name, effectiveFrom, deadlines, limits, cadence), errors);
+        var notifications = body.Notifications is { } asked
+            ? Notifications(asked, reference.Policies.FirstOrDefault(p => p.Version == baseVersion)?.Notifications ?? reference.CurrentPolicy.Notifications, errors)
+            : null;
+        return (new PolicyDraft(baseVersion, body.Name, effectiveFrom, deadlines, limits, cadence, notifications), errors);
+    }
+
+    /// <summary>The notifications section asked for, each field left out taken from the base version's.</summary>
+    private static NotificationPolicy Notifications(NotificationPolicyRequest asked, NotificationPolicy based, FieldErrors errors)
+    {
+        static TimeSpan Minutes(int? minutes, TimeSpan based) => minutes is { } value ? TimeSpan.FromMinutes(value) : based;
+
+        return new NotificationPolicy(
+            asked.AlertRaised ?? based.AlertRaised,
+            errors.Enum<Severity>("notifications.minimumSeverity", asked.MinimumSeverity, required: false) ?? based.MinimumSeverity,
+            asked.Escalated ?? based.Escalated,
+            asked.PetitionWarning ?? based.PetitionWarning,
+            asked.LateReportCharged ?? based.LateReportCharged,
+            asked.SilentGrid ?? based.SilentGrid,
+            Minutes(asked.SilentGridAfterMinutes, based.SilentGridAfter),
+            asked.Reminders ?? based.Reminders,
+            Minutes(asked.RemindAfterMinutes, based.RemindAfter),
+            Minutes(asked.NextRungAfterMinutes, based.NextRungAfter));
     }
 
     private static Dictionary<TKey, int> Keyed<TKey>(Dictionary<string, int>? values, string field, FieldErrors errors)

@@ -127,6 +127,45 @@ public sealed class SetupApiTests : FreshAppTest
     }
 
     [Fact]
+    public async Task CreatePolicy_NotificationsSection_SavesWhatIsAskedAndKeepsTheRestOfTheBase()
+    {
+        var admin = await App.SignedInClientAsync("admin");
+        var v1 = (await admin.GetFromJsonAsync<PolicyDto>("/api/v1/admin/policies/1", CommandCenterApp.Json))!;
+        var draft = await DraftAsync(admin, acknowledge: 30) with
+        {
+            Notifications = new NotificationPolicyRequest(null, "Critical", null, null, LateReportCharged: false, null, null, null, RemindAfterMinutes: 5, null),
+        };
+
+        var response = await admin.PostAsJsonAsync("/api/v1/admin/policies", draft, CommandCenterApp.Json);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var v2 = (await admin.GetFromJsonAsync<PolicyDto>("/api/v1/admin/policies/2", CommandCenterApp.Json))!;
+        Assert.Equal(
+            v1.Notifications with { MinimumSeverity = Core.Alerts.Severity.Critical, LateReportCharged = false, RemindAfterMinutes = 5 },
+            v2.Notifications);
+    }
+
+    [Fact]
+    public async Task CreatePolicy_BadNotifications_Answers400NamingTheFieldAndSavesNothing()
+    {
+        var admin = await App.SignedInClientAsync("admin");
+        var unknown = await DraftAsync(admin, acknowledge: 30) with
+        {
+            Notifications = new NotificationPolicyRequest(null, "Urgent", null, null, null, null, null, null, null, null),
+        };
+        var negative = unknown with
+        {
+            Notifications = new NotificationPolicyRequest(null, null, null, null, null, null, null, null, RemindAfterMinutes: 0, null),
+        };
+
+        await ProblemAssert.NamesFieldAsync(
+            await admin.PostAsJsonAsync("/api/v1/admin/policies", unknown, CommandCenterApp.Json), "notifications.minimumSeverity");
+        await ProblemAssert.NamesFieldAsync(
+            await admin.PostAsJsonAsync("/api/v1/admin/policies", negative, CommandCenterApp.Json), "notifications");
+        Assert.Single(await admin.GetFromJsonAsync<List<PolicyVersionDto>>("/api/v1/admin/policies", CommandCenterApp.Json) ?? []);
+    }
+
+    [Fact]
     public async Task CreatePolicy_TownAdmin_Answers403()
     {
         var townAdmin = await TownAdminAsync();
