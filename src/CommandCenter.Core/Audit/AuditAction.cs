@@ -69,6 +69,9 @@ public enum AuditAction
     DutyRosterDeleted,
     DutySwapAdded,
     DutySwapRemoved,
+
+    /// <summary>An administrator sent a notification delivery that had given up again.</summary>
+    DeliveryResent,
 }
 
 /// <summary>The one mapping from a workflow step to the audit action that records it.</summary>

@@ -30,6 +30,9 @@ public enum AuditSubject
 
     /// <summary>A node's duty roster (by node code).</summary>
     DutyRoster,
+
+    /// <summary>One delivery of a notification to one recipient on one channel (by delivery id).</summary>
+    NotificationDelivery,
 }
 
 /// <summary>

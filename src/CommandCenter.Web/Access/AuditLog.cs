@@ -25,7 +25,8 @@ public sealed class AuditLog(IDbContextFactory<CommandCenterDbContext> contexts,
     public const int MaxPageSize = 200;
 
     public static readonly IReadOnlyList<AuditSubject> Subjects =
-        [AuditSubject.User, AuditSubject.ApiKey, AuditSubject.Team, AuditSubject.Policy, AuditSubject.Division, AuditSubject.DutyRoster];
+        [AuditSubject.User, AuditSubject.ApiKey, AuditSubject.Team, AuditSubject.Policy, AuditSubject.Division, AuditSubject.DutyRoster,
+        AuditSubject.NotificationDelivery];
 
     public async Task<AuditPage> ReadAsync(AuditQuery query, Administrator by, CancellationToken ct = default)
     {
@@ -34,7 +35,8 @@ public sealed class AuditLog(IDbContextFactory<CommandCenterDbContext> contexts,
         await using var db = await contexts.CreateDbContextAsync(ct);
         var entries = db.AuditEntries.AsNoTracking().Where(a =>
             a.Subject == AuditSubject.User || a.Subject == AuditSubject.ApiKey || a.Subject == AuditSubject.Team
-            || a.Subject == AuditSubject.Policy || a.Subject == AuditSubject.Division || a.Subject == AuditSubject.DutyRoster);
+            || a.Subject == AuditSubject.Policy || a.Subject == AuditSubject.Division || a.Subject == AuditSubject.DutyRoster
+            || a.Subject == AuditSubject.NotificationDelivery);
         if (by.NodeCode is not null && !nodes.IsCity(by.NodeCode))
         {
             var accounts = await db.Users.AsNoTracking().Select(u => new { u.UserName, u.NodeCode }).ToListAsync(ct);

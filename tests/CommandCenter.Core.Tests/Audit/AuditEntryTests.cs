@@ -42,6 +42,7 @@ public class AuditEntryTests
                 "UserCreated", "UserChanged", "UserDisabled", "UserEnabled", "UserUnlocked", "PasswordReset", "PasswordChanged",
                 "ApiKeyCreated", "ApiKeyRevoked", "TeamCreated", "TeamChanged", "TeamRetired", "PolicyVersionCreated",
                 "DivisionImported", "MovedToGrid",
+                "DutyRosterChanged", "DutyRosterImported", "DutyRosterDeleted", "DutySwapAdded", "DutySwapRemoved", "DeliveryResent",
             ],
             Enum.GetNames<AuditAction>());
 

@@ -1,4 +1,5 @@
 using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
 using CommandCenter.Core.Notifications;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Notifications;
@@ -59,6 +60,21 @@ internal sealed class DeliveryFixture : IAsyncDisposable
     public Task<Outbox.Closed> CloseAsync(Guid alert, params (NotificationChannel, bool)[] channels) =>
         Outbox.CloseAsync(Host.Services, Host.Time.GetUtcNow(), Hubin, [(alert, GridCode, "【特急】湖滨街道 · 电动车被盗")], [Outbox.Zhang, Outbox.Li], channels);
 
+    /// <summary>A closed notification to 湖滨街道 for 张伟 and 李娜 listing <paramref name="count"/> (≤ 50) alerts, one per grid: a storm's summary.</summary>
+    public async Task<Outbox.Closed> CloseStormAsync(int count, params (NotificationChannel, bool)[] channels)
+    {
+        var alerts = new List<(Guid, string, string)>();
+        for (var i = 0; i < count; i++)
+        {
+            var grid = DemoCity.GridCode(0, i / 10, 1 + (i % 10));
+            alerts.Add((await RaiseAsync($"storm-{i}", grid), grid, $"【特急】湖滨街道 · 告警 {i + 1}"));
+        }
+
+        var now = Host.Time.GetUtcNow();
+        var text = string.Join('\n', [NotificationWording.Title("湖滨街道", count, allAlerts: true), .. alerts.Select(a => NotificationWording.Line(now, a.Item3))]);
+        return await Outbox.CloseAsync(Host.Services, now, Hubin, alerts, [Outbox.Zhang, Outbox.Li], text, channels);
+    }
+
     /// <summary>Works what is due, then moves the clock past the longest back-off, <paramref name="rounds"/> times.</summary>
     public async Task RunAsync(int rounds)
     {
@@ -79,6 +95,12 @@ internal sealed class DeliveryFixture : IAsyncDisposable
     {
         await using var db = Host.NewDbContext();
         return [.. (await db.NotificationAttempts.AsNoTracking().Where(a => a.DeliveryId == deliveryId).ToListAsync()).OrderBy(a => a.At).ThenBy(a => a.Id)];
+    }
+
+    public async Task<List<AuditEntry>> AuditAsync(AuditSubject subject)
+    {
+        await using var db = Host.NewDbContext();
+        return await db.AuditEntries.AsNoTracking().Where(e => e.Subject == subject).OrderBy(e => e.Id).ToListAsync();
     }
 
     public async ValueTask DisposeAsync()

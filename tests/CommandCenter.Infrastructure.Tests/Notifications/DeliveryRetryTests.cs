@@ -1,4 +1,7 @@
+using System.Globalization;
 using CommandCenter.Core;
+using CommandCenter.Core.Access;
+using CommandCenter.Core.Audit;
 using CommandCenter.Core.Notifications;
 using CommandCenter.Infrastructure.Notifications.Delivery;
 using CommandCenter.Testing;
@@ -12,6 +15,8 @@ namespace CommandCenter.Infrastructure.Tests.Notifications;
 /// </summary>
 public sealed class DeliveryRetryTests
 {
+    private static readonly Operator Admin = new("u-admin", "管理员", Role.Admin, "330188");
+
     private static Dictionary<string, string?> Webhook(ChannelReceiver r) => new() { ["Notifications:Webhook:Url"] = r.Url("hook") };
 
     [Fact]
@@ -69,12 +74,15 @@ public sealed class DeliveryRetryTests
         Assert.Equal(3, fixture.Receiver.Received.Count);
 
         fixture.Receiver.Recover();
-        await fixture.Host.Get<NotificationAdministration>().ResendAsync(given.Id, "管理员");
+        await fixture.Host.Get<NotificationAdministration>().ResendAsync(given.Id, Admin);
         await fixture.RunAsync(rounds: 1);
 
         Assert.Equal(DeliveryState.Delivered, (await fixture.DeliveryAsync(given.Id)).State);
         Assert.Equal([false, false, false, true], (await fixture.AttemptsAsync(given.Id)).Select(a => a.Succeeded));
         Assert.Single(fixture.Receiver.Accepted);
+        var audited = Assert.Single(await fixture.AuditAsync(AuditSubject.NotificationDelivery));
+        Assert.Equal((given.Id.ToString(CultureInfo.InvariantCulture), AuditAction.DeliveryResent, "管理员", "Admin@330188"),
+            (audited.SubjectId, audited.Action, audited.Actor, audited.Seat));
     }
 
     [Fact]
@@ -84,10 +92,11 @@ public sealed class DeliveryRetryTests
         var closed = await fixture.CloseAsync(await fixture.RaiseAsync(), (NotificationChannel.Webhook, false));
         await fixture.RunAsync(rounds: 1);
 
-        var refused = await Assert.ThrowsAsync<DomainRuleException>(() => fixture.Host.Get<NotificationAdministration>().ResendAsync(closed.Deliveries[0].Id, "管理员"));
+        var refused = await Assert.ThrowsAsync<DomainRuleException>(() => fixture.Host.Get<NotificationAdministration>().ResendAsync(closed.Deliveries[0].Id, Admin));
 
         Assert.Contains("Delivered", refused.Message, StringComparison.Ordinal);
         Assert.Single(fixture.Receiver.Received);
+        Assert.Empty(await fixture.AuditAsync(AuditSubject.NotificationDelivery));
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using System.Globalization;
+using CommandCenter.Core.Access;
+using CommandCenter.Core.Audit;
 using CommandCenter.Core.Notifications;
 using CommandCenter.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -81,14 +84,21 @@ public sealed class NotificationAdministration(
             total, page, query.PageSize);
     }
 
-    /// <summary>Sends a given-up delivery again from now; a delivery in any other state refuses (<see cref="DeliveryStateRules"/>).</summary>
-    public async Task ResendAsync(long deliveryId, string by, CancellationToken ct = default)
+    /// <summary>
+    /// Sends a given-up delivery again from now, audited in the same save; a delivery in any other state refuses
+    /// (<see cref="DeliveryStateRules"/>).
+    /// </summary>
+    public async Task ResendAsync(long deliveryId, Operator by, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var delivery = await db.NotificationDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId, ct)
             ?? throw new Core.DomainRuleException($"Delivery {deliveryId} does not exist.");
-        delivery.Resend(time.GetUtcNow());
+        var now = time.GetUtcNow();
+        delivery.Resend(now);
+        db.AuditEntries.Add(AuditEntry.ForAdmin(
+            AuditSubject.NotificationDelivery, delivery.Id.ToString(CultureInfo.InvariantCulture), AuditAction.DeliveryResent, Actor.Of(by), now,
+            $"notification {delivery.NotificationId}, {delivery.Channel} to {delivery.RecipientName}, after {delivery.Attempts} attempts"));
         await db.SaveChangesAsync(ct);
-        logger.LogInformation("Delivery {DeliveryId} ({Channel}, {Recipient}) sent again by {Actor}", delivery.Id, delivery.Channel, delivery.RecipientName, by);
+        logger.LogInformation("Delivery {DeliveryId} ({Channel}, {Recipient}) sent again by {Actor}", delivery.Id, delivery.Channel, delivery.RecipientName, by.DisplayName);
     }
 }

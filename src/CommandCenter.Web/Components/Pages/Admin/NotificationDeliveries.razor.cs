@@ -82,7 +82,7 @@ public sealed partial class NotificationDeliveries : ComponentBase
     {
         try
         {
-            await Deliveries.ResendAsync(row.Id, _admin!.DisplayName);
+            await Deliveries.ResendAsync(row.Id, _admin!);
             (_message, _messageIsError) = (T["Deliveries_Resent", row.RecipientName, T[$"NotifyChannel_{row.Channel}"]], false);
         }
         catch (DomainRuleException e)
