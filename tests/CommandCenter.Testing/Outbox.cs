@@ -22,12 +22,23 @@ public static class Outbox
 
     public sealed record Closed(Notification Notification, IReadOnlyList<NotificationItem> Items, IReadOnlyList<NotificationAddressee> Addressees, IReadOnlyList<NotificationDelivery> Deliveries);
 
+    public static Task<Closed> CloseAsync(
+        IServiceProvider services,
+        DateTimeOffset now,
+        string nodeCode,
+        IReadOnlyList<(Guid AlertId, string PlaceCode, string Summary)> alerts,
+        IReadOnlyList<NotificationRecipient> recipients,
+        params (NotificationChannel Channel, bool PerRecipient)[] channels) =>
+        CloseAsync(services, now, nodeCode, alerts, recipients, "【告警】" + string.Join("\n", alerts.Select(a => a.Summary)), channels);
+
+    /// <summary>As the other overload, with the message's text as given.</summary>
     public static async Task<Closed> CloseAsync(
         IServiceProvider services,
         DateTimeOffset now,
         string nodeCode,
         IReadOnlyList<(Guid AlertId, string PlaceCode, string Summary)> alerts,
         IReadOnlyList<NotificationRecipient> recipients,
+        string text,
         params (NotificationChannel Channel, bool PerRecipient)[] channels)
     {
         var links = services.GetRequiredService<AcknowledgementLinks>();
@@ -38,7 +49,7 @@ public static class Outbox
             OpenedAt = now,
             DueAt = now,
             ClosedAt = now,
-            Text = "【告警】" + string.Join("\n", alerts.Select(a => a.Summary)),
+            Text = text,
         };
         db.Notifications.Add(notification);
         await db.SaveChangesAsync();

@@ -63,6 +63,9 @@ public static class NotificationWording
     public static string Line(DateTimeOffset at, string summary) =>
         $"{CityClock.Local(at).ToString("HH:mm", CultureInfo.InvariantCulture)} {summary}";
 
+    /// <summary>The last line of a message too long for its channel: how many items it leaves out.</summary>
+    public static string More(int count) => $"……另有 {count} 条，详见指挥中心";
+
     /// <summary>The recipient name of a delivery a group robot posts once for everybody.</summary>
     public const string Everybody = "全体值班人员";
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CommandCenter.Core.Notifications;
+using CommandCenter.Infrastructure.Notifications.Delivery;
 using CommandCenter.Testing;
 
 namespace CommandCenter.Infrastructure.Tests.Notifications;
@@ -33,6 +34,30 @@ public sealed class RobotChannelTests
         Assert.StartsWith("【告警】【特急】湖滨街道 · 电动车被盗", content, StringComparison.Ordinal);
         Assert.Contains($"张伟 确认：【特急】湖滨街道 · 电动车被盗 {closed.Addressees[0].AckLinks[alert]}", content, StringComparison.Ordinal);
         Assert.Contains($"李娜 确认：【特急】湖滨街道 · 电动车被盗 {closed.Addressees[1].AckLinks[alert]}", content, StringComparison.Ordinal);
+        Assert.Equal(DeliveryState.Delivered, (await fixture.DeliveryAsync(closed.Deliveries[0].Id)).State);
+    }
+
+    [Fact]
+    public async Task WeCom_StormSummary_StaysWithinTheRobotsLimit_ListingWholeItemsAndCountingTheRest()
+    {
+        await using var fixture = await DeliveryFixture.StartAsync(r => new() { ["Notifications:WeCom:Url"] = r.Url("send") });
+        var closed = await fixture.CloseStormAsync(40, (NotificationChannel.WeCom, false));
+
+        await fixture.Dispatcher.DeliverDueAsync();
+
+        using var body = JsonDocument.Parse(Assert.Single(fixture.Receiver.Received).Body);
+        var content = body.RootElement.GetProperty("text").GetProperty("content").GetString()!;
+        Assert.InRange(Encoding.UTF8.GetByteCount(content), WeComChannel.MaxContentBytes / 2, WeComChannel.MaxContentBytes);
+        var listed = closed.Items.Where(i => content.Contains($"确认：{i.Summary} ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(closed.Items.Take(listed.Count), listed); // the first ones, in order, none skipped
+        Assert.InRange(listed.Count, 1, 39);
+        foreach (var item in listed)
+        {
+            Assert.Contains($"张伟 确认：{item.Summary} {closed.Addressees[0].AckLinks[item.AlertId!.Value]}", content, StringComparison.Ordinal);
+            Assert.Contains($"李娜 确认：{item.Summary} {closed.Addressees[1].AckLinks[item.AlertId!.Value]}", content, StringComparison.Ordinal);
+        }
+
+        Assert.EndsWith($"……另有 {40 - listed.Count} 条，详见指挥中心", content, StringComparison.Ordinal);
         Assert.Equal(DeliveryState.Delivered, (await fixture.DeliveryAsync(closed.Deliveries[0].Id)).State);
     }
 
@@ -89,6 +114,22 @@ public sealed class RobotChannelTests
         Assert.Contains("@13800000002 ", text, StringComparison.Ordinal);
         Assert.Equal(["13800000001", "13800000002"], root.GetProperty("at").GetProperty("atMobiles").EnumerateArray().Select(p => p.GetString()));
         Assert.False(root.GetProperty("at").GetProperty("isAtAll").GetBoolean());
+    }
+
+    [Fact]
+    public async Task DingTalk_StormSummary_IsCutByWholeItemsAtItsLimit()
+    {
+        await using var fixture = await DeliveryFixture.StartAsync(r => new() { ["Notifications:DingTalk:Url"] = r.Url("robot/send?access_token=tok") });
+        var closed = await fixture.CloseStormAsync(50, (NotificationChannel.DingTalk, false));
+
+        await fixture.Dispatcher.DeliverDueAsync();
+
+        using var body = JsonDocument.Parse(Assert.Single(fixture.Receiver.Received).Body);
+        var text = body.RootElement.GetProperty("markdown").GetProperty("text").GetString()!;
+        Assert.InRange(Encoding.UTF8.GetByteCount(text), DingTalkChannel.MaxTextBytes / 2, DingTalkChannel.MaxTextBytes);
+        var listed = closed.Items.Count(i => text.Contains($"[确认：{i.Summary}]", StringComparison.Ordinal));
+        Assert.InRange(listed, 1, 49);
+        Assert.EndsWith($"……另有 {50 - listed} 条，详见指挥中心", text, StringComparison.Ordinal);
     }
 
     [Fact]

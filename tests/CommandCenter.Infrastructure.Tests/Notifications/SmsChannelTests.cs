@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CommandCenter.Core.Notifications;
+using CommandCenter.Infrastructure.Notifications;
 using CommandCenter.Testing;
 
 namespace CommandCenter.Infrastructure.Tests.Notifications;
@@ -36,6 +37,35 @@ public sealed class SmsChannelTests
         {
             Assert.Equal(DeliveryState.Delivered, (await fixture.DeliveryAsync(delivery.Id)).State);
         }
+    }
+
+    [Fact]
+    public async Task StormSummary_TextStopsAtMaxTextLength_AndTheLinksAreThoseOfTheAlertsListed()
+    {
+        await using var fixture = await DeliveryFixture.StartAsync(r => new()
+        {
+            ["Notifications:Sms:Url"] = r.Url("sms?to={phone}"),
+            ["Notifications:Sms:Body"] = """{"text":"{text}","link":"{link}"}""",
+            ["Notifications:Sms:MaxTextLength"] = "120",
+        });
+        var closed = await fixture.CloseStormAsync(12, (NotificationChannel.Sms, true));
+
+        await fixture.Dispatcher.DeliverDueAsync();
+
+        var zhang = fixture.Receiver.Received.Single(r => r.Query == "?to=13800000001");
+        using var body = JsonDocument.Parse(zhang.Body);
+        var text = body.RootElement.GetProperty("text").GetString()!;
+        Assert.InRange(text.Length, 80, 120);
+        var lines = text.Split('\n');
+        var listed = lines.Length - 2; // between the title and the count of the rest
+        Assert.Equal(
+            ["【网格指挥中心】湖滨街道 12 条告警", .. closed.Items.Take(listed).Select(i => NotificationWording.Line(i.At, i.Summary))],
+            lines[..^1]);
+        Assert.InRange(listed, 1, 11);
+        Assert.Equal($"……另有 {12 - listed} 条，详见指挥中心", lines[^1]);
+        Assert.Equal(
+            string.Join(" ", closed.Items.Take(listed).Select(i => closed.Addressees[0].AckLinks[i.AlertId!.Value])),
+            body.RootElement.GetProperty("link").GetString());
     }
 
     [Fact]

@@ -101,6 +101,12 @@ public sealed partial class SmsOptions
     /// <summary>The body's media type.</summary>
     public string ContentType { get; set; } = "application/json";
 
+    /// <summary>
+    /// The longest <c>{text}</c>, in characters: a grouped message lists its items while they fit and counts the
+    /// rest, and <c>{link}</c> carries the links of the alerts listed. Gateways cap a long message at a few hundred.
+    /// </summary>
+    public int MaxTextLength { get; set; } = 300;
+
     /// <summary>The placeholders in <paramref name="template"/> that are not known, e.g. <c>{mobile}</c>.</summary>
     public static IEnumerable<string> UnknownPlaceholders(string? template) =>
         template is null ? [] : PlaceholderPattern().Matches(template).Select(m => m.Groups[1].Value).Where(name => !Placeholders.Contains(name)).Distinct();
@@ -128,6 +134,11 @@ public sealed partial class SmsOptions
         if (o.Method is not ("POST" or "GET" or "PUT"))
         {
             return $"{Section}:Method must be POST, GET or PUT.";
+        }
+
+        if (o.MaxTextLength < 70)
+        {
+            return $"{Section}:MaxTextLength must be at least 70 characters (one text message), e.g. 300.";
         }
 
         if (UnknownPlaceholders(o.Body).FirstOrDefault() is { } inBody)

@@ -37,22 +37,63 @@ public static class NotificationContent
             .Select(i => (i, addressee.AckLinks[i.AlertId!.Value]));
 
     /// <summary>
-    /// The text for a group robot: the message, then each addressee's acknowledgement line per alert, so whoever is
-    /// on duty finds their own link in the group.
+    /// The text for a group robot: the message's title, then each item's line followed by every addressee's
+    /// acknowledgement line for it, so whoever is on duty finds their own link next to the alert. As many items as
+    /// fit in <paramref name="limit"/> (measured by <paramref name="size"/>); the rest are counted at the end.
     /// </summary>
-    public static string GroupText(OutgoingNotification message, Func<NotificationAddressee, string> mention, Func<string, Uri, string> link)
+    public static string GroupText(
+        OutgoingNotification message, Func<NotificationAddressee, string> mention, Func<string, Uri, string> link, int limit, Func<string, int> size)
     {
-        var text = new StringBuilder(Text(message));
-        foreach (var addressee in Reached(message))
+        var reached = Reached(message);
+        var blocks = message.Items.Select(item =>
         {
-            foreach (var (item, uri) in LinksOf(message, addressee))
+            var block = new StringBuilder(NotificationWording.Line(item.At, item.Summary));
+            foreach (var addressee in reached)
             {
-                text.Append('\n').Append(mention(addressee)).Append(' ').Append(link($"{AckLabel}：{item.Summary}", uri));
+                if (item.AlertId is { } alert && addressee.AckLinks.TryGetValue(alert, out var uri))
+                {
+                    block.Append('\n').Append(mention(addressee)).Append(' ').Append(link($"{AckLabel}：{item.Summary}", uri));
+                }
             }
+
+            return block.ToString();
+        }).ToList();
+        return Fit(Title(message), blocks, limit, size).Text;
+    }
+
+    /// <summary>The message's first line: who it is for and how many items it holds.</summary>
+    public static string Title(OutgoingNotification message) => Text(message).Split('\n', 2)[0];
+
+    /// <summary>
+    /// <paramref name="title"/>, then as many of <paramref name="blocks"/> (in order) as fit in <paramref name="limit"/>,
+    /// then a line counting the ones left out, which always fits after the blocks kept. <paramref name="size"/> must
+    /// add up over concatenation (characters, UTF-8 bytes). Returns the text and how many blocks it kept.
+    /// </summary>
+    public static (string Text, int Kept) Fit(string title, IReadOnlyList<string> blocks, int limit, Func<string, int> size)
+    {
+        var all = string.Join('\n', [title, .. blocks]);
+        if (size(all) <= limit)
+        {
+            return (all, blocks.Count);
         }
 
-        return text.ToString();
+        // Something is left out, so the count of it is written: keep each block only with room for the count after it.
+        var text = new StringBuilder(title);
+        var used = size(title);
+        var kept = 0;
+        while (kept < blocks.Count
+            && used + size("\n") + size(blocks[kept]) + size("\n") + size(NotificationWording.More(blocks.Count - kept - 1)) <= limit)
+        {
+            text.Append('\n').Append(blocks[kept]);
+            used += size("\n") + size(blocks[kept]);
+            kept++;
+        }
+
+        return (text.Append('\n').Append(NotificationWording.More(blocks.Count - kept)).ToString(), kept);
     }
+
+    /// <summary>A size for <see cref="Fit"/>: the UTF-8 bytes a robot's limit counts.</summary>
+    public static int Utf8Bytes(string text) => Encoding.UTF8.GetByteCount(text);
 
     /// <summary>The phones of the delivery's addressees, for a robot to @-mention them.</summary>
     public static IReadOnlyList<string> Phones(OutgoingNotification message) =>

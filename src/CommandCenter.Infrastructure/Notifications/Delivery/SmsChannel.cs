@@ -42,12 +42,16 @@ public sealed class SmsChannel(IHttpClientFactory clients, IOptions<SmsOptions> 
     {
         var addressee = NotificationContent.Reached(message).FirstOrDefault();
         var node = message.Notification.NodeCode;
+        var lines = NotificationContent.Text(message).Split('\n');
+        var (text, kept) = NotificationContent.Fit(lines[0], lines[1..], options.Value.MaxTextLength, line => line.Length);
+        var listed = message.Items.Take(kept == lines.Length - 1 ? message.Items.Count : kept).Select(i => i.AlertId).ToHashSet();
         return new()
         {
             ["phone"] = message.Delivery.RecipientPhone ?? addressee?.Recipient.Phone ?? "",
             ["name"] = message.Delivery.RecipientName,
-            ["text"] = NotificationContent.Text(message),
-            ["link"] = addressee is null ? "" : string.Join(" ", NotificationContent.LinksOf(message, addressee).Select(l => l.Link.ToString())),
+            ["text"] = text,
+            ["link"] = addressee is null ? ""
+                : string.Join(" ", NotificationContent.LinksOf(message, addressee).Where(l => listed.Contains(l.Item.AlertId)).Select(l => l.Link.ToString())),
             ["node"] = (reference.HasCity ? reference.Map.Find(node)?.Name : null) ?? node,
         };
     }
