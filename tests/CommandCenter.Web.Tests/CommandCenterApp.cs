@@ -139,6 +139,14 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("RateLimits:IngestPerKeyPerSecond", "100000");
         builder.UseSetting("RateLimits:IngestBurst", "100000");
+        if (!_realTime)
+        {
+            // A fake clock advanced by hours fires a one-second timer once for each second passed: nine hours cost a
+            // hub test ~25 s. Tests on the fake clock tell events through RunOnceAsync or the outbox; a scan a minute
+            // keeps the loop running and cheap.
+            builder.UseSetting("Notifications:ScanInterval", "00:01:00");
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

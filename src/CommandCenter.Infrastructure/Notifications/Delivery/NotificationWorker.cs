@@ -13,8 +13,10 @@ internal sealed class NotificationWorker(NotificationDispatcher dispatcher, IOpt
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first look is one interval after start, like every later one: a delivery due at start waits at most one
+        // interval, and the host's start-up is not raced by a pass of its own.
         using var timer = new PeriodicTimer(options.Value.PollInterval, time);
-        do
+        while (await WaitAsync(timer, stoppingToken))
         {
             try
             {
@@ -28,7 +30,6 @@ internal sealed class NotificationWorker(NotificationDispatcher dispatcher, IOpt
                 logger.LogError(e, "Looking for due notification deliveries failed; trying again in {PollInterval}", options.Value.PollInterval);
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
