@@ -40,6 +40,9 @@ public sealed record NotificationPolicy(
         RemindAfter: TimeSpan.FromMinutes(10),
         NextRungAfter: TimeSpan.FromMinutes(10));
 
+    /// <summary>The longest threshold or interval: a year, as a deadline's longest limit.</summary>
+    public static readonly TimeSpan Longest = TimeSpan.FromDays(365);
+
     /// <summary>What makes the section unusable, each in one sentence; empty when it is fine.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -49,14 +52,14 @@ public sealed record NotificationPolicy(
             problems.Add($"Unknown minimum severity {MinimumSeverity}.");
         }
 
-        if (SilentGridAfter < TimeSpan.Zero)
+        if (SilentGridAfter < TimeSpan.Zero || SilentGridAfter > Longest)
         {
-            problems.Add("The silent-grid threshold cannot be negative.");
+            problems.Add("The silent-grid threshold must be between zero and a year.");
         }
 
-        if (RemindAfter <= TimeSpan.Zero || NextRungAfter <= TimeSpan.Zero)
+        if (RemindAfter <= TimeSpan.Zero || NextRungAfter <= TimeSpan.Zero || RemindAfter > Longest || NextRungAfter > Longest)
         {
-            problems.Add("Reminder intervals must be positive.");
+            problems.Add("Reminder intervals must be positive and at most a year.");
         }
 
         return problems;

@@ -100,9 +100,8 @@ public sealed class PolicyAdministration(
             "followUpCadenceMinutes", "Problem_Policy_CadenceMissing", "Problem_Policy_CadenceNotPositive", problems);
 
         // The notifications section is carried over unless the draft edits it; an edited one must be usable.
-        if (draft.Notifications?.Problems() is [var notificationProblem, ..])
+        if (draft.Notifications is { } rules && CheckNotifications(rules, problems) > 0)
         {
-            problems.Add(new("notifications", "Problem_Policy_Notifications", notificationProblem));
             rowsAreSound = false;
         }
 
@@ -233,6 +232,29 @@ public sealed class PolicyAdministration(
     }
 
     /// <summary>Each required key has a limit, and every limit given is positive and at most <see cref="MaxMinutes"/>.</summary>
+    /// <summary>Each unusable field of an edited notifications section, named as the draft names it. Returns how many.</summary>
+    private static int CheckNotifications(NotificationPolicy rules, List<SetupProblem> problems)
+    {
+        var before = problems.Count;
+        if (!Enum.IsDefined(rules.MinimumSeverity))
+        {
+            problems.Add(new("notifications.minimumSeverity", "Problem_Policy_NotificationSeverity", rules.MinimumSeverity));
+        }
+
+        void Minutes(TimeSpan span, string field, string key, int least)
+        {
+            if (span < TimeSpan.FromMinutes(least) || span > TimeSpan.FromMinutes(MaxMinutes))
+            {
+                problems.Add(new($"notifications.{field}", key, DeadlineDraft.Whole(span), least, MaxMinutes));
+            }
+        }
+
+        Minutes(rules.SilentGridAfter, "silentGridAfterMinutes", "Problem_Policy_SilentGridAfter", 0);
+        Minutes(rules.RemindAfter, "remindAfterMinutes", "Problem_Policy_RemindAfter", 1);
+        Minutes(rules.NextRungAfter, "nextRungAfterMinutes", "Problem_Policy_NextRungAfter", 1);
+        return problems.Count - before;
+    }
+
     private static void CheckLimits<TKey>(
         IReadOnlyDictionary<TKey, int> limits, IReadOnlyList<TKey> required, string field, string missingKey, string badKey, List<SetupProblem> problems)
         where TKey : struct, Enum

@@ -68,17 +68,30 @@ public sealed class NotificationPolicySectionTests
     }
 
     [Fact]
-    public async Task CreateAsync_UnusableSection_IsRefusedNamingIt()
+    public async Task CreateAsync_UnusableSection_IsRefusedNamingEveryBadField()
     {
         using var dir = new TempDirectory();
         await using var host = await StoreHost.StartAsync(dir.Path);
         var reference = host.Get<ReferenceData>();
-        var draft = PolicyDraft.From(reference.CurrentPolicy) with { Notifications = NotificationPolicy.Default with { RemindAfter = TimeSpan.Zero } };
+        var draft = PolicyDraft.From(reference.CurrentPolicy) with
+        {
+            // A year and a minute would push the reminder scan's look-back before the calendar's start.
+            Notifications = NotificationPolicy.Default with
+            {
+                SilentGridAfter = TimeSpan.FromMinutes(-5), RemindAfter = TimeSpan.Zero, NextRungAfter = TimeSpan.FromDays(365) + TimeSpan.FromMinutes(1),
+            },
+        };
 
         var saved = await host.Get<PolicyAdministration>().CreateAsync(draft, Admin(reference));
 
         Assert.Equal(SetupRefusal.Invalid, saved.Refusal);
-        Assert.Contains(saved.Problems, p => (p.Field, p.Key) == ("notifications", "Problem_Policy_Notifications"));
+        Assert.Equal(
+            [
+                ("notifications.silentGridAfterMinutes", "Problem_Policy_SilentGridAfter", -5),
+                ("notifications.remindAfterMinutes", "Problem_Policy_RemindAfter", 0),
+                ("notifications.nextRungAfterMinutes", "Problem_Policy_NextRungAfter", 525_601),
+            ],
+            saved.Problems.Where(p => p.Field.StartsWith("notifications", StringComparison.Ordinal)).Select(p => (p.Field, p.Key, (int)p.Args[0])));
         Assert.Equal(1, host.Get<ReferenceData>().CurrentPolicy.Version);
     }
 

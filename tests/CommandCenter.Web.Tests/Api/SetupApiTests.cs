@@ -153,15 +153,19 @@ public sealed class SetupApiTests : FreshAppTest
         {
             Notifications = new NotificationPolicyRequest(null, "Urgent", null, null, null, null, null, null, null, null),
         };
-        var negative = unknown with
+        var outOfRange = unknown with
         {
-            Notifications = new NotificationPolicyRequest(null, null, null, null, null, null, null, null, RemindAfterMinutes: 0, null),
+            Notifications = new NotificationPolicyRequest(
+                null, null, null, null, null, null, SilentGridAfterMinutes: -5, null, RemindAfterMinutes: 0, NextRungAfterMinutes: 525_601),
         };
 
         await ProblemAssert.NamesFieldAsync(
             await admin.PostAsJsonAsync("/api/v1/admin/policies", unknown, CommandCenterApp.Json), "notifications.minimumSeverity");
-        await ProblemAssert.NamesFieldAsync(
-            await admin.PostAsJsonAsync("/api/v1/admin/policies", negative, CommandCenterApp.Json), "notifications");
+        var refused = await admin.PostAsJsonAsync("/api/v1/admin/policies", outOfRange, CommandCenterApp.Json);
+        await ProblemAssert.NamesFieldAsync(refused, "notifications.silentGridAfterMinutes");
+        var body = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("the reminder interval is 0 minutes; it must be between 1 and 525600.", body, StringComparison.Ordinal);
+        Assert.Contains("notifications.nextRungAfterMinutes", body, StringComparison.Ordinal);
         Assert.Single(await admin.GetFromJsonAsync<List<PolicyVersionDto>>("/api/v1/admin/policies", CommandCenterApp.Json) ?? []);
     }
 
