@@ -81,8 +81,10 @@ public sealed class DeliveryRetryTests
         Assert.Equal([false, false, false, true], (await fixture.AttemptsAsync(given.Id)).Select(a => a.Succeeded));
         Assert.Single(fixture.Receiver.Accepted);
         var audited = Assert.Single(await fixture.AuditAsync(AuditSubject.NotificationDelivery));
-        Assert.Equal((given.Id.ToString(CultureInfo.InvariantCulture), AuditAction.DeliveryResent, "管理员", "Admin@330188"),
-            (audited.SubjectId, audited.Action, audited.Actor, audited.Seat));
+        Assert.Equal(
+            (given.Id.ToString(CultureInfo.InvariantCulture), AuditAction.DeliveryResent, "管理员", "Admin@330188",
+                $"notification {given.NotificationId}, Webhook to 值班群, after 3 attempts"),
+            (audited.SubjectId, audited.Action, audited.Actor, audited.Seat, audited.Comment));
     }
 
     [Fact]

@@ -94,10 +94,11 @@ public sealed class NotificationAdministration(
         var delivery = await db.NotificationDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId, ct)
             ?? throw new Core.DomainRuleException($"Delivery {deliveryId} does not exist.");
         var now = time.GetUtcNow();
+        var attempts = delivery.Attempts;
         delivery.Resend(now);
         db.AuditEntries.Add(AuditEntry.ForAdmin(
             AuditSubject.NotificationDelivery, delivery.Id.ToString(CultureInfo.InvariantCulture), AuditAction.DeliveryResent, Actor.Of(by), now,
-            $"notification {delivery.NotificationId}, {delivery.Channel} to {delivery.RecipientName}, after {delivery.Attempts} attempts"));
+            $"notification {delivery.NotificationId}, {delivery.Channel} to {delivery.RecipientName}, after {attempts} attempts"));
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Delivery {DeliveryId} ({Channel}, {Recipient}) sent again by {Actor}", delivery.Id, delivery.Channel, delivery.RecipientName, by.DisplayName);
     }

@@ -89,6 +89,11 @@ public sealed partial class NotificationDeliveries : ComponentBase
         {
             (_message, _messageIsError) = (e.Message, true);
         }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
+        {
+            // Another administrator or server changed it first: the list, read again below, shows what it is now.
+            (_message, _messageIsError) = (T["Deliveries_Changed", row.RecipientName], true);
+        }
 
         await GoToAsync(_page?.Page ?? 1);
     }
