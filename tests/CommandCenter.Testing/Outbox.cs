@@ -17,6 +17,9 @@ public static class Outbox
     public static readonly NotificationRecipient Zhang = new("张伟", "13800000001", null, IsLeader: false);
     public static readonly NotificationRecipient Li = new("李娜", "13800000002", null, IsLeader: true);
 
+    /// <summary>What a closed notification's title calls its node.</summary>
+    public const string NodeName = "湖滨街道";
+
     /// <summary>The settings a store needs to issue acknowledgement links.</summary>
     public const string PublicBaseUrl = "https://cc.example.gov.cn/";
 
@@ -29,7 +32,10 @@ public static class Outbox
         IReadOnlyList<(Guid AlertId, string PlaceCode, string Summary)> alerts,
         IReadOnlyList<NotificationRecipient> recipients,
         params (NotificationChannel Channel, bool PerRecipient)[] channels) =>
-        CloseAsync(services, now, nodeCode, alerts, recipients, "【告警】" + string.Join("\n", alerts.Select(a => a.Summary)), channels);
+        CloseAsync(
+            services, now, nodeCode, alerts, recipients,
+            string.Join('\n', [NotificationWording.Title(NodeName, alerts.Count, allAlerts: true), .. alerts.Select(a => NotificationWording.Line(now, a.Summary))]),
+            channels);
 
     /// <summary>As the other overload, with the message's text as given.</summary>
     public static async Task<Closed> CloseAsync(

@@ -70,9 +70,7 @@ internal sealed class DeliveryFixture : IAsyncDisposable
             alerts.Add((await RaiseAsync($"storm-{i}", grid), grid, $"【特急】湖滨街道 · 告警 {i + 1}"));
         }
 
-        var now = Host.Time.GetUtcNow();
-        var text = string.Join('\n', [NotificationWording.Title("湖滨街道", count, allAlerts: true), .. alerts.Select(a => NotificationWording.Line(now, a.Item3))]);
-        return await Outbox.CloseAsync(Host.Services, now, Hubin, alerts, [Outbox.Zhang, Outbox.Li], text, channels);
+        return await Outbox.CloseAsync(Host.Services, Host.Time.GetUtcNow(), Hubin, alerts, [Outbox.Zhang, Outbox.Li], channels);
     }
 
     /// <summary>Works what is due, then moves the clock past the longest back-off, <paramref name="rounds"/> times.</summary>

@@ -15,7 +15,6 @@ public sealed class NotificationContentTests
     [Theory]
     [InlineData(63, 2)] // all three would be 64
     [InlineData(58, 1)] // two and the count would be 59
-    [InlineData(37, 0)] // one and the count would be 38: the count alone
     public void Fit_TooLong_KeepsTheFirstBlocksThatLeaveRoomForTheCount(int limit, int kept)
     {
         var (text, count) = NotificationContent.Fit("T", Blocks, limit, s => s.Length);
@@ -24,6 +23,20 @@ public sealed class NotificationContentTests
         Assert.Equal(kept, count);
         Assert.InRange(text.Length, 0, limit);
     }
+
+    [Fact]
+    public void Fit_NotEvenOneBlockFits_TheFirstGoesShortenedWithItsLinksWhole()
+    {
+        var (text, kept) = NotificationContent.Fit("T", ["item one\nlink-1", "item two\nlink-2"], limit: 30, size: s => s.Length);
+
+        // 30 = "T" + "\n" + "item…" + "\n" + "link-1" + "\n" + "……另有 1 条，详见指挥中心"
+        Assert.Equal(("T\nitem…\nlink-1\n……另有 1 条，详见指挥中心", 1), (text, kept));
+        Assert.Equal(30, text.Length);
+    }
+
+    [Fact]
+    public void Fit_OneBlockTooLong_IsShortenedWithNoCount() =>
+        Assert.Equal(("T\nabcd…", 1), NotificationContent.Fit("T", ["abcdefghij"], limit: 7, size: s => s.Length));
 
     [Fact]
     public void Fit_MeasuredInUtf8Bytes_CountsChineseAsThreeBytesEach()

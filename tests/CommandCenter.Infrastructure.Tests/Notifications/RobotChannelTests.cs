@@ -31,9 +31,11 @@ public sealed class RobotChannelTests
         Assert.Equal(["content", "mentioned_mobile_list"], text.EnumerateObject().Select(p => p.Name));
         Assert.Equal(["13800000001", "13800000002"], text.GetProperty("mentioned_mobile_list").EnumerateArray().Select(p => p.GetString()));
         var content = text.GetProperty("content").GetString()!;
-        Assert.StartsWith("【告警】【特急】湖滨街道 · 电动车被盗", content, StringComparison.Ordinal);
-        Assert.Contains($"张伟 确认：【特急】湖滨街道 · 电动车被盗 {closed.Addressees[0].AckLinks[alert]}", content, StringComparison.Ordinal);
-        Assert.Contains($"李娜 确认：【特急】湖滨街道 · 电动车被盗 {closed.Addressees[1].AckLinks[alert]}", content, StringComparison.Ordinal);
+        Assert.Equal(
+            $"【网格指挥中心】湖滨街道 1 条告警\n{NotificationContent.Line(closed.Items[0])}\n"
+                + $"张伟 确认 {closed.Addressees[0].AckLinks[alert]}\n李娜 确认 {closed.Addressees[1].AckLinks[alert]}",
+            content);
+        Assert.EndsWith(" 【特急】湖滨街道 · 电动车被盗", NotificationContent.Line(closed.Items[0]), StringComparison.Ordinal);
         Assert.Equal(DeliveryState.Delivered, (await fixture.DeliveryAsync(closed.Deliveries[0].Id)).State);
     }
 
@@ -48,16 +50,15 @@ public sealed class RobotChannelTests
         using var body = JsonDocument.Parse(Assert.Single(fixture.Receiver.Received).Body);
         var content = body.RootElement.GetProperty("text").GetProperty("content").GetString()!;
         Assert.InRange(Encoding.UTF8.GetByteCount(content), WeComChannel.MaxContentBytes / 2, WeComChannel.MaxContentBytes);
-        var listed = closed.Items.Where(i => content.Contains($"确认：{i.Summary} ", StringComparison.Ordinal)).ToList();
+        var listed = closed.Items.Where(i => content.Contains(NotificationContent.Line(i) + "\n", StringComparison.Ordinal)).ToList();
         Assert.Equal(closed.Items.Take(listed.Count), listed); // the first ones, in order, none skipped
         Assert.InRange(listed.Count, 1, 39);
-        foreach (var item in listed)
-        {
-            Assert.Contains($"张伟 确认：{item.Summary} {closed.Addressees[0].AckLinks[item.AlertId!.Value]}", content, StringComparison.Ordinal);
-            Assert.Contains($"李娜 确认：{item.Summary} {closed.Addressees[1].AckLinks[item.AlertId!.Value]}", content, StringComparison.Ordinal);
-        }
-
-        Assert.EndsWith($"……另有 {40 - listed.Count} 条，详见指挥中心", content, StringComparison.Ordinal);
+        Assert.Equal(
+            string.Join('\n', [
+                "【网格指挥中心】湖滨街道 40 条告警",
+                .. listed.Select(i => $"{NotificationContent.Line(i)}\n张伟 确认 {closed.Addressees[0].AckLinks[i.AlertId!.Value]}\n李娜 确认 {closed.Addressees[1].AckLinks[i.AlertId!.Value]}"),
+                $"……另有 {40 - listed.Count} 条，详见指挥中心"]),
+            content);
         Assert.Equal(DeliveryState.Delivered, (await fixture.DeliveryAsync(closed.Deliveries[0].Id)).State);
     }
 
@@ -110,8 +111,9 @@ public sealed class RobotChannelTests
         var markdown = root.GetProperty("markdown");
         Assert.Equal("【特急】湖滨街道 · 电动车被盗", markdown.GetProperty("title").GetString());
         var text = markdown.GetProperty("text").GetString()!;
-        Assert.Contains($"@13800000001 [确认：【特急】湖滨街道 · 电动车被盗]({closed.Addressees[0].AckLinks[alert]})", text, StringComparison.Ordinal);
-        Assert.Contains("@13800000002 ", text, StringComparison.Ordinal);
+        Assert.Contains(
+            $"{NotificationContent.Line(closed.Items[0])}\n\n@13800000001 [确认]({closed.Addressees[0].AckLinks[alert]})\n\n@13800000002 [确认]({closed.Addressees[1].AckLinks[alert]})",
+            text, StringComparison.Ordinal);
         Assert.Equal(["13800000001", "13800000002"], root.GetProperty("at").GetProperty("atMobiles").EnumerateArray().Select(p => p.GetString()));
         Assert.False(root.GetProperty("at").GetProperty("isAtAll").GetBoolean());
     }
@@ -126,10 +128,18 @@ public sealed class RobotChannelTests
 
         using var body = JsonDocument.Parse(Assert.Single(fixture.Receiver.Received).Body);
         var text = body.RootElement.GetProperty("markdown").GetProperty("text").GetString()!;
-        Assert.InRange(Encoding.UTF8.GetByteCount(text), DingTalkChannel.MaxTextBytes / 2, DingTalkChannel.MaxTextBytes);
-        var listed = closed.Items.Count(i => text.Contains($"[确认：{i.Summary}]", StringComparison.Ordinal));
+        var bytes = Encoding.UTF8.GetByteCount(text);
+        Assert.InRange(bytes, 1, DingTalkChannel.MaxTextBytes);
+        var listed = closed.Items.Count(i => text.Contains(NotificationContent.Line(i) + "\n\n", StringComparison.Ordinal));
         Assert.InRange(listed, 1, 49);
-        Assert.EndsWith($"……另有 {50 - listed} 条，详见指挥中心", text, StringComparison.Ordinal);
+        Assert.Equal(closed.Items.Take(listed), closed.Items.Where(i => text.Contains(NotificationContent.Line(i) + "\n\n", StringComparison.Ordinal)));
+        Assert.EndsWith($"\n\n……另有 {50 - listed} 条，详见指挥中心", text, StringComparison.Ordinal);
+
+        // The cut is as late as the limit allows: the next item, posted as the others are, would not have fitted.
+        var next = closed.Items[listed];
+        var nextBlock = $"\n\n{NotificationContent.Line(next)}\n\n@13800000001 [确认]({closed.Addressees[0].AckLinks[next.AlertId!.Value]})"
+            + $"\n\n@13800000002 [确认]({closed.Addressees[1].AckLinks[next.AlertId!.Value]})";
+        Assert.True(bytes + Encoding.UTF8.GetByteCount(nextBlock) > DingTalkChannel.MaxTextBytes, $"{bytes} bytes posted; the next item would have fitted");
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CommandCenter.Core.Notifications;
-using CommandCenter.Infrastructure.Notifications;
+using CommandCenter.Infrastructure.Notifications.Delivery;
 using CommandCenter.Testing;
 
 namespace CommandCenter.Infrastructure.Tests.Notifications;
@@ -30,9 +30,10 @@ public sealed class SmsChannelTests
         using var zhang = JsonDocument.Parse(received[0].Body);
         Assert.Equal("13800000001", zhang.RootElement.GetProperty("mobile").GetString());
         Assert.Equal("湖滨街道", zhang.RootElement.GetProperty("sign").GetString());
-        Assert.Equal($"张伟：【告警】【特急】湖滨街道 · 电动车被盗 确认：{closed.Addressees[0].AckLinks[alert]}", zhang.RootElement.GetProperty("content").GetString());
+        var text = $"【网格指挥中心】湖滨街道 1 条告警\n{NotificationContent.Line(closed.Items[0])}";
+        Assert.Equal($"张伟：{text} 确认：{closed.Addressees[0].AckLinks[alert]}", zhang.RootElement.GetProperty("content").GetString());
         using var li = JsonDocument.Parse(received[1].Body);
-        Assert.Equal($"李娜：【告警】【特急】湖滨街道 · 电动车被盗 确认：{closed.Addressees[1].AckLinks[alert]}", li.RootElement.GetProperty("content").GetString());
+        Assert.Equal($"李娜：{text} 确认：{closed.Addressees[1].AckLinks[alert]}", li.RootElement.GetProperty("content").GetString());
         foreach (var delivery in closed.Deliveries)
         {
             Assert.Equal(DeliveryState.Delivered, (await fixture.DeliveryAsync(delivery.Id)).State);
@@ -59,7 +60,7 @@ public sealed class SmsChannelTests
         var lines = text.Split('\n');
         var listed = lines.Length - 2; // between the title and the count of the rest
         Assert.Equal(
-            ["【网格指挥中心】湖滨街道 12 条告警", .. closed.Items.Take(listed).Select(i => NotificationWording.Line(i.At, i.Summary))],
+            ["【网格指挥中心】湖滨街道 12 条告警", .. closed.Items.Take(listed).Select(NotificationContent.Line)],
             lines[..^1]);
         Assert.InRange(listed, 1, 11);
         Assert.Equal($"……另有 {12 - listed} 条，详见指挥中心", lines[^1]);

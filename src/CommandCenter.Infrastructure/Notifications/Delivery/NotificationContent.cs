@@ -47,12 +47,12 @@ public static class NotificationContent
         var reached = Reached(message);
         var blocks = message.Items.Select(item =>
         {
-            var block = new StringBuilder(NotificationWording.Line(item.At, item.Summary));
+            var block = new StringBuilder(Line(item));
             foreach (var addressee in reached)
             {
                 if (item.AlertId is { } alert && addressee.AckLinks.TryGetValue(alert, out var uri))
                 {
-                    block.Append('\n').Append(mention(addressee)).Append(' ').Append(link($"{AckLabel}：{item.Summary}", uri));
+                    block.Append('\n').Append(mention(addressee)).Append(' ').Append(link(AckLabel, uri));
                 }
             }
 
@@ -64,32 +64,62 @@ public static class NotificationContent
     /// <summary>The message's first line: who it is for and how many items it holds.</summary>
     public static string Title(OutgoingNotification message) => Text(message).Split('\n', 2)[0];
 
+    /// <summary>An item's line: its time and its summary on one line, whatever line breaks a reporter typed.</summary>
+    public static string Line(NotificationItem item) => NotificationWording.Line(item.At, item.Summary.ReplaceLineEndings(" "));
+
     /// <summary>
     /// <paramref name="title"/>, then as many of <paramref name="blocks"/> (in order) as fit in <paramref name="limit"/>,
-    /// then a line counting the ones left out, which always fits after the blocks kept. <paramref name="size"/> must
-    /// add up over concatenation (characters, UTF-8 bytes). Returns the text and how many blocks it kept.
+    /// then a line counting the ones left out. The first block always goes, its first line shortened with "…" to
+    /// what is left if need be: a message names at least one thing. <paramref name="size"/> must add up over
+    /// concatenation (characters, UTF-8 bytes). Returns the text and how many blocks it kept.
     /// </summary>
     public static (string Text, int Kept) Fit(string title, IReadOnlyList<string> blocks, int limit, Func<string, int> size)
     {
         var all = string.Join('\n', [title, .. blocks]);
-        if (size(all) <= limit)
+        if (size(all) <= limit || blocks.Count == 0)
         {
             return (all, blocks.Count);
         }
 
         // Something is left out, so the count of it is written: keep each block only with room for the count after it.
+        int Count(int kept) => size("\n") + size(NotificationWording.More(blocks.Count - kept));
         var text = new StringBuilder(title);
         var used = size(title);
         var kept = 0;
-        while (kept < blocks.Count
-            && used + size("\n") + size(blocks[kept]) + size("\n") + size(NotificationWording.More(blocks.Count - kept - 1)) <= limit)
+        while (kept < blocks.Count && used + size("\n") + size(blocks[kept]) + Count(kept + 1) <= limit)
         {
             text.Append('\n').Append(blocks[kept]);
             used += size("\n") + size(blocks[kept]);
             kept++;
         }
 
-        return (text.Append('\n').Append(NotificationWording.More(blocks.Count - kept)).ToString(), kept);
+        if (kept == 0)
+        {
+            var room = limit - used - size("\n") - (blocks.Count > 1 ? Count(1) : 0);
+            text.Append('\n').Append(Shorten(blocks[0], room, size));
+            kept = 1;
+        }
+
+        if (kept < blocks.Count)
+        {
+            text.Append('\n').Append(NotificationWording.More(blocks.Count - kept));
+        }
+
+        return (text.ToString(), kept);
+    }
+
+    /// <summary>A block cut to <paramref name="room"/> by shortening its first line (the item's words), never its links.</summary>
+    private static string Shorten(string block, int room, Func<string, int> size)
+    {
+        var parts = block.Split('\n', 2);
+        var rest = parts.Length > 1 ? "\n" + parts[1] : "";
+        var line = parts[0];
+        while (line.Length > 0 && size(line) + size("…") + size(rest) > room)
+        {
+            line = line[..^1];
+        }
+
+        return line + "…" + rest;
     }
 
     /// <summary>A size for <see cref="Fit"/>: the UTF-8 bytes a robot's limit counts.</summary>

@@ -42,9 +42,9 @@ public sealed class SmsChannel(IHttpClientFactory clients, IOptions<SmsOptions> 
     {
         var addressee = NotificationContent.Reached(message).FirstOrDefault();
         var node = message.Notification.NodeCode;
-        var lines = NotificationContent.Text(message).Split('\n');
-        var (text, kept) = NotificationContent.Fit(lines[0], lines[1..], options.Value.MaxTextLength, line => line.Length);
-        var listed = message.Items.Take(kept == lines.Length - 1 ? message.Items.Count : kept).Select(i => i.AlertId).ToHashSet();
+        var (text, kept) = NotificationContent.Fit(
+            NotificationContent.Title(message), [.. message.Items.Select(NotificationContent.Line)], options.Value.MaxTextLength, line => line.Length);
+        var listed = message.Items.Take(kept).Select(i => i.AlertId).ToHashSet();
         return new()
         {
             ["phone"] = message.Delivery.RecipientPhone ?? addressee?.Recipient.Phone ?? "",
