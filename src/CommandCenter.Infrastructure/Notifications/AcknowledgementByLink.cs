@@ -42,6 +42,12 @@ public enum AckRefusal
 
     /// <summary>The alert is no longer waiting for acknowledgement (someone acknowledged it, or it moved on).</summary>
     NotWaiting,
+
+    /// <summary>The alert changed while this acknowledgement was on its way; it may still be waiting, so try again.</summary>
+    Changed,
+
+    /// <summary>The alert no longer exists.</summary>
+    Gone,
 }
 
 public sealed record AckOutcome(AckLinkView View, AckRefusal? Refusal)
@@ -79,11 +85,13 @@ public sealed class AcknowledgementByLink(
         }
 
         var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == token.AlertId, ct);
-        var status = token.UsedAt is not null ? AckLinkStatus.Used
-            : token.ExpiresAt <= time.GetUtcNow() ? AckLinkStatus.Expired
+        // Expiry first: a link used long ago is simply expired, and neither shows the alert as it is now to whoever
+        // later reads a forwarded message.
+        var status = token.ExpiresAt <= time.GetUtcNow() ? AckLinkStatus.Expired
+            : token.UsedAt is not null ? AckLinkStatus.Used
             : alert is null ? AckLinkStatus.AlertGone
             : AckLinkStatus.Ready;
-        return new AckLinkView(status, token, alert);
+        return new AckLinkView(status, token, status is AckLinkStatus.Ready or AckLinkStatus.Used ? alert : null);
     }
 
     public async Task<AckOutcome> AcknowledgeAsync(string sealedToken, CancellationToken ct = default)
@@ -107,20 +115,34 @@ public sealed class AcknowledgementByLink(
         AckRefusal? refusal = null;
         try
         {
-            await workflow.ApplyAsync(token.AlertId, AlertAction.Acknowledge, by, Comment, ct);
+            if (await workflow.ApplyAsync(token.AlertId, AlertAction.Acknowledge, by, Comment, ct) is null)
+            {
+                refusal = AckRefusal.Gone;
+            }
         }
         catch (WorkflowDeniedException)
         {
             refusal = AckRefusal.Denied;
         }
-        catch (Exception e) when (e is DomainRuleException or AlertConflictException)
+        catch (AlertConflictException conflict)
+        {
+            // Someone holds it (acknowledged first): it no longer waits. Any other clash may leave it waiting.
+            refusal = conflict.Holder is null ? AckRefusal.Changed : AckRefusal.NotWaiting;
+        }
+        catch (DomainRuleException)
         {
             refusal = AckRefusal.NotWaiting;
+        }
+        catch
+        {
+            // Nothing was acknowledged (the store failed, the request was cancelled): the link must stay usable.
+            await ReleaseAsync(token.Id, CancellationToken.None);
+            throw;
         }
 
         if (refusal is not null)
         {
-            await ReleaseAsync(token.Id, ct);
+            await ReleaseAsync(token.Id, CancellationToken.None);
         }
 
         return new AckOutcome(await OpenAsync(sealedToken, ct), refusal);
@@ -169,6 +191,11 @@ public sealed class AcknowledgementByLink(
             .FirstOrDefaultAsync(ct);
         var role = Enum.TryParse<Role>(roleName, out var parsed) ? parsed : Role.Staff;
         var node = user.NodeCode == CommandCenterUser.WholeCity && reference.HasCity ? reference.Map.City.Code : user.NodeCode;
-        return new Operator(user.Id, user.DisplayName, role, node);
+
+        // A roster names an account by typing it: one whose jurisdiction does not hold the duty node (a typo, or
+        // someone else's name) is not used, and the person acts as staff of the node they hold duty for.
+        return node is not null && reference.HasCity && reference.Map.IsWithin(token.NodeCode, node)
+            ? new Operator(user.Id, user.DisplayName, role, node)
+            : new Operator($"duty:{token.RecipientKey}", token.RecipientName, Role.Staff, token.NodeCode);
     }
 }

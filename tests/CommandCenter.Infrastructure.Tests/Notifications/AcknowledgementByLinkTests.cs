@@ -136,6 +136,47 @@ public sealed class AcknowledgementByLinkTests
         Assert.Equal(("湖滨值班员", $"DutyOfficer@{Hubin}"), (entry.Actor, entry.Seat));
     }
 
+    [Fact]
+    public async Task AcknowledgeAsync_RosterNamingAnAccountOfAnotherTown_ActsAsStaffOfTheDutyNodeNotAsThatAccount()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path, settings: Settings);
+        var alert = await RaiseAsync(host);
+        await using (var db = host.NewDbContext())
+        {
+            db.Roles.Add(new IdentityRole("Admin") { Id = "role-admin", NormalizedName = "ADMIN" });
+            db.Users.Add(new CommandCenterUser { Id = "u-wj-admin", UserName = "wj-admin", NormalizedUserName = "WJ-ADMIN", DisplayName = "望江管理员", NodeCode = Wangjiang });
+            db.UserRoles.Add(new IdentityUserRole<string> { UserId = "u-wj-admin", RoleId = "role-admin" });
+            await db.SaveChangesAsync();
+        }
+
+        // 湖滨's roster names 望江's administrator, by a typo or on purpose: the link must not act in that seat.
+        var outcome = await host.Get<AcknowledgementByLink>().AcknowledgeAsync(await IssueAsync(host, alert, Hubin, Zhang with { UserName = "wj-admin" }));
+
+        Assert.True(outcome.Acknowledged);
+        await using var check = host.NewDbContext();
+        var entry = await check.AuditEntries.SingleAsync(e => e.SubjectId == alert.ToString() && e.Action == AuditAction.Acknowledge);
+        Assert.Equal(("张伟", $"Staff@{Hubin}"), (entry.Actor, entry.Seat));
+    }
+
+    [Fact]
+    public async Task OpenAsync_UsedLinkPastItsLifetime_IsExpiredAndShowsNothingOfTheAlert()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path, settings: Settings);
+        var alert = await RaiseAsync(host);
+        var token = await IssueAsync(host, alert, Hubin);
+        var byLink = host.Get<AcknowledgementByLink>();
+        Assert.True((await byLink.AcknowledgeAsync(token)).Acknowledged);
+
+        var justUsed = await byLink.OpenAsync(token);
+        host.Time.Advance(TimeSpan.FromHours(2));
+        var later = await byLink.OpenAsync(token);
+
+        Assert.Equal((AckLinkStatus.Used, AlertState.Acknowledged), (justUsed.Status, justUsed.Alert!.State));
+        Assert.Equal((AckLinkStatus.Expired, (Alert?)null), (later.Status, later.Alert));
+    }
+
     private static async Task<Guid> RaiseAsync(StoreHost host, string externalId = "ext-1", string? gridCode = null) =>
         (await host.Get<AlertIngestionService>().IngestAsync(Reports.InGrid(gridCode ?? GridCode, externalId, severity: Severity.Critical), Actors.Hotline)).Alert.Id;
 

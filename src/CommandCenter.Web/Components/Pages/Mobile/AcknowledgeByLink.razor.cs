@@ -34,7 +34,8 @@ public sealed partial class AcknowledgeByLink
 
     private bool Acknowledged => _outcome?.Acknowledged == true;
 
-    private bool CanAcknowledge => _outcome is null && _view is { Status: AckLinkStatus.Ready, Alert.State: AlertState.Reported };
+    private bool CanAcknowledge =>
+        _outcome?.Refusal is null or AckRefusal.Changed && !Acknowledged && _view is { Status: AckLinkStatus.Ready, Alert.State: AlertState.Reported };
 
     protected override async Task OnInitializedAsync()
     {
@@ -69,6 +70,16 @@ public sealed partial class AcknowledgeByLink
             return T["Ack_AccountDisabled"];
         }
 
+        if (_outcome?.Refusal is AckRefusal.Changed)
+        {
+            return T["Ack_Changed"];
+        }
+
+        if (_outcome?.Refusal is AckRefusal.Gone)
+        {
+            return T["Ack_AlertGone"];
+        }
+
         return _view.Status switch
         {
             AckLinkStatus.Invalid => T["Ack_Invalid"].Value,
@@ -91,7 +102,7 @@ public sealed partial class AcknowledgeByLink
         return names.Count > 0 ? string.Join(" · ", names) : gridCode;
     }
 
-    private static string Local(DateTimeOffset at) => CityClock.Local(at).ToString("M月d日 HH:mm", CultureInfo.InvariantCulture);
+    private string Local(DateTimeOffset at) => CityClock.Local(at).ToString(T["Ack_TimeFormat"], CultureInfo.InvariantCulture);
 
     private sealed class AckForm
     {
