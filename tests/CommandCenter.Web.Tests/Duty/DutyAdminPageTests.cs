@@ -104,6 +104,42 @@ public sealed class DutyAdminPageTests : AdminTestContext
     }
 
     [Fact]
+    public async Task SwapForm_AfterMidnight_DefaultsToTheNightShiftBeingWorked_AndStandsInForIt()
+    {
+        await UseStoreAsync();
+        DutyRosterDocument dayAndNight = new(
+            [new("白班", new(8, 0), new(20, 0)), new("夜班", new(20, 0), new(8, 0))],
+            new DutyRotation(new DateOnly(2026, 11, 1), [new Dictionary<string, DutyCrew> { ["白班"] = new([DutyRosters.Zhang], null), ["夜班"] = new([DutyRosters.Li], null) }]),
+            []);
+        await DutyRosters.SaveAsync(Store, City, dayAndNight);
+        Time.Advance(TimeSpan.FromHours(16)); // 02:00 on 28 November: the night shift of the 27th is being worked
+
+        var page = RenderPage<DutyAdmin>();
+        Assert.Equal(("2026-11-27", "夜班"), (page.Find("[data-testid=swap-day]").GetAttribute("value"), page.Find("[data-testid=swap-shift]").GetAttribute("value")));
+        page.Find("[data-testid=swap-replaced]").Change("李娜");
+        page.Find("[data-testid=swap-by]").Change("赵敏 13700000009");
+        await page.Find("[data-testid=swap-add]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal("已登记明湖市的换班。", page.Find("[data-testid=duty-message]").TextContent));
+        var watch = await Store.Get<IDutyDirectory>().OnDutyAsync(City, Time.GetUtcNow(), CancellationToken.None);
+        Assert.Equal("赵敏", Assert.Single(watch!.Crew.OnDuty).Name);
+    }
+
+    [Fact]
+    public async Task ChoosingANodeNotOffered_ChangesNothing()
+    {
+        SignedInAs(Hubin, "DutyOfficer");
+        await UseStoreAsync();
+        await DutyRosters.SaveAsync(Store, City, DutyRosters.MorningAndAfternoon());
+        var page = RenderPage<DutyAdmin>();
+
+        page.Find("[data-testid=duty-node]").Change(City); // a circuit can send any value
+
+        Assert.DoesNotContain("13800000001", page.Markup, StringComparison.Ordinal);
+        Assert.Equal(Hubin, page.Find("[data-testid=duty-node]").GetAttribute("value"));
+    }
+
+    [Fact]
     public async Task AddSwap_StandsInForTodayAndIsListed()
     {
         await UseStoreAsync();

@@ -87,7 +87,13 @@ public sealed partial class DutyAdmin : ComponentBase
 
     private async Task OnNodeChangedAsync(ChangeEventArgs e)
     {
-        _nodeCode = e.Value?.ToString() ?? "";
+        // Only a node offered in the list: a circuit may send any value, and a roster lists people's phones.
+        if (_nodes.FirstOrDefault(n => n.Code == e.Value?.ToString()) is not { } node)
+        {
+            return;
+        }
+
+        _nodeCode = node.Code;
         _message = null;
         _problems = [];
         _importProblems = [];
@@ -106,8 +112,12 @@ public sealed partial class DutyAdmin : ComponentBase
         _confirmDelete = false;
         _state = await Rosters.ReadAsync(_nodeCode);
         _form = _state is null ? DutyRosterForm.Empty(Today) : DutyRosterForm.From(_state.Document);
-        _swapShift = _state?.Document.Shifts.FirstOrDefault()?.Name ?? "";
         _now = Time.GetUtcNow();
+
+        // A swap is most often for the shift being worked: at 02:00 that is the night shift that began yesterday.
+        (_swapDay, _swapShift) = _state?.Roster.At(_now) is { } watch
+            ? (watch.Day, watch.Shift.Name)
+            : (Today, _state?.Document.Shifts.FirstOrDefault()?.Name ?? "");
         // From yesterday: at 02:00 the night shift that began yesterday is the one being worked.
         _schedule = _state is null ? [] : DutyRosterAdministration.Schedule(_state.Roster, _now.AddDays(-1), WeekDays + 1).Where(w => w.To > _now).ToList();
     }
