@@ -60,8 +60,9 @@ public static class NotificationWording
     public static string Title(string nodeName, int count, bool allAlerts) =>
         $"{Sender}{nodeName} {count} 条{(allAlerts ? "告警" : "通知")}";
 
+    /// <summary>An item's line: its time and its summary on one line, whatever line breaks a reporter typed.</summary>
     public static string Line(DateTimeOffset at, string summary) =>
-        $"{CityClock.Local(at).ToString("HH:mm", CultureInfo.InvariantCulture)} {summary}";
+        $"{CityClock.Local(at).ToString("HH:mm", CultureInfo.InvariantCulture)} {summary.ReplaceLineEndings(" ")}";
 
     /// <summary>The last line of a message too long for its channel: how many items it leaves out.</summary>
     public static string More(int count) => $"……另有 {count} 条，详见指挥中心";

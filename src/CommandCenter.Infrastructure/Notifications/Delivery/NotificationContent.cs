@@ -64,8 +64,8 @@ public static class NotificationContent
     /// <summary>The message's first line: who it is for and how many items it holds.</summary>
     public static string Title(OutgoingNotification message) => Text(message).Split('\n', 2)[0];
 
-    /// <summary>An item's line: its time and its summary on one line, whatever line breaks a reporter typed.</summary>
-    public static string Line(NotificationItem item) => NotificationWording.Line(item.At, item.Summary.ReplaceLineEndings(" "));
+    /// <summary>An item's line as the message's text lists it.</summary>
+    public static string Line(NotificationItem item) => NotificationWording.Line(item.At, item.Summary);
 
     /// <summary>
     /// <paramref name="title"/>, then as many of <paramref name="blocks"/> (in order) as fit in <paramref name="limit"/>,
