@@ -161,11 +161,13 @@ public sealed class AlertIngestionService(
 
     /// <summary>
     /// The batch decided in memory in queue order (a repeat sees the reports before it in the batch), all received at
-    /// the same moment, then written. Each report costs two index seeks through compiled queries: was it seen before,
-    /// and the latest open alert of its grid and category. Rows the batch creates — alerts, audit entries, reports — go
-    /// out through prepared inserts, since <c>SaveChanges</c> spends more on tracking and SQL generation than SQLite
-    /// spends writing them (a profile at 100 clients × 200 reports/s put a third of the product's CPU in storing reports); an alert
-    /// a report merges into is loaded tracked, and <c>SaveChanges</c> writes it, guarded by its version.
+    /// the same moment, then written. The store is asked twice for the whole batch, through compiled queries that seek
+    /// their indexes: which reports were seen before, and the latest open alerts of the batch's grids and categories. On
+    /// PostgreSQL every question is a network round trip inside the store's write lock, so asking per report made the
+    /// lock, not the machine, the ceiling. Rows the batch creates — alerts, audit entries, reports — go out through
+    /// prepared inserts (<see cref="PreparedWrite{T}.InsertAllAsync"/>), since <c>SaveChanges</c> spends more on
+    /// tracking and SQL generation than SQLite spends writing them; an alert a report merges into is loaded tracked, and
+    /// <c>SaveChanges</c> writes it, guarded by its version.
     /// </summary>
     private async Task<List<StoredReport>> StoreTogetherAsync(CommandCenterDbContext db, List<QueuedReport> batch)
     {
@@ -173,8 +175,8 @@ public sealed class AlertIngestionService(
         var window = options.CurrentValue.MergeWindow;
         var since = now - window;
 
-        var seen = new Dictionary<(AlertSource, string), Guid>();
-        var latest = new Dictionary<(string, string), Alert?>();
+        var seen = await SeenBeforeAsync(db, batch);
+        var latest = await LatestOpenAsync(db, batch, since);
         var inBatch = new Dictionary<Guid, Alert>();
         var rows = new BatchRows();
         var stored = new List<StoredReport>(batch.Count);
@@ -183,12 +185,7 @@ public sealed class AlertIngestionService(
         {
             var (report, path, actor) = (queued.Report, queued.Path, queued.Actor);
             var reportKey = (report.Source, report.ExternalId);
-            if (!seen.TryGetValue(reportKey, out var alertId))
-            {
-                alertId = await SeenBeforeQuery(db, report.Source, report.ExternalId);
-            }
-
-            if (alertId != Guid.Empty)
+            if (seen.TryGetValue(reportKey, out var alertId))
             {
                 if (inBatch.TryGetValue(alertId, out var alert))
                 {
@@ -202,13 +199,8 @@ public sealed class AlertIngestionService(
                 continue;
             }
 
-            var pair = (Grid: path.GridCode!, report.CategoryCode);
-            if (!latest.TryGetValue(pair, out var candidate))
-            {
-                candidate = await LatestOpenQuery(db, pair.Grid, pair.CategoryCode, since);
-            }
-
-            var (result, change) = Ingest(rows, report, path, actor, candidate, now, window);
+            var pair = (path.GridCode!, report.CategoryCode);
+            var (result, change) = Ingest(rows, report, path, actor, latest.GetValueOrDefault(pair), now, window);
             latest[pair] = result.Alert;
             inBatch[result.Alert.Id] = result.Alert;
             seen[reportKey] = result.Alert.Id;
@@ -231,28 +223,66 @@ public sealed class AlertIngestionService(
         return stored;
     }
 
-    /// <summary>The alert a report was stored under before, if any: a seek on the (source, external id) index.</summary>
-    internal static Task<Guid> SeenBeforeQuery(CommandCenterDbContext db, AlertSource source, string externalId) =>
-        _seenBefore.For(db)(db, source, externalId);
+    /// <summary>The alert each report of the batch was stored under before, for those that were: one query per source.</summary>
+    private static async Task<Dictionary<(AlertSource, string), Guid>> SeenBeforeAsync(CommandCenterDbContext db, List<QueuedReport> batch)
+    {
+        var seen = new Dictionary<(AlertSource, string), Guid>();
+        foreach (var source in batch.GroupBy(q => q.Report.Source))
+        {
+            var externalIds = source.Select(q => q.Report.ExternalId).Distinct(StringComparer.Ordinal).ToArray();
+            await foreach (var report in SeenBeforeQuery(db, source.Key, externalIds))
+            {
+                seen[(source.Key, report.ExternalId)] = report.AlertId;
+            }
+        }
 
-    private static readonly CompiledPerModel<Func<CommandCenterDbContext, AlertSource, string, Task<Guid>>> _seenBefore = new(() => EF.CompileAsyncQuery(
-        (CommandCenterDbContext db, AlertSource source, string externalId) =>
-            db.AlertReports.Where(r => r.Source == source && r.ExternalId == externalId).Select(r => r.AlertId).FirstOrDefault()));
+        return seen;
+    }
 
     /// <summary>
-    /// The latest open alert of a grid and category last reported at or after <c>since</c>, tracked: what a report
-    /// could merge into. A seek on the (grid, category, last reported) index.
+    /// For each grid and category of the batch, the latest open alert reported since <paramref name="since"/>, tracked:
+    /// what a report could merge into. One query over the batch's grids × categories; a pair the batch does not hold
+    /// may come back too, and is simply not used.
     /// </summary>
-    internal static Task<Alert?> LatestOpenQuery(CommandCenterDbContext db, string grid, string category, DateTimeOffset since) =>
-        _latestOpen.For(db)(db, grid, category, since);
+    private static async Task<Dictionary<(string, string), Alert?>> LatestOpenAsync(CommandCenterDbContext db, List<QueuedReport> batch, DateTimeOffset since)
+    {
+        var grids = batch.Select(q => q.Path.GridCode!).Distinct(StringComparer.Ordinal).ToArray();
+        var categories = batch.Select(q => q.Report.CategoryCode).Distinct(StringComparer.Ordinal).ToArray();
+        var latest = new Dictionary<(string, string), Alert?>();
+        await foreach (var alert in LatestOpenQuery(db, grids, categories, since))
+        {
+            var pair = (alert.GridCode, alert.CategoryCode);
+            if (latest.GetValueOrDefault(pair) is not { } known || alert.LastReportedAt > known.LastReportedAt)
+            {
+                latest[pair] = alert;
+            }
+        }
 
-    private static readonly CompiledPerModel<Func<CommandCenterDbContext, string, string, DateTimeOffset, Task<Alert?>>> _latestOpen = new(() => EF.CompileAsyncQuery(
-        (CommandCenterDbContext db, string grid, string category, DateTimeOffset since) =>
+        return latest;
+    }
+
+    internal sealed record SeenReport(string ExternalId, Guid AlertId);
+
+    /// <summary>Which of <paramref name="externalIds"/> a source sent before, and under which alert: seeks on the (source, external id) index.</summary>
+    internal static IAsyncEnumerable<SeenReport> SeenBeforeQuery(CommandCenterDbContext db, AlertSource source, string[] externalIds) =>
+        _seenBefore.For(db)(db, source, externalIds);
+
+    private static readonly CompiledPerModel<Func<CommandCenterDbContext, AlertSource, string[], IAsyncEnumerable<SeenReport>>> _seenBefore = new(() => EF.CompileAsyncQuery(
+        (CommandCenterDbContext db, AlertSource source, string[] externalIds) =>
+            db.AlertReports.Where(r => r.Source == source && externalIds.Contains(r.ExternalId)).Select(r => new SeenReport(r.ExternalId, r.AlertId))));
+
+    /// <summary>
+    /// The open alerts of <paramref name="grids"/> × <paramref name="categories"/> last reported at or after
+    /// <c>since</c>, tracked: seeks on the (grid, category, last reported) index.
+    /// </summary>
+    internal static IAsyncEnumerable<Alert> LatestOpenQuery(CommandCenterDbContext db, string[] grids, string[] categories, DateTimeOffset since) =>
+        _latestOpen.For(db)(db, grids, categories, since);
+
+    private static readonly CompiledPerModel<Func<CommandCenterDbContext, string[], string[], DateTimeOffset, IAsyncEnumerable<Alert>>> _latestOpen = new(() => EF.CompileAsyncQuery(
+        (CommandCenterDbContext db, string[] grids, string[] categories, DateTimeOffset since) =>
             db.Alerts
-                .Where(a => a.GridCode == grid && a.CategoryCode == category && a.LastReportedAt >= since)
-                .Where(SubtreeQueries.IsOpen)
-                .OrderByDescending(a => a.LastReportedAt)
-                .FirstOrDefault()));
+                .Where(a => grids.Contains(a.GridCode) && categories.Contains(a.CategoryCode) && a.LastReportedAt >= since)
+                .Where(SubtreeQueries.IsOpen)));
 
     /// <summary>The batch report by report, each behind a savepoint: a report that fails is answered with its error and undone alone.</summary>
     private async Task<List<StoredReport>> StoreOneByOneAsync(CommandCenterDbContext db, IDbContextTransaction transaction, List<QueuedReport> batch)
@@ -358,23 +388,9 @@ public sealed class AlertIngestionService(
         /// <summary>Audit entries in the order the batch decided them, so several about one alert link in that order.</summary>
         public async Task WriteAsync(CommandCenterDbContext db)
         {
-            Insert(db, Alerts);
+            await PreparedWrite<Alert>.InsertAllAsync(db, Alerts, CancellationToken.None);
             await AuditChains.InsertAsync(db, Audit, CancellationToken.None);
-            Insert(db, Reports);
-        }
-
-        private static void Insert<T>(CommandCenterDbContext db, List<T> rows) where T : class
-        {
-            if (rows.Count == 0)
-            {
-                return;
-            }
-
-            using var insert = PreparedWrite<T>.Insert(db);
-            foreach (var row in rows)
-            {
-                insert.Insert(row);
-            }
+            await PreparedWrite<AlertReport>.InsertAllAsync(db, Reports, CancellationToken.None);
         }
     }
 

@@ -63,7 +63,7 @@ internal static class AuditChains
         }
     }
 
-    /// <summary>Seals <paramref name="entries"/> and inserts them in that order through one prepared statement.</summary>
+    /// <summary>Seals <paramref name="entries"/> and inserts them in that order (<see cref="PreparedWrite{T}.InsertAllAsync"/>).</summary>
     public static async Task InsertAsync(CommandCenterDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
     {
         if (entries.Count == 0)
@@ -72,10 +72,6 @@ internal static class AuditChains
         }
 
         await SealAsync(db, entries, ct);
-        using var insert = PreparedWrite<AuditEntry>.Insert(db);
-        foreach (var entry in entries)
-        {
-            insert.Insert(entry);
-        }
+        await PreparedWrite<AuditEntry>.InsertAllAsync(db, entries, ct);
     }
 }
