@@ -1,5 +1,6 @@
 using CommandCenter.Core.Access;
 using CommandCenter.Core.Alerts;
+using CommandCenter.Core.Audit;
 using CommandCenter.Core.Notifications;
 using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Policies;
@@ -219,6 +220,45 @@ public sealed class NotificationRulesTests
         var told = await first.ToldAsync();
         Assert.Equal(alerts.Select(a => $"raised:{a}").Order(), told.Select(t => t.Item.EventKey).Order());
         Assert.Equal(20, runs.Sum(r => r.Told));
+    }
+
+    /// <summary>
+    /// A write transaction still open while the scanner passes commits an entry below its cursor: the next pass (within
+    /// the overlap) tells it, and what the scanner already told is neither planned nor told again. The late commit is
+    /// played by hiding an entry from the scan (another action) while a later one is told, then showing it.
+    /// </summary>
+    [Fact]
+    public async Task Run_AnEntryCommittedBelowTheCursor_IsToldOnTheNextPassAndNothingTwice()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StartAsync(dir);
+        await StaffAllAsync(host);
+        var late = await RaiseAsync(host, Grid, Severity.Critical, "late");
+        var lateEntry = await RaisedEntryAsync(host, late);
+        await RelabelAsync(host, lateEntry, AuditAction.RepeatMerged);
+        var early = await RaiseAsync(host, DemoCity.GridCode(0, 1, 1), Severity.Critical, "early");
+        Assert.Equal((1, 1), await host.RunAsync());
+
+        await RelabelAsync(host, lateEntry, AuditAction.Raised);
+        host.Time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(1, (await host.RunAsync()).Told);
+        Assert.Equal(0, (await host.RunAsync()).Told);
+        Assert.True(lateEntry < await RaisedEntryAsync(host, early));
+        Assert.Equal(new[] { $"raised:{early}", $"raised:{late}" }.Order(), (await host.ToldAsync()).Select(t => t.Item.EventKey).Order());
+    }
+
+    private static async Task<long> RaisedEntryAsync(StoreHost host, Guid alert)
+    {
+        await using var db = host.NewDbContext();
+        var id = alert.ToString();
+        return await db.AuditEntries.Where(e => e.Subject == AuditSubject.Alert && e.SubjectId == id && e.Action == AuditAction.Raised).Select(e => e.Id).SingleAsync();
+    }
+
+    private static async Task RelabelAsync(StoreHost host, long entry, AuditAction action)
+    {
+        await using var db = host.NewDbContext();
+        await db.AuditEntries.Where(e => e.Id == entry).ExecuteUpdateAsync(set => set.SetProperty(e => e.Action, action));
     }
 
     [Fact]
