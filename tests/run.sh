@@ -61,8 +61,18 @@ fi
 
 # The benchmark harness at its smoke size (every step with small numbers, seconds to tens of seconds), so it cannot
 # rot. It counts as one check in the closing line and in the exit code. The full run is in README.md, "Performance".
-echo "tests/run.sh: benchmark smoke run (dotnet run -c Release --project tests/CommandCenter.Benchmarks -- --smoke)"
-if dotnet run -c Release --project tests/CommandCenter.Benchmarks -- --smoke; then
+# It runs on the build `dotnet test` just made (its configuration, Debug unless -c was passed), so only the harness
+# itself is compiled: a Release build of the product on top cost a minute or more, and smoke figures are not judged.
+configuration=Debug
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
+    -c | --configuration) configuration="${args[i + 1]:-Debug}" ;;
+    -c=* | --configuration=*) configuration="${args[i]#*=}" ;;
+  esac
+done
+echo "tests/run.sh: benchmark smoke run (dotnet run -c ${configuration} --project tests/CommandCenter.Benchmarks -- --smoke)"
+if dotnet run -c "$configuration" --project tests/CommandCenter.Benchmarks -- --smoke; then
   passed=$((passed + 1))
 else
   echo "tests/run.sh: the benchmark smoke run failed" >&2
