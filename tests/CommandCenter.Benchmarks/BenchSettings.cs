@@ -48,6 +48,9 @@ public sealed record BenchSettings
     /// <summary>Alerts a second of the several-servers step's latency run.</summary>
     public int ServersRate { get; init; } = 200;
 
+    /// <summary><c>--servers-setups sqlite,postgresql,two</c>: some of the several-servers step's setups (for working on one).</summary>
+    public IReadOnlySet<string> ServersSetups { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     public int WallPages { get; init; } = 5;
 
     public int WallAlerts { get; init; } = 60;
@@ -178,13 +181,16 @@ public sealed record BenchSettings
                 case "--map-shapes" when i + 1 < args.Length:
                     settings = settings with { CityMapShapes = int.Parse(args[++i], CultureInfo.InvariantCulture) };
                     break;
+                case "--servers-setups" when i + 1 < args.Length:
+                    settings = settings with { ServersSetups = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase) };
+                    break;
                 case "--ceiling-rates" when i + 1 < args.Length:
                     settings = settings with { CeilingRates = Numbers(args[++i]) };
                     break;
                 default:
                     throw new ArgumentException(
                         $"Unknown argument '{args[i]}'. Use --smoke, --only metrics,escalation,hub,wall,memory,city,history,console,servers, --out PATH; for the hub step " +
-                        "--clients 100,500 --rates 50,200 --duration SECONDS --ceiling-rates 500,1000 (empty: no ceiling; also the servers step's); for the memory step --circuits 0,100,500; for the city step --city-sizes demo,30x20x20 --city-circuits 0,100 --map-shapes N; for the history step --history-alerts 100000,1000000; for the console step --console-alerts 5000.");
+                        "--clients 100,500 --rates 50,200 --duration SECONDS --ceiling-rates 500,1000 (empty: no ceiling; also the servers step's); for the servers step --servers-setups sqlite,postgresql,two; for the memory step --circuits 0,100,500; for the city step --city-sizes demo,30x20x20 --city-circuits 0,100 --map-shapes N; for the history step --history-alerts 100000,1000000; for the console step --console-alerts 5000.");
             }
         }
 

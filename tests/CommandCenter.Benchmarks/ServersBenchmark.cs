@@ -23,14 +23,19 @@ public sealed class ServersBenchmark(BenchSettings settings, Report report)
 
     private readonly HubMeasurement _measurement = new(settings);
 
-    private sealed record Setup(string Name, int Servers, bool PostgreSql, bool Redis);
+    private sealed record Setup(string Key, string Name, int Servers, bool PostgreSql, bool Redis);
 
     public async Task RunAsync()
     {
-        Setup[] setups = [new("1 × SQLite", 1, false, false), new("1 × PostgreSQL", 1, true, false), new("2 × PostgreSQL + Redis", 2, true, true)];
+        Setup[] setups = [new("sqlite", "1 × SQLite", 1, false, false), new("postgresql", "1 × PostgreSQL", 1, true, false), new("two", "2 × PostgreSQL + Redis", 2, true, true)];
         if (settings.Smoke)
         {
             setups = setups[1..]; // one server on SQLite is step 3's; the smoke run keeps what only this step does
+        }
+
+        if (settings.ServersSetups.Count > 0)
+        {
+            setups = [.. setups.Where(s => settings.ServersSetups.Contains(s.Key))];
         }
 
         using var postgres = PostgresServer.StartDurable();
@@ -52,7 +57,7 @@ public sealed class ServersBenchmark(BenchSettings settings, Report report)
             }
         }
 
-        if (settings.CeilingRates.Count > 0)
+        if (settings.CeilingRates.Count > 0 && ceilings.ContainsKey("1 × PostgreSQL") && ceilings.ContainsKey("2 × PostgreSQL + Redis"))
         {
             var (one, two) = (ceilings["1 × PostgreSQL"], ceilings["2 × PostgreSQL + Redis"]);
             var scale = one is > 0 && two is not null ? two / one : null;

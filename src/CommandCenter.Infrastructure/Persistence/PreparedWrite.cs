@@ -15,6 +15,9 @@ namespace CommandCenter.Infrastructure.Persistence;
 /// </summary>
 internal sealed class PreparedWrite<T> : IDisposable where T : class
 {
+    /// <summary>Rows per round trip of <see cref="InsertAllAsync"/>: an escalation storm's 10,000 audit entries go in ten, not one huge message.</summary>
+    private const int RowsPerBatch = 1_000;
+
     private readonly DbCommand _command;
     private readonly Column[] _columns;
 
@@ -97,28 +100,31 @@ internal sealed class PreparedWrite<T> : IDisposable where T : class
 
         // The statement and its parameters' types come from the prepared form; each row gets its own copies of them.
         using var template = Insert(db, prepare: false);
-        await using var batch = connection.CreateBatch();
-        batch.Transaction = template._command.Transaction;
-        foreach (var row in rows)
+        foreach (var chunk in rows.Chunk(RowsPerBatch))
         {
-            template.CheckSealed(row);
-            var statement = batch.CreateBatchCommand();
-            statement.CommandText = template._command.CommandText;
-            foreach (var column in template._columns)
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = template._command.Transaction;
+            foreach (var row in chunk)
             {
-                statement.Parameters.Add(column.Copy(template._command, column.Getter.GetClrValueUsingContainingEntity(row)));
+                template.CheckSealed(row);
+                var statement = batch.CreateBatchCommand();
+                statement.CommandText = template._command.CommandText;
+                foreach (var column in template._columns)
+                {
+                    statement.Parameters.Add(column.Copy(template._command, column.Getter.GetClrValueUsingContainingEntity(row)));
+                }
+
+                batch.BatchCommands.Add(statement);
             }
 
-            batch.BatchCommands.Add(statement);
-        }
-
-        try
-        {
-            await batch.ExecuteNonQueryAsync(ct);
-        }
-        catch (DbException error)
-        {
-            throw new DbUpdateException($"Writing a {typeof(T).Name} failed: {error.Message}", error);
+            try
+            {
+                await batch.ExecuteNonQueryAsync(ct);
+            }
+            catch (DbException error)
+            {
+                throw new DbUpdateException($"Writing a {typeof(T).Name} failed: {error.Message}", error);
+            }
         }
     }
 

@@ -72,6 +72,57 @@ public sealed class PreparedWriteTests
         Assert.Equal((alert.Id, alert.GridCode, alert.EscalationLevel, alert.StageDeadline, alert.Version), (read.Id, read.GridCode, read.EscalationLevel, read.StageDeadline, read.Version));
     }
 
+    /// <summary>
+    /// More rows than one round trip carries (on PostgreSQL a batch holds 1,000): all written, in list order (ids rise
+    /// with it, which audit trails rely on), each with its own values.
+    /// </summary>
+    [Fact]
+    public async Task InsertAll_MoreRowsThanOneRoundTrip_WritesEveryRowInOrder()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var subject = Guid.NewGuid().ToString();
+        var entries = Enumerable.Range(0, 2_345).Select(i => Entry(subject, $"第 {i} 条", StoreHost.Start.AddSeconds(i))).ToList();
+
+        await using (var db = host.NewDbContext())
+        {
+            await using var transaction = await db.BeginWriteTransactionAsync(CancellationToken.None);
+            await PreparedWrite<AuditEntry>.InsertAllAsync(db, entries, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        await using var check = host.NewDbContext();
+        var read = await check.AuditEntries.AsNoTracking().Where(e => e.SubjectId == subject).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(entries.Select(e => (e.Comment, e.At, e.Hash)), read.Select(e => (e.Comment, e.At, e.Hash)));
+    }
+
+    /// <summary>A row the store refuses fails the call as <c>SaveChanges</c> would, and the caller's rollback leaves nothing of it.</summary>
+    [Fact]
+    public async Task InsertAll_ARowRefused_FailsAsAnUpdateErrorAndLeavesNothingAfterRollback()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StoreHost.StartAsync(dir.Path);
+        var reference = host.Get<ReferenceData>();
+        var alert = OverdueAlerts.Replay(reference, DemoCity.GridCode(0, 0, 1), rungs: 0, TimeSpan.FromMinutes(5), host.Time.GetUtcNow());
+
+        await using (var db = host.NewDbContext())
+        {
+            await using var transaction = await db.BeginWriteTransactionAsync(CancellationToken.None);
+            await Assert.ThrowsAsync<DbUpdateException>(() => PreparedWrite<Alert>.InsertAllAsync(db, [alert, alert], CancellationToken.None));
+            await transaction.RollbackAsync();
+        }
+
+        await using var check = host.NewDbContext();
+        Assert.Equal(0, await check.Alerts.CountAsync());
+    }
+
+    private static AuditEntry Entry(string subject, string comment, DateTimeOffset at)
+    {
+        var entry = new AuditEntry { Subject = AuditSubject.Alert, SubjectId = subject, Action = AuditAction.Escalated, Actor = "escalation-job", At = at, Comment = comment };
+        entry.SealAfter(null);
+        return entry;
+    }
+
     [Fact]
     public async Task TryUpdate_TokenMovedOnSinceRead_WritesNothing()
     {
