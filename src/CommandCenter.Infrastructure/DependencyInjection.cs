@@ -172,7 +172,8 @@ public static class DependencyInjection
             quartz.AddRepeatingJob<SilentGridJob>(SilentGridJob.Key, new TriggerKey("silent-grids-every-minute", "monitoring"), SilentGridJob.Interval);
             quartz.AddRepeatingJob<MetricSnapshotJob>(MetricSnapshotJob.Key, new TriggerKey("metric-snapshot-every-minute", "metrics"), MetricSnapshotJob.Interval);
         });
-        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        services.AddSingleton<SchedulerHost>();
+        services.AddHostedService(provider => provider.GetRequiredService<SchedulerHost>());
     }
 
     /// <summary>A durable job run at start-up and then every <paramref name="interval"/>, for ever.</summary>

@@ -1,3 +1,4 @@
+using CommandCenter.Infrastructure;
 using CommandCenter.Web.Hosting;
 
 // A command-line verb (create-admin, import-city, …) acts on the store with the server's settings and exits.
@@ -17,7 +18,16 @@ if (await StartupChecks.ProblemAsync(app.Services) is { } problem)
 }
 
 app.UseCommandCenter();
+var scheduler = app.Services.GetRequiredService<SchedulerHost>();
 app.Run();
+
+// Threads of a job scheduler given up on at shutdown (its store unreachable) still retry the store, and would keep a
+// stopped server alive for ever.
+if (scheduler.LeftRunning)
+{
+    Environment.Exit(0);
+}
+
 return 0;
 
 /// <summary>Visible to tests (WebApplicationFactory).</summary>

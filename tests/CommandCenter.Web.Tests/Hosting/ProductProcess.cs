@@ -106,6 +106,29 @@ internal sealed class ProductProcess : IAsyncDisposable
         throw new InvalidOperationException($"The server did not become ready:{Environment.NewLine}{product.Output}");
     }
 
+    /// <summary>
+    /// Asks the server to stop (SIGTERM, as systemd or an orchestrator does) and waits up to <paramref name="within"/>
+    /// for the process to end; its exit code, or null if it was still running then.
+    /// </summary>
+    public async Task<int?> StopAsync(TimeSpan within)
+    {
+        using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Kills the server (SIGKILL, as a crash would); a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {

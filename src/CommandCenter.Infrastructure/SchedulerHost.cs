@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace CommandCenter.Infrastructure;
+
+/// <summary>
+/// Runs the Quartz scheduler with the app, and lets the app stop even when the job store cannot be reached. Quartz's
+/// own hosted service waits for the scheduler's shutdown without end: with the database gone its threads retry the
+/// store for ever, and a server told to stop (an upgrade, a failover) never did. Here the wait ends with the host's
+/// shutdown timeout; a job still running then is cut off with the process, as a crash would, which the store's write
+/// transactions and Quartz's recovery already cover.
+/// </summary>
+public sealed class SchedulerHost(ISchedulerFactory schedulers, ILogger<SchedulerHost> logger) : IHostedService
+{
+    private IScheduler? _scheduler;
+
+    /// <summary>
+    /// The scheduler was still stopping when the host stopped: its threads keep retrying the store and would keep the
+    /// process alive, so the process must end itself.
+    /// </summary>
+    public bool LeftRunning { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _scheduler = await schedulers.GetScheduler(cancellationToken);
+        await _scheduler.Start(cancellationToken);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_scheduler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken).AsTask().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            LeftRunning = true;
+            logger.LogWarning("The job scheduler had not stopped by the end of the shutdown timeout (is the job store reachable?); stopping without it");
+        }
+    }
+}
