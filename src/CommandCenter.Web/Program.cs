@@ -22,8 +22,8 @@ var scheduler = app.Services.GetRequiredService<SchedulerHost>();
 app.Run();
 
 // Threads of a job scheduler given up on at shutdown (its store unreachable) still retry the store, and would keep a
-// stopped server alive for ever.
-if (scheduler.LeftRunning)
+// stopped server alive for ever. Not where the host is embedded (the tests run this file inside their own process).
+if (scheduler.LeftRunning && app.Configuration.GetValue("Hosting:EndProcessWhenStopped", true))
 {
     Environment.Exit(0);
 }

@@ -125,6 +125,7 @@ public sealed class CommandCenterApp : WebApplicationFactory<Program>
         // blazor.web.js, MudBlazor and the linked wwwroot-assets served from their build locations.
         builder.UseStaticWebAssets();
         builder.UseShutdownTimeout(TimeSpan.FromSeconds(3)); // an open browser must not hold a test's teardown for long
+        builder.UseSetting("Hosting:EndProcessWhenStopped", "false"); // the app's process is the test run's
         builder.UseSetting("DataDir", _dataDir);
         builder.UseSetting("Simulator:Enabled", "false");
         builder.UseSetting("Demo:SeedUsers", "true");
