@@ -18,12 +18,14 @@ if (await StartupChecks.ProblemAsync(app.Services) is { } problem)
 }
 
 app.UseCommandCenter();
+// Read before the host runs: its services are disposed once it has stopped.
 var scheduler = app.Services.GetRequiredService<SchedulerHost>();
+var endProcess = app.Configuration.GetValue("Hosting:EndProcessWhenStopped", true);
 app.Run();
 
 // Threads of a job scheduler given up on at shutdown (its store unreachable) still retry the store, and would keep a
 // stopped server alive for ever. Not where the host is embedded (the tests run this file inside their own process).
-if (scheduler.LeftRunning && app.Configuration.GetValue("Hosting:EndProcessWhenStopped", true))
+if (scheduler.LeftRunning && endProcess)
 {
     Environment.Exit(0);
 }
