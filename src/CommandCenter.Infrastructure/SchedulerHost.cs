@@ -11,9 +11,10 @@ namespace CommandCenter.Infrastructure;
 /// shutdown timeout; a job still running then is cut off with the process, as a crash would, which the store's write
 /// transactions and Quartz's recovery already cover.
 /// </summary>
-public sealed class SchedulerHost(ISchedulerFactory schedulers, ILogger<SchedulerHost> logger) : IHostedService
+public sealed class SchedulerHost(ISchedulerFactory schedulers, IHostApplicationLifetime lifetime, ILogger<SchedulerHost> logger) : IHostedService
 {
     private IScheduler? _scheduler;
+    private Task? _starting;
 
     /// <summary>
     /// The scheduler was still stopping when the host stopped: its threads keep retrying the store and would keep the
@@ -21,27 +22,46 @@ public sealed class SchedulerHost(ISchedulerFactory schedulers, ILogger<Schedule
     /// </summary>
     public bool LeftRunning { get; private set; }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Jobs start once the app has started, as with Quartz's own hosted service: every feed subscriber is listening by then.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        _scheduler = await schedulers.GetScheduler(cancellationToken);
-        await _scheduler.Start(cancellationToken);
+        lifetime.ApplicationStarted.Register(() => _starting = StartSchedulerAsync());
+        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_scheduler is null)
-        {
-            return;
-        }
-
         try
         {
-            await _scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken).AsTask().WaitAsync(cancellationToken);
+            if (_starting is { } starting)
+            {
+                await starting.WaitAsync(cancellationToken);
+            }
+
+            if (_scheduler is not null)
+            {
+                // Quartz gets no token: a token already spent by earlier services could cut its shutdown short half-way.
+                await _scheduler.Shutdown(waitForJobsToComplete: true, CancellationToken.None).AsTask().WaitAsync(cancellationToken);
+            }
         }
         catch (OperationCanceledException)
         {
             LeftRunning = true;
             logger.LogWarning("The job scheduler had not stopped by the end of the shutdown timeout (is the job store reachable?); stopping without it");
+        }
+    }
+
+    private async Task StartSchedulerAsync()
+    {
+        try
+        {
+            var scheduler = await schedulers.GetScheduler();
+            await scheduler.Start();
+            _scheduler = scheduler;
+        }
+        catch (Exception error)
+        {
+            logger.LogError(error, "The job scheduler did not start");
         }
     }
 }
