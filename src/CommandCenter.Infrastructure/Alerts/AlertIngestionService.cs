@@ -42,7 +42,7 @@ public sealed class AlertIngestionService(
     private const string BatchSavepoint = "batch", ReportSavepoint = "report";
 
     // Check-then-write must not interleave, or two repeats could both raise an alert. The gate orders batches in
-    // this process; the write transaction (taken before the checks) orders servers sharing the store.
+    // this process; the write transaction's keys (taken before the checks) order servers sharing the store.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentQueue<QueuedReport> _queue = new();
 
@@ -112,7 +112,7 @@ public sealed class AlertIngestionService(
         {
             await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
             db.Database.AutoSavepointsEnabled = false;
-            await using var transaction = await db.BeginWriteTransactionAsync(CancellationToken.None);
+            await using var transaction = await db.BeginKeyedWriteTransactionAsync(WriteKeysOf(batch), CancellationToken.None);
             await transaction.CreateSavepointAsync(BatchSavepoint);
             try
             {
@@ -160,14 +160,26 @@ public sealed class AlertIngestionService(
     }
 
     /// <summary>
+    /// What a batch's check-then-write touches, and so what it locks: each report's (source, external id), whose
+    /// earlier copy it looks for, and each report's (grid, category), whose open alert it may merge into — including
+    /// that alert's audit trail. Batches on other grids and categories write at the same time on another server.
+    /// </summary>
+    private static IEnumerable<string> WriteKeysOf(List<QueuedReport> batch) =>
+        batch.SelectMany(q => new[] { MergeKey(q.Path.GridCode!, q.Report.CategoryCode), ReportKey(q.Report.Source, q.Report.ExternalId) });
+
+    internal static string MergeKey(string gridCode, string categoryCode) => $"alert\u001f{gridCode}\u001f{categoryCode}";
+
+    internal static string ReportKey(AlertSource source, string externalId) => $"report\u001f{source}\u001f{externalId}";
+
+    /// <summary>
     /// The batch decided in memory in queue order (a repeat sees the reports before it in the batch), all received at
     /// the same moment, then written. The store is asked twice for the whole batch, through compiled queries that seek
     /// their indexes: which reports were seen before, and the latest open alerts of the batch's grids and categories. On
     /// PostgreSQL every question is a network round trip inside the store's write lock, so asking per report made the
     /// lock, not the machine, the ceiling. Rows the batch creates — alerts, audit entries, reports — go out through
     /// prepared inserts (<see cref="PreparedWrite{T}.InsertAllAsync"/>), since <c>SaveChanges</c> spends more on
-    /// tracking and SQL generation than SQLite spends writing them; an alert a report merges into is loaded tracked, and
-    /// <c>SaveChanges</c> writes it, guarded by its version.
+    /// tracking and SQL generation than SQLite spends writing them; an alert a report merges into is attached before it
+    /// changes, and <c>SaveChanges</c> writes it, guarded by its version.
     /// </summary>
     private async Task<List<StoredReport>> StoreTogetherAsync(CommandCenterDbContext db, List<QueuedReport> batch)
     {
@@ -200,7 +212,14 @@ public sealed class AlertIngestionService(
             }
 
             var pair = (path.GridCode!, report.CategoryCode);
-            var (result, change) = Ingest(rows, report, path, actor, latest.GetValueOrDefault(pair), now, window);
+            var candidate = latest.GetValueOrDefault(pair);
+            if (candidate is not null && !inBatch.ContainsKey(candidate.Id))
+            {
+                // Tracked from before the merge, so SaveChanges writes what it changed, guarded by the version it was read at.
+                db.Alerts.Attach(candidate);
+            }
+
+            var (result, change) = Ingest(rows, report, path, actor, candidate, now, window);
             latest[pair] = result.Alert;
             inBatch[result.Alert.Id] = result.Alert;
             seen[reportKey] = result.Alert.Id;
@@ -240,9 +259,9 @@ public sealed class AlertIngestionService(
     }
 
     /// <summary>
-    /// For each grid and category of the batch, the latest open alert reported since <paramref name="since"/>, tracked:
-    /// what a report could merge into. One query over the batch's grids × categories; a pair the batch does not hold
-    /// may come back too, and is simply not used.
+    /// For each grid and category of the batch, the latest open alert reported since <paramref name="since"/>, untracked:
+    /// what a report could merge into (attached only when a report of its pair comes to it). One query over the batch's
+    /// grids × categories; a pair the batch does not hold may come back too, and is simply not used.
     /// </summary>
     private static async Task<Dictionary<(string, string), Alert?>> LatestOpenAsync(CommandCenterDbContext db, List<QueuedReport> batch, DateTimeOffset since)
     {
@@ -273,14 +292,14 @@ public sealed class AlertIngestionService(
 
     /// <summary>
     /// The open alerts of <paramref name="grids"/> × <paramref name="categories"/> last reported at or after
-    /// <c>since</c>, tracked: seeks on the (grid, category, last reported) index.
+    /// <c>since</c>, untracked: seeks on the (grid, category, last reported) index.
     /// </summary>
     internal static IAsyncEnumerable<Alert> LatestOpenQuery(CommandCenterDbContext db, string[] grids, string[] categories, DateTimeOffset since) =>
         _latestOpen.For(db)(db, grids, categories, since);
 
     private static readonly CompiledPerModel<Func<CommandCenterDbContext, string[], string[], DateTimeOffset, IAsyncEnumerable<Alert>>> _latestOpen = new(() => EF.CompileAsyncQuery(
         (CommandCenterDbContext db, string[] grids, string[] categories, DateTimeOffset since) =>
-            db.Alerts
+            db.Alerts.AsNoTracking()
                 .Where(a => grids.Contains(a.GridCode) && categories.Contains(a.CategoryCode) && a.LastReportedAt >= since)
                 .Where(SubtreeQueries.IsOpen)));
 
