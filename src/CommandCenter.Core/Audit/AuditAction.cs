@@ -14,6 +14,9 @@ public enum AuditAction
     /// <summary>A repeated report merged into an open alert.</summary>
     RepeatMerged,
 
+    /// <summary>A repeated report raised an open alert's severity (recorded next to its RepeatMerged).</summary>
+    SeverityRaised,
+
     // The workflow's steps, one per AlertAction and named alike (see AuditActions.Of).
     Acknowledge,
     Unacknowledge,

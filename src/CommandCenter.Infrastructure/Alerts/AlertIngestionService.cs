@@ -339,8 +339,14 @@ public sealed class AlertIngestionService(
         AlertChanged change;
         if (candidate is not null && candidate.Absorbs(path.GridCode!, report.CategoryCode, now, window))
         {
+            var severity = candidate.Severity;
             candidate.MergeRepeat(report, now);
             rows.Audit.Add(AuditEntry.ForAlert(candidate, AuditAction.RepeatMerged, actor, now, $"Repeat #{candidate.RepeatCount}: {report.Source}/{report.ExternalId}"));
+            if (candidate.Severity > severity)
+            {
+                // Its own entry, so whoever acts on severity (the duty officer's notification) reads it from the trail.
+                rows.Audit.Add(AuditEntry.ForAlert(candidate, AuditAction.SeverityRaised, actor, now, $"{severity} → {candidate.Severity}"));
+            }
             result = new IngestResult(IngestOutcome.Merged, candidate);
             change = AlertChanged.From(candidate, path.CityCode, AlertChange.RepeatMerged, candidate.State, now);
         }

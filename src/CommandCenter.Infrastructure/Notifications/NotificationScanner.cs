@@ -85,7 +85,7 @@ public sealed class NotificationScanner(
             var page = await db.AuditEntries.AsNoTracking()
                 .Where(e => e.Id > from)
                 .Where(e => (e.Subject == AuditSubject.Alert
-                        && (e.Action == AuditAction.Raised || e.Action == AuditAction.Escalated || e.Action == AuditAction.LateReportCharged))
+                        && (e.Action == AuditAction.Raised || e.Action == AuditAction.SeverityRaised || e.Action == AuditAction.Escalated || e.Action == AuditAction.LateReportCharged))
                     || (e.Subject == AuditSubject.PetitionWarning && (e.Action == AuditAction.Raised || e.Action == AuditAction.FollowUp)))
                 .OrderBy(e => e.Id)
                 .Take(Page)
@@ -189,7 +189,8 @@ public sealed class NotificationScanner(
         var place = reference.Map.PlaceOf(alert.GridCode);
         switch (entry.Action)
         {
-            case AuditAction.Raised when rules.AlertRaised && alert.Severity >= rules.MinimumSeverity:
+            // Raised below the minimum and raised to it by a repeat later: told then, once (the item's key is the alert's).
+            case AuditAction.Raised or AuditAction.SeverityRaised when rules.AlertRaised && alert.Severity >= rules.MinimumSeverity:
                 return new PlannedItem(
                     $"raised:{alert.Id}", NotificationEvent.AlertRaised,
                     await duty.HolderAsync(NotificationRouting.StartFrom(NotificationEvent.AlertRaised, path), keepsRoster, ct),

@@ -37,7 +37,7 @@ public class AuditEntryTests
     public void AuditAction_Names_AreTheOnesTheStoreHolds() =>
         Assert.Equal(
             [
-                "Raised", "RepeatMerged", "Acknowledge", "Unacknowledge", "Dispatch", "StartHandling", "Resolve", "Verify", "SendBack", "Void",
+                "Raised", "RepeatMerged", "SeverityRaised", "Acknowledge", "Unacknowledge", "Dispatch", "StartHandling", "Resolve", "Verify", "SendBack", "Void",
                 "Escalated", "LateReportCharged", "FollowUp", "FollowUpOverdue", "StatusChanged", "TurnedSilent",
                 "UserCreated", "UserChanged", "UserDisabled", "UserEnabled", "UserUnlocked", "PasswordReset", "PasswordChanged",
                 "ApiKeyCreated", "ApiKeyRevoked", "TeamCreated", "TeamChanged", "TeamRetired", "PolicyVersionCreated",

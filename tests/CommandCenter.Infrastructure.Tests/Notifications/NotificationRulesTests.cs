@@ -6,6 +6,7 @@ using CommandCenter.Core.Petitions;
 using CommandCenter.Core.Policies;
 using CommandCenter.Infrastructure.Alerts;
 using CommandCenter.Infrastructure.Monitoring;
+using CommandCenter.Infrastructure.Notifications;
 using CommandCenter.Infrastructure.Petitions;
 using CommandCenter.Infrastructure.Policies;
 using CommandCenter.Infrastructure.Workflow;
@@ -246,6 +247,46 @@ public sealed class NotificationRulesTests
         Assert.Equal(0, (await host.RunAsync()).Told);
         Assert.True(lateEntry < await RaisedEntryAsync(host, early));
         Assert.Equal(new[] { $"raised:{early}", $"raised:{late}" }.Order(), (await host.ToldAsync()).Select(t => t.Item.EventKey).Order());
+    }
+
+    [Fact]
+    public async Task Run_RepeatRaisesAnAlertToTheMinimumSeverityLater_TellsItThenOnce()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StartAsync(dir);
+        await StaffAllAsync(host);
+        var alert = await RaiseAsync(host, Grid, Severity.Major, "first");
+        Assert.Equal((0, 0), await host.RunAsync());
+        host.Time.Advance(NotificationScanner.Overlap * 3);
+
+        var repeat = await RaiseAsync(host, Grid, Severity.Serious, "repeat");
+        var (told, _) = await host.RunAsync();
+        await RaiseAsync(host, Grid, Severity.Critical, "again");
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(alert, repeat);
+        Assert.Equal((1, 0), (told, (await host.RunAsync()).Told));
+        var (item, _) = Assert.Single(await host.ToldAsync());
+        Assert.Equal(($"raised:{alert}", NotificationEvent.AlertRaised), (item.EventKey, item.Event));
+        Assert.Contains("【重大】", item.Summary);
+    }
+
+    [Fact]
+    public async Task Ingest_RepeatRaisingTheSeverity_RecordsItInTheTrail()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await StartAsync(dir);
+        var alert = (await RaiseAsync(host, Grid, Severity.Major, "first")).ToString();
+        await RaiseAsync(host, Grid, Severity.Major, "same");
+        await RaiseAsync(host, Grid, Severity.Serious, "higher");
+
+        await using var db = host.NewDbContext();
+        var trail = await db.AuditEntries.Where(e => e.SubjectId == alert).OrderBy(e => e.Id).Select(e => new { e.Action, e.Comment }).ToListAsync();
+
+        Assert.Equal(
+            [AuditAction.Raised, AuditAction.RepeatMerged, AuditAction.RepeatMerged, AuditAction.SeverityRaised],
+            trail.Select(e => e.Action));
+        Assert.Equal($"{Severity.Major} → {Severity.Serious}", trail[^1].Comment);
     }
 
     private static async Task<long> RaisedEntryAsync(StoreHost host, Guid alert)

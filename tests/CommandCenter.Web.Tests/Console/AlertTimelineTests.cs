@@ -91,6 +91,22 @@ public sealed class AlertTimelineTests : WallTestContext
         Assert.Equal("已联系报案人", timeline.Find("li[data-action=Acknowledge] .comment").TextContent);
     }
 
+    [Fact]
+    public async Task SeverityRaisedByARepeat_IsSaidInThePagesLanguage()
+    {
+        await UseStoreAsync();
+        var ingestion = Store.Get<AlertIngestionService>();
+        var grid = DemoCity.GridCode(0, 1, 2);
+        var raised = await ingestion.IngestAsync(new NewAlertReport(AlertSource.Hotline, "ext-1", "0101", Severity.Major, grid, null, StoreHost.Start, "电动车被盗"), Actor.System("test"));
+        await ingestion.IngestAsync(new NewAlertReport(AlertSource.Hotline, "ext-2", "0101", Severity.Serious, grid, null, StoreHost.Start, "电动车被盗"), Actor.System("test"));
+
+        var timeline = Render<AlertTimeline>(p => p.Add(c => c.Entries, EntriesOf(raised.Alert.Id)));
+
+        var step = timeline.Find("li[data-action=SeverityRaised]");
+        Assert.Contains("重复上报提升等级", step.QuerySelector(".what")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("较大 → 重大", step.QuerySelector("[data-testid=system-detail]")!.TextContent);
+    }
+
     private async Task<(Alert Alert, List<AuditEntry> Entries)> EscalatedLateAlertAsync()
     {
         await UseStoreAsync();
