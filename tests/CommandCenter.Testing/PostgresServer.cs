@@ -43,6 +43,30 @@ public sealed class PostgresServer : IDisposable
     /// </summary>
     public static PostgresServer StartDurable() => Start(durable: true, stopAtExit: false);
 
+    /// <summary>A throwaway server whose watchdog watches <paramref name="owner"/> instead of this process: for testing the watchdog.</summary>
+    public static PostgresServer StartOwnedBy(Process owner) => Start(durable: false, stopAtExit: false, owner.Id);
+
+    /// <summary>Whether the server answers on its port.</summary>
+    public bool IsRunning
+    {
+        get
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            try
+            {
+                client.Connect(System.Net.IPAddress.Loopback, Port);
+                return true;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>The folder the server's data lives in, deleted with it.</summary>
+    public string Folder => _dir.Path;
+
     public void Dispose()
     {
         Stop();
@@ -90,7 +114,7 @@ public sealed class PostgresServer : IDisposable
         }
     }
 
-    private static PostgresServer Start(bool durable, bool stopAtExit = true)
+    private static PostgresServer Start(bool durable, bool stopAtExit = true, int? owner = null)
     {
         var bin = FindBin();
         var dir = new TempDirectory("cc-postgres");
@@ -113,6 +137,7 @@ public sealed class PostgresServer : IDisposable
                 Run(asRoot, Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(data, "server.log"), "-w", "-t", ((int)_startTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), "-o",
                     $"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c max_connections=400{durability}", "start"]);
                 var server = new PostgresServer(bin, dir, data, port, asRoot);
+                WatchOver(server, owner ?? Environment.ProcessId);
                 if (stopAtExit)
                 {
                     AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
@@ -138,6 +163,22 @@ public sealed class PostgresServer : IDisposable
         {
             // already gone
         }
+    }
+
+    /// <summary>
+    /// pg_ctl leaves the server running on its own, and a test process killed by its runner never runs its exit
+    /// handlers: a watchdog in a session of its own stops the server and deletes its folder once this process is gone.
+    /// </summary>
+    private static void WatchOver(PostgresServer server, int owner)
+    {
+        var stop = $"{(server._asRoot ? "runuser -u postgres -- " : "")}'{Path.Combine(server._bin, "pg_ctl")}' -D '{server._dataDir}' -m immediate -w stop";
+        var script = $"exec </dev/null >/dev/null 2>&1; while kill -0 {owner}; do sleep 2; done; {stop}; rm -rf '{server._dir.Path}'";
+        var start = new ProcessStartInfo("setsid", ["-f", "bash", "-c", script])
+        {
+            UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var watchdog = Process.Start(start) ?? throw new InvalidOperationException("Could not start the PostgreSQL test server's watchdog.");
+        watchdog.WaitForExit(); // setsid -f returns at once, leaving the watchdog to init
     }
 
     private static string FindBin()
